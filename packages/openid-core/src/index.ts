@@ -55,3 +55,13 @@ export {
 } from './nonce.js';
 export { normalizeUrl, normalizeIdentifier, withoutFragment, type NormalizeUrlOptions, type NormalizedIdentifier } from './normalize-url.js';
 export { Realm, returnToMatches } from './realm.js';
+export { createFetcher, decodeBody, type Fetcher, type FetchInit, type FetchResponse, type FetcherOptions, type LookupFunction } from './fetch/fetcher.js';
+export { isPrivateAddress } from './fetch/address-guard.js';
+export { discover, type DiscoverOptions, type DiscoveryResult } from './discovery/discover.js';
+export { ServiceEndpoint, sortEndpoints, OPENID_TYPES, type ProtocolVersion, type ServiceEndpointInit } from './discovery/endpoint.js';
+export { MemoryDiscoveryCache, type DiscoveryCache, type MemoryDiscoveryCacheOptions } from './discovery/cache.js';
+export { parseXRDS, XRDS_NS, XRD_NS, type XRDService, type ParsedXRDS } from './discovery/xrds.js';
+export { parseHTMLDiscovery, type HTMLDiscoveryInfo } from './discovery/html.js';
+export { yadisDiscover, XRDS_CONTENT_TYPE, type YadisResult } from './discovery/yadis.js';
+export { verifyDiscoveredEndpoint, endpointMatches, type AssertedInformation, type DiscoveredVerification } from './discovery/verify-discovered.js';
+export { discoverRelyingPartyReturnTos } from './discovery/relying-party.js';

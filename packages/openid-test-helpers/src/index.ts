@@ -1,2 +1,3 @@
 export * from './services.js';
 export * from './python.js';
+export * from './http.js';

@@ -1,0 +1,101 @@
+/**
+ * What discovery finds: the OpenID service endpoints behind an identifier.
+ * @see OpenID 2.0 §7.3.1
+ */
+import { OPENID_1_0_TYPE, OPENID_1_1_TYPE, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE } from '../constants.js';
+
+export type ProtocolVersion = '2.0' | '1.1' | '1.0';
+
+export interface ServiceEndpointInit {
+  serverUrl: string;
+  claimedId?: string | undefined;
+  localId?: string | undefined;
+  typeUris: readonly string[];
+  displayIdentifier?: string | undefined;
+  usedYadis?: boolean;
+  /** Service priority (lower first); undefined = lowest. */
+  priority?: number | undefined;
+}
+
+/** One OpenID service: an OP endpoint URL and the identifiers it answers for. Immutable. */
+export class ServiceEndpoint {
+  /** The OP endpoint URL. */
+  readonly serverUrl: string;
+  /** The claimed identifier; undefined for OP Identifier (identifier select) elements. */
+  readonly claimedId: string | undefined;
+  /** The OP-local identifier (LocalID / delegate), when it differs from the claimed identifier. */
+  readonly localId: string | undefined;
+  readonly typeUris: readonly string[];
+  readonly displayIdentifier: string | undefined;
+  readonly usedYadis: boolean;
+  readonly priority: number | undefined;
+
+  constructor(init: ServiceEndpointInit) {
+    this.serverUrl = init.serverUrl;
+    this.claimedId = init.claimedId;
+    this.localId = init.localId;
+    this.typeUris = Object.freeze([...init.typeUris]);
+    this.displayIdentifier = init.displayIdentifier ?? init.claimedId;
+    this.usedYadis = init.usedYadis ?? false;
+    this.priority = init.priority;
+    Object.freeze(this);
+  }
+
+  /** An OP Identifier element: the user picks the identifier at the OP (§7.3.2.1.1). */
+  get isOPIdentifier(): boolean {
+    return this.typeUris.includes(OPENID_IDP_2_0_TYPE);
+  }
+
+  get version(): ProtocolVersion {
+    if (this.typeUris.includes(OPENID_IDP_2_0_TYPE) || this.typeUris.includes(OPENID_2_0_TYPE)) return '2.0';
+    if (this.typeUris.includes(OPENID_1_1_TYPE)) return '1.1';
+    return '1.0';
+  }
+
+  isOpenID2(): boolean {
+    return this.version === '2.0';
+  }
+
+  supportsType(uri: string): boolean {
+    return this.typeUris.includes(uri);
+  }
+
+  /** The identifier to send as `openid.identity`: the local identifier, else the claimed one. */
+  getLocalId(): string | undefined {
+    return this.localId ?? this.claimedId;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      serverUrl: this.serverUrl,
+      claimedId: this.claimedId,
+      localId: this.localId,
+      version: this.version,
+      isOPIdentifier: this.isOPIdentifier,
+      typeUris: this.typeUris,
+      usedYadis: this.usedYadis,
+    };
+  }
+}
+
+export const OPENID_TYPES: readonly string[] = [OPENID_IDP_2_0_TYPE, OPENID_2_0_TYPE, OPENID_1_1_TYPE, OPENID_1_0_TYPE];
+
+function rank(endpoint: ServiceEndpoint): number {
+  if (endpoint.isOPIdentifier) return 0;
+  return endpoint.isOpenID2() ? 1 : 2;
+}
+
+/** OP Identifier elements first, then OpenID 2.0 before 1.x, then priority; stable otherwise. */
+export function sortEndpoints(endpoints: readonly ServiceEndpoint[]): ServiceEndpoint[] {
+  return endpoints
+    .map((endpoint, index) => ({ endpoint, index }))
+    .sort((a, b) => {
+      const byRank = rank(a.endpoint) - rank(b.endpoint);
+      if (byRank !== 0) return byRank;
+      const pa = a.endpoint.priority ?? Number.POSITIVE_INFINITY;
+      const pb = b.endpoint.priority ?? Number.POSITIVE_INFINITY;
+      if (pa !== pb) return pa < pb ? -1 : 1;
+      return a.index - b.index;
+    })
+    .map(({ endpoint }) => endpoint);
+}

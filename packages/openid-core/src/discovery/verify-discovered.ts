@@ -1,0 +1,77 @@
+/**
+ * Verifying discovered information: the claimed identifier of an assertion
+ * must, by discovery, name the OP endpoint that signed it and the OP-local
+ * identifier it asserts.
+ * @see OpenID 2.0 §11.2
+ */
+import { DiscoveryError } from '../errors.js';
+import { normalizeUrl, withoutFragment } from '../normalize-url.js';
+import { discover, type DiscoverOptions } from './discover.js';
+import { ServiceEndpoint, type ProtocolVersion } from './endpoint.js';
+
+export interface AssertedInformation {
+  /** `openid.claimed_id` (may carry a fragment, §11.5.1). */
+  claimedId: string;
+  /** `openid.identity`. */
+  localId: string;
+  /** `openid.op_endpoint` (2.0), or for 1.x the endpoint the request went to. */
+  opEndpoint: string;
+  version: ProtocolVersion;
+}
+
+export type DiscoveredVerification =
+  | { ok: true; endpoint: ServiceEndpoint }
+  | { ok: false; reason: 'discovery_failed' | 'discovery_mismatch'; message: string; cause?: unknown };
+
+function sameUrl(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  try {
+    return normalizeUrl(a, { keepFragment: true }) === normalizeUrl(b, { keepFragment: true });
+  } catch {
+    return a === b;
+  }
+}
+
+/** Whether an endpoint found by discovery backs the asserted information. */
+export function endpointMatches(endpoint: ServiceEndpoint, asserted: AssertedInformation, discoveredClaimedId: string): boolean {
+  if (endpoint.isOPIdentifier) return false;
+  if ((asserted.version === '2.0') !== endpoint.isOpenID2()) return false;
+  if (!sameUrl(endpoint.serverUrl, asserted.opEndpoint)) return false;
+  if (!sameUrl(withoutFragment(asserted.claimedId), discoveredClaimedId)) return false;
+  return sameUrl(endpoint.getLocalId(), asserted.localId);
+}
+
+/**
+ * Discovers the asserted claimed identifier (fragment removed) and returns
+ * the endpoint that matches the assertion, with the claimed identifier as
+ * asserted (fragment kept).
+ */
+export async function verifyDiscoveredEndpoint(asserted: AssertedInformation, options: DiscoverOptions): Promise<DiscoveredVerification> {
+  let result;
+  try {
+    result = await discover(withoutFragment(asserted.claimedId), options);
+  } catch (cause) {
+    if (!(cause instanceof DiscoveryError)) throw cause;
+    return { ok: false, reason: 'discovery_failed', message: `Discovery on the claimed identifier failed: ${cause.message}`, cause };
+  }
+  const match = result.endpoints.find((endpoint) => endpointMatches(endpoint, asserted, result.claimedId));
+  if (match === undefined) {
+    return {
+      ok: false,
+      reason: 'discovery_mismatch',
+      message: `Discovery on ${withoutFragment(asserted.claimedId)} does not name ${asserted.opEndpoint} as its OP endpoint for ${asserted.localId}`,
+    };
+  }
+  return {
+    ok: true,
+    endpoint: new ServiceEndpoint({
+      serverUrl: match.serverUrl,
+      claimedId: asserted.claimedId,
+      localId: match.localId,
+      typeUris: match.typeUris,
+      displayIdentifier: withoutFragment(asserted.claimedId),
+      usedYadis: match.usedYadis,
+      priority: match.priority,
+    }),
+  };
+}
