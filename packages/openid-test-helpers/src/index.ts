@@ -1,3 +1,6 @@
 export * from './services.js';
 export * from './python.js';
 export * from './http.js';
+export * from './databases.js';
+export * from './tcp-proxy.js';
+export * from './store-conformance.js';

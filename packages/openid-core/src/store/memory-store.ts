@@ -1,0 +1,85 @@
+/**
+ * An in-process store. Fine for one process and for tests; behind a load
+ * balancer, use a shared store (openid-store-sql, openid-store-redis), or
+ * nonces used on one machine would be accepted again on another.
+ */
+import type { Association } from '../association.js';
+import { checkNonceArgs, StoreClock, type OpenIDStore, type StoreTimeOptions } from './store.js';
+
+export class MemoryStore implements OpenIDStore {
+  readonly #clock: StoreClock;
+  /** serverUrl → handle → association */
+  readonly #associations = new Map<string, Map<string, Association>>();
+  /** nonce key → timestamp */
+  readonly #nonces = new Map<string, number>();
+
+  constructor(options: StoreTimeOptions = {}) {
+    this.#clock = new StoreClock(options);
+  }
+
+  async storeAssociation(serverUrl: string, association: Association): Promise<void> {
+    let byHandle = this.#associations.get(serverUrl);
+    if (byHandle === undefined) {
+      byHandle = new Map();
+      this.#associations.set(serverUrl, byHandle);
+    }
+    byHandle.set(association.handle, association);
+  }
+
+  async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+    const byHandle = this.#associations.get(serverUrl);
+    if (byHandle === undefined) return undefined;
+    const now = this.#clock.seconds();
+    if (handle !== undefined) {
+      const found = byHandle.get(handle);
+      return found === undefined || found.isExpired(now) ? undefined : found;
+    }
+    let newest: Association | undefined;
+    for (const association of byHandle.values()) {
+      if (association.isExpired(now)) continue;
+      if (newest === undefined || association.issued > newest.issued) newest = association;
+    }
+    return newest;
+  }
+
+  async removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+    return this.#associations.get(serverUrl)?.delete(handle) ?? false;
+  }
+
+  async useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean> {
+    checkNonceArgs(serverUrl, timestamp, salt);
+    if (!this.#clock.nonceInWindow(timestamp)) return false;
+    const key = JSON.stringify([serverUrl, timestamp, salt]);
+    if (this.#nonces.has(key)) return false;
+    this.#nonces.set(key, timestamp);
+    return true;
+  }
+
+  async cleanup(): Promise<{ associations: number; nonces: number }> {
+    const now = this.#clock.seconds();
+    let associations = 0;
+    for (const [serverUrl, byHandle] of this.#associations) {
+      for (const [handle, association] of byHandle) {
+        if (association.isExpired(now)) {
+          byHandle.delete(handle);
+          associations += 1;
+        }
+      }
+      if (byHandle.size === 0) this.#associations.delete(serverUrl);
+    }
+    const horizon = this.#clock.nonceHorizon();
+    let nonces = 0;
+    for (const [key, timestamp] of this.#nonces) {
+      if (timestamp < horizon) {
+        this.#nonces.delete(key);
+        nonces += 1;
+      }
+    }
+    return { associations, nonces };
+  }
+
+  async close(): Promise<void> {
+    this.#associations.clear();
+    this.#nonces.clear();
+  }
+}

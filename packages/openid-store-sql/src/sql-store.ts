@@ -1,0 +1,155 @@
+/**
+ * One store implementation for every SQL database; dialects supply the
+ * driver and the SQL that differs. Tables are created on first use.
+ */
+import { Association, StoreClock, StoreError, checkNonceArgs, serverKey, type AssociationType, type OpenIDStore, type StoreTimeOptions } from 'openid-core';
+import { checkPrefix, type Dialect } from './dialect.js';
+
+export interface SqlStoreOptions extends StoreTimeOptions {
+  /** Prefix of the two table names (`<prefix>associations`, `<prefix>nonces`). @default 'openid_' */
+  tablePrefix?: string;
+}
+
+const toNumber = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : Number(value));
+
+function toBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  throw new StoreError('A stored secret has an unexpected type');
+}
+
+const toText = (value: unknown): string => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
+
+export class SqlStore implements OpenIDStore {
+  readonly #dialect: Dialect;
+  readonly #clock: StoreClock;
+  readonly #associations: string;
+  readonly #nonces: string;
+  #ready: Promise<void> | undefined;
+
+  constructor(dialect: Dialect, options: SqlStoreOptions = {}) {
+    this.#dialect = dialect;
+    this.#clock = new StoreClock(options);
+    const prefix = checkPrefix(options.tablePrefix ?? 'openid_');
+    this.#associations = `${prefix}associations`;
+    this.#nonces = `${prefix}nonces`;
+  }
+
+  /** Table names, for tests and migrations. */
+  get tables(): { associations: string; nonces: string } {
+    return { associations: this.#associations, nonces: this.#nonces };
+  }
+
+  async #createTables(): Promise<void> {
+    for (const statement of this.#dialect.schema(this.#associations, this.#nonces)) {
+      try {
+        await this.#dialect.query(statement, []);
+      } catch (error) {
+        // Two processes creating the same table at once: the loser may see a
+        // duplicate-object error even with IF NOT EXISTS (PostgreSQL does).
+        if (!this.#dialect.isCreateRace(error)) throw error;
+      }
+    }
+  }
+
+  #init(): Promise<void> {
+    this.#ready ??= this.#createTables().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  async #run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      await this.#init();
+      return await work();
+    } catch (cause) {
+      if (cause instanceof StoreError) throw cause;
+      throw new StoreError(`${this.#dialect.name} store: ${operation} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    }
+  }
+
+  storeAssociation(serverUrl: string, association: Association): Promise<void> {
+    return this.#run('storeAssociation', async () => {
+      await this.#dialect.query(this.#dialect.upsertAssociation(this.#associations), [
+        serverKey(serverUrl),
+        serverUrl,
+        association.handle,
+        association.secret,
+        association.issued,
+        association.lifetime,
+        association.assocType,
+        association.expiresAt,
+      ]);
+    });
+  }
+
+  getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+    return this.#run('getAssociation', async () => {
+      const columns = 'handle, secret, issued, lifetime, assoc_type';
+      const now = this.#clock.seconds();
+      const { rows } =
+        handle === undefined
+          ? await this.#dialect.query(
+              `SELECT ${columns} FROM ${this.#associations} WHERE server_key = ? AND expires_at > ? ORDER BY issued DESC LIMIT 1`,
+              [serverKey(serverUrl), now],
+            )
+          : await this.#dialect.query(
+              `SELECT ${columns} FROM ${this.#associations} WHERE server_key = ? AND handle = ? AND expires_at > ?`,
+              [serverKey(serverUrl), handle, now],
+            );
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      return new Association({
+        handle: toText(row.handle),
+        secret: toBuffer(row.secret),
+        issued: toNumber(row.issued),
+        lifetime: toNumber(row.lifetime),
+        assocType: toText(row.assoc_type) as AssociationType,
+      });
+    });
+  }
+
+  removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+    return this.#run('removeAssociation', async () => {
+      const { affected } = await this.#dialect.query(`DELETE FROM ${this.#associations} WHERE server_key = ? AND handle = ?`, [serverKey(serverUrl), handle]);
+      return affected > 0;
+    });
+  }
+
+  async useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean> {
+    checkNonceArgs(serverUrl, timestamp, salt);
+    if (!this.#clock.nonceInWindow(timestamp)) return false;
+    return this.#run('useNonce', async () => {
+      try {
+        const { affected } = await this.#dialect.query(this.#dialect.insertNonce(this.#nonces), [serverKey(serverUrl), Math.floor(timestamp), salt]);
+        return affected === 1;
+      } catch (error) {
+        if (this.#dialect.isDuplicate(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  cleanup(): Promise<{ associations: number; nonces: number }> {
+    return this.#run('cleanup', async () => {
+      const associations = await this.#dialect.query(`DELETE FROM ${this.#associations} WHERE expires_at <= ?`, [this.#clock.seconds()]);
+      const nonces = await this.#dialect.query(`DELETE FROM ${this.#nonces} WHERE ts < ?`, [this.#clock.nonceHorizon()]);
+      return { associations: associations.affected, nonces: nonces.affected };
+    });
+  }
+
+  /** Drops both tables (tests, uninstall). */
+  dropTables(): Promise<void> {
+    return this.#run('dropTables', async () => {
+      await this.#dialect.query(`DROP TABLE IF EXISTS ${this.#associations}`, []);
+      await this.#dialect.query(`DROP TABLE IF EXISTS ${this.#nonces}`, []);
+      this.#ready = undefined;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#dialect.close();
+  }
+}
