@@ -75,23 +75,20 @@ export class Realm {
 
   /**
    * Whether the realm is narrow enough to show to a user: no wildcard over
-   * a public suffix (`http://*.com/`, `http://*.co.uk/`, `http://*.github.io/`)
-   * or an IP address, no realm that is itself a public suffix, and a host
-   * under a known top-level domain (or localhost, or an IP address).
+   * a public suffix (`http://*.com/`, `http://*.co.uk/`, `http://*.github.io/`),
+   * an IP address or a bare top-level label, and no realm that is itself a
+   * known public suffix (`http://com/`). Intranet names without a known
+   * suffix (`http://intranet/`) are sane without a wildcard.
    */
   isSane(): boolean {
     if (this.host === '') return false;
-    if (isIP(this.host) !== 0) return !this.wildcard;
-    if (this.host === 'localhost') return !this.wildcard;
-    const icann = parseDomain(this.host, { allowPrivateDomains: false });
-    if (icann.isIcann !== true || icann.domain === null || icann.publicSuffix === this.host) return false;
-    if (this.wildcard) {
-      // Wildcards must not span sites run by different people, such as
-      // those under a private suffix like github.io.
-      const all = parseDomain(this.host, { allowPrivateDomains: true });
-      if (all.domain === null || all.publicSuffix === this.host) return false;
-    }
-    return true;
+    if (isIP(this.host) !== 0 || this.host === 'localhost') return !this.wildcard;
+    // Private suffixes count too: a wildcard over github.io would span sites run by different people.
+    const info = parseDomain(this.host, { allowPrivateDomains: true });
+    const isSuffix = info.publicSuffix === this.host || info.domain === null;
+    if (!isSuffix) return true;
+    if (this.wildcard) return false;
+    return info.isIcann !== true && info.isPrivate !== true;
   }
 
   /**

@@ -47,8 +47,12 @@ describe('realm.isSane()', () => {
     ['http://*.127.0.0.1/', false],
     ['http://*/', false],
     ['http://*.localhost/', false],
-    ['http://intranet/', false],
-    ['http://example.notatld/', false],
+    ['http://intranet/', true],
+    ['http://example.notatld/', true],
+    ['http://*.rp.example/', true],
+    ['http://*.notatld/', false],
+    ['http://*.intranet/', false],
+    ['http://github.io/', false],
   ])('%s → %s', (text, sane) => {
     expect(Realm.parse(text).isSane()).toBe(sane);
   });

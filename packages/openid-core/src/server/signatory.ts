@@ -1,0 +1,97 @@
+/**
+ * The OP's signatory: creates associations, signs positive assertions and
+ * verifies private-association signatures for check_authentication.
+ *
+ * Shared associations (made by `associate`) and private ones (made for
+ * stateless relying parties, checked only through check_authentication) are
+ * kept under different store keys, so a handle of one kind is never accepted
+ * as the other.
+ * @see OpenID 2.0 §8, §10.1, §11.4.2
+ */
+import { Association, newHandle, type AssociationType } from '../association.js';
+import { newSecret } from '../association-session.js';
+import { OPENID_NS, type Message } from '../message.js';
+import type { OpenIDStore } from '../store/store.js';
+
+export interface SignatoryOptions {
+  store: OpenIDStore;
+  /** The OP endpoint URL: store keys derive from it. */
+  endpoint: string;
+  /** Lifetime of shared associations, in seconds. @default 1209600 (14 days) */
+  associationLifetime?: number;
+  /** Lifetime of private associations: how long an RP has to call check_authentication. @default 300 */
+  privateLifetime?: number;
+  /** Clock in milliseconds. @default Date.now */
+  now?: () => number;
+}
+
+export class Signatory {
+  readonly #store: OpenIDStore;
+  readonly #sharedKey: string;
+  readonly #privateKey: string;
+  readonly #lifetime: number;
+  readonly #privateLifetime: number;
+  readonly #now: () => number;
+
+  constructor(options: SignatoryOptions) {
+    this.#store = options.store;
+    this.#sharedKey = `${options.endpoint}|shared`;
+    this.#privateKey = `${options.endpoint}|private`;
+    this.#lifetime = options.associationLifetime ?? 14 * 24 * 60 * 60;
+    this.#privateLifetime = options.privateLifetime ?? 300;
+    this.#now = options.now ?? Date.now;
+  }
+
+  #seconds(): number {
+    return Math.floor(this.#now() / 1000);
+  }
+
+  /** Makes and stores a new association. */
+  async createAssociation(assocType: AssociationType, shared: boolean): Promise<Association> {
+    const issued = this.#seconds();
+    const association = new Association({
+      handle: newHandle(assocType, issued),
+      secret: newSecret(assocType),
+      issued,
+      lifetime: shared ? this.#lifetime : this.#privateLifetime,
+      assocType,
+    });
+    await this.#store.storeAssociation(shared ? this.#sharedKey : this.#privateKey, association);
+    return association;
+  }
+
+  getAssociation(handle: string, shared: boolean): Promise<Association | undefined> {
+    return this.#store.getAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
+  }
+
+  invalidate(handle: string, shared: boolean): Promise<boolean> {
+    return this.#store.removeAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
+  }
+
+  /**
+   * Signs a positive assertion with the association the RP asked for, or,
+   * when it has none or an unknown or expired one, with a fresh private
+   * association, telling the RP to drop its handle (`invalidate_handle`).
+   */
+  async sign(response: Message, requestedHandle: string | undefined, fields: readonly string[]): Promise<void> {
+    let association = requestedHandle === undefined ? undefined : await this.getAssociation(requestedHandle, true);
+    if (association === undefined) {
+      if (requestedHandle !== undefined) response.setArg(OPENID_NS, 'invalidate_handle', requestedHandle);
+      association = await this.createAssociation('HMAC-SHA256', false);
+    }
+    association.signMessage(response, fields);
+  }
+
+  /**
+   * Verifies a signature made with a private association, and removes that
+   * association: each private association signs one assertion, so a second
+   * check of the same assertion fails.
+   */
+  async verifyPrivate(message: Message): Promise<boolean> {
+    const handle = message.getArg(OPENID_NS, 'assoc_handle');
+    if (handle === undefined) return false;
+    const association = await this.getAssociation(handle, false);
+    if (association === undefined || !association.verifyMessage(message)) return false;
+    return this.invalidate(handle, false);
+  }
+}
