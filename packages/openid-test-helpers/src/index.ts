@@ -4,3 +4,4 @@ export * from './http.js';
 export * from './databases.js';
 export * from './tcp-proxy.js';
 export * from './store-conformance.js';
+export * from './cookie-client.js';

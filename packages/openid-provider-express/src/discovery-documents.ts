@@ -1,0 +1,85 @@
+/**
+ * Discovery documents a provider serves: the OP Identifier XRDS (for
+ * identifier select) and, per user, the claimed identifier page (XRDS by
+ * content negotiation or `X-XRDS-Location`, HTML `<link rel>` for 1.x and 2.0).
+ * @see OpenID 2.0 §7.3.2, §7.3.3
+ */
+import type { Request, Response } from 'express';
+import { escapeHTML, OPENID_1_1_TYPE, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE, XRDS_CONTENT_TYPE } from 'openid-core';
+
+const escapeXML = escapeHTML;
+
+function xrds(services: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<xrds:XRDS xmlns:xrds="xri://$xrds" xmlns="xri://$xrd*($v*2.0)" xmlns:openid="http://openid.net/xmlns/1.0">
+  <XRD>
+${services}
+  </XRD>
+</xrds:XRDS>
+`;
+}
+
+/** The OP Identifier XRDS: the user picks an identifier at the OP (§7.3.2.1.1). */
+export function opIdentifierXrds(endpoint: string, extraTypes: readonly string[] = []): string {
+  const types = [OPENID_IDP_2_0_TYPE, ...extraTypes].map((type) => `      <Type>${escapeXML(type)}</Type>`).join('\n');
+  return xrds(`    <Service priority="0">\n${types}\n      <URI>${escapeXML(endpoint)}</URI>\n    </Service>`);
+}
+
+/** A claimed identifier's XRDS: OpenID 2.0 and 1.1 service elements (§7.3.2.1.2). */
+export function claimedIdentifierXrds(endpoint: string, localId?: string, extraTypes: readonly string[] = []): string {
+  const extra = extraTypes.map((type) => `      <Type>${escapeXML(type)}</Type>\n`).join('');
+  const v2Local = localId === undefined ? '' : `      <LocalID>${escapeXML(localId)}</LocalID>\n`;
+  const v1Local = localId === undefined ? '' : `      <openid:Delegate>${escapeXML(localId)}</openid:Delegate>\n`;
+  return xrds(
+    `    <Service priority="0">\n      <Type>${OPENID_2_0_TYPE}</Type>\n${extra}      <URI>${escapeXML(endpoint)}</URI>\n${v2Local}    </Service>\n` +
+      `    <Service priority="1">\n      <Type>${OPENID_1_1_TYPE}</Type>\n${extra}      <URI>${escapeXML(endpoint)}</URI>\n${v1Local}    </Service>`,
+  );
+}
+
+/** `<link>` and `<meta>` elements for an identity page's head (§7.3.3). */
+export function identityLinks(endpoint: string, options: { localId?: string; xrdsUrl?: string } = {}): string {
+  const e = escapeHTML;
+  const lines = [`<link rel="openid2.provider" href="${e(endpoint)}">`, `<link rel="openid.server" href="${e(endpoint)}">`];
+  if (options.localId !== undefined) lines.push(`<link rel="openid2.local_id" href="${e(options.localId)}">`, `<link rel="openid.delegate" href="${e(options.localId)}">`);
+  if (options.xrdsUrl !== undefined) lines.push(`<meta http-equiv="X-XRDS-Location" content="${e(options.xrdsUrl)}">`);
+  return lines.join('\n');
+}
+
+function wantsXrds(req: Request): boolean {
+  return req.query.format === 'xrds' || (req.get('accept') ?? '').includes(XRDS_CONTENT_TYPE);
+}
+
+function withFormat(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}format=xrds`;
+}
+
+/**
+ * Answers a request for an identity page: XRDS when asked for it, else
+ * HTML with the links and an `X-XRDS-Location` header.
+ */
+export function serveIdentity(
+  req: Request,
+  res: Response,
+  options: { endpoint: string; claimedId: string; localId?: string; title?: string; body?: string; extraTypes?: readonly string[] },
+): void {
+  if (wantsXrds(req)) {
+    res.type(XRDS_CONTENT_TYPE).send(claimedIdentifierXrds(options.endpoint, options.localId, options.extraTypes));
+    return;
+  }
+  const xrdsUrl = withFormat(options.claimedId);
+  res.setHeader('X-XRDS-Location', xrdsUrl);
+  const title = escapeHTML(options.title ?? options.claimedId);
+  const links = identityLinks(options.endpoint, { ...(options.localId === undefined ? {} : { localId: options.localId }), xrdsUrl });
+  res.type('html').send(`<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${title}</title>\n${links}\n</head><body>${options.body ?? `<h1>${title}</h1>`}</body></html>`);
+}
+
+/** Answers a request for the OP Identifier: XRDS when asked for it, else HTML pointing to it. */
+export function serveOPIdentifier(req: Request, res: Response, options: { endpoint: string; url: string; body?: string; extraTypes?: readonly string[] }): void {
+  if (wantsXrds(req)) {
+    res.type(XRDS_CONTENT_TYPE).send(opIdentifierXrds(options.endpoint, options.extraTypes));
+    return;
+  }
+  const xrdsUrl = withFormat(options.url);
+  res.setHeader('X-XRDS-Location', xrdsUrl);
+  res.type('html').send(`<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>OpenID provider</title>\n<meta http-equiv="X-XRDS-Location" content="${escapeHTML(xrdsUrl)}">\n</head><body>${options.body ?? '<h1>OpenID provider</h1>'}</body></html>`);
+}

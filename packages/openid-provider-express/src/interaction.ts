@@ -1,0 +1,74 @@
+/**
+ * Pending checkid requests while the user logs in or consents. Kept in the
+ * user's session (so bound to the browser) under a random id, with a CSRF
+ * token for the consent form; single use.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { InteractionNotFound, OpenIDConfigError } from 'openid-core';
+
+export interface PendingInteraction {
+  /** The request's arguments, to decode again on resume. */
+  args: Record<string, string>;
+  secure: boolean;
+  csrfToken: string;
+  expires: number;
+  returnToVerified: boolean;
+}
+
+const KEY = 'openidInteractions';
+const MAX_PENDING = 10;
+
+type SessionLike = Record<string, unknown>;
+
+export function sessionOf(req: Request): SessionLike {
+  const session = (req as Request & { session?: SessionLike }).session;
+  if (session === undefined || session === null) {
+    throw new OpenIDConfigError('req.session is missing: did you forget express-session before the OpenID provider router?');
+  }
+  return session;
+}
+
+function table(req: Request): Record<string, PendingInteraction> {
+  const session = sessionOf(req);
+  const existing = session[KEY];
+  if (existing !== undefined && typeof existing === 'object' && existing !== null) return existing as Record<string, PendingInteraction>;
+  const created: Record<string, PendingInteraction> = {};
+  session[KEY] = created;
+  return created;
+}
+
+/** Saves a pending request; returns its id. Old and surplus entries are dropped. */
+export function savePending(req: Request, pending: Omit<PendingInteraction, 'csrfToken' | 'expires'>, ttlMs: number): string {
+  const entries = table(req);
+  const now = Date.now();
+  for (const [id, entry] of Object.entries(entries)) if (entry.expires <= now) delete entries[id];
+  const ids = Object.keys(entries);
+  for (const id of ids.slice(0, Math.max(0, ids.length - MAX_PENDING + 1))) delete entries[id];
+  const id = randomBytes(24).toString('base64url');
+  entries[id] = { ...pending, csrfToken: randomBytes(24).toString('base64url'), expires: now + ttlMs };
+  return id;
+}
+
+/** The pending interaction, or undefined when unknown or expired. */
+export function findPending(req: Request, id: unknown): PendingInteraction | undefined {
+  if (typeof id !== 'string') return undefined;
+  const entry = Object.hasOwn(table(req), id) ? table(req)[id] : undefined;
+  if (entry === undefined || entry.expires <= Date.now()) return undefined;
+  return entry;
+}
+
+/** Takes a pending interaction out (single use), checking its CSRF token. */
+export function takePending(req: Request, id: unknown, csrfToken: unknown): PendingInteraction {
+  const entry = findPending(req, id);
+  if (entry === undefined) throw new InteractionNotFound();
+  const given = Buffer.from(typeof csrfToken === 'string' ? csrfToken : '');
+  const expected = Buffer.from(entry.csrfToken);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    const error = new InteractionNotFound('The form could not be verified (missing or wrong CSRF token). Please try again.');
+    error.status = 403;
+    throw error;
+  }
+  delete table(req)[id as string];
+  return entry;
+}

@@ -1,0 +1,76 @@
+/** A small provider app for the flow tests, on 127.0.0.1 with a real port. */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import session from 'express-session';
+import { createFetcher, escapeHTML, MemoryStore, type OpenIDStore } from 'openid-core';
+import { openidProvider, serveIdentity, serveOPIdentifier, type Decision, type DecisionContext, type ProviderRouter } from '../src/index.js';
+
+export interface TestProvider {
+  base: string;
+  endpoint: string;
+  store: OpenIDStore;
+  router: ProviderRouter;
+  /** The decision the hook returns; tests change it. */
+  decide: (context: DecisionContext) => Decision;
+  contexts: DecisionContext[];
+  close(): Promise<void>;
+}
+
+export async function startProvider(options: { withSession?: boolean } = {}): Promise<TestProvider> {
+  const app = express();
+  const http: HttpServer = createServer(app);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const endpoint = `${base}/openid`;
+  const store = new MemoryStore();
+  const state: TestProvider = {
+    base,
+    endpoint,
+    store,
+    router: undefined as unknown as ProviderRouter,
+    decide: (context) => ({ type: 'allow', ...(context.request.idSelect ? { identity: `${base}/user/alice` } : {}) }),
+    contexts: [],
+    close: () => new Promise<void>((resolve) => {
+      http.closeAllConnections();
+      http.close(() => resolve());
+    }),
+  };
+  if (options.withSession !== false) app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false, name: 'op.sid' }));
+  state.router = openidProvider({
+    endpoint,
+    store,
+    fetcher: createFetcher({ allowPrivateAddresses: true, timeoutMs: 2000 }),
+    interactionUrl: '/login',
+    decide: async (context) => {
+      state.contexts.push(context);
+      return state.decide(context);
+    },
+  });
+  app.use('/openid', state.router);
+  app.get('/', (req, res) => serveOPIdentifier(req, res, { endpoint, url: `${base}/` }));
+  app.get('/user/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${base}/user/${req.params.name}` }));
+  app.get('/delegated/:name', (req, res) =>
+    serveIdentity(req, res, { endpoint, claimedId: `${base}/delegated/${req.params.name}`, localId: `${base}/user/${req.params.name}` }),
+  );
+  app.get('/v1/:name', (_req, res) => {
+    res.type('html').send(`<html><head><link rel="openid.server" href="${escapeHTML(endpoint)}"></head><body>1.x only</body></html>`);
+  });
+  app.get('/login', (req, res) => {
+    const details = state.router.interactionDetails(req, req.query.interaction);
+    if (details === undefined) {
+      res.status(400).send('unknown interaction');
+      return;
+    }
+    res.type('html').send(
+      `<form method="post" action="/login"><input type="hidden" name="interaction" value="${escapeHTML(details.id)}">` +
+        `<input type="hidden" name="csrf" value="${escapeHTML(details.csrfToken)}"><p>${escapeHTML(details.realm)}</p><button name="approve" value="1">Allow</button></form>`,
+    );
+  });
+  app.post('/login', express.urlencoded({ extended: false }), (req, res, next) => {
+    const body = req.body as Record<string, string>;
+    const decision: Decision = body.approve === '1' ? { type: 'allow', identity: `${base}/user/alice` } : { type: 'deny' };
+    state.router.resume(req, res, { interactionId: body.interaction, csrfToken: body.csrf, decision }).catch(next);
+  });
+  return state;
+}
