@@ -25,10 +25,16 @@ export function opIdentifierXrds(endpoint: string, extraTypes: readonly string[]
   return xrds(`    <Service priority="0">\n${types}\n      <URI>${escapeXML(endpoint)}</URI>\n    </Service>`);
 }
 
-/** A claimed identifier's XRDS: OpenID 2.0 and 1.1 service elements (§7.3.2.1.2). */
-export function claimedIdentifierXrds(endpoint: string, localId?: string, extraTypes: readonly string[] = []): string {
+/**
+ * A claimed identifier's XRDS: OpenID 2.0 and 1.1 service elements
+ * (§7.3.2.1.2). The 2.0 element always names its LocalID (the claimed
+ * identifier itself when there is no other): some relying parties, node-openid
+ * among them, otherwise mistake it for an OP Identifier.
+ */
+export function claimedIdentifierXrds(endpoint: string, ids: { claimedId: string; localId?: string | undefined }, extraTypes: readonly string[] = []): string {
+  const { localId } = ids;
   const extra = extraTypes.map((type) => `      <Type>${escapeXML(type)}</Type>\n`).join('');
-  const v2Local = localId === undefined ? '' : `      <LocalID>${escapeXML(localId)}</LocalID>\n`;
+  const v2Local = `      <LocalID>${escapeXML(localId ?? ids.claimedId)}</LocalID>\n`;
   const v1Local = localId === undefined ? '' : `      <openid:Delegate>${escapeXML(localId)}</openid:Delegate>\n`;
   return xrds(
     `    <Service priority="0">\n      <Type>${OPENID_2_0_TYPE}</Type>\n${extra}      <URI>${escapeXML(endpoint)}</URI>\n${v2Local}    </Service>\n` +
@@ -63,7 +69,7 @@ export function serveIdentity(
   options: { endpoint: string; claimedId: string; localId?: string; title?: string; body?: string; extraTypes?: readonly string[] },
 ): void {
   if (wantsXrds(req)) {
-    res.type(XRDS_CONTENT_TYPE).send(claimedIdentifierXrds(options.endpoint, options.localId, options.extraTypes));
+    res.type(XRDS_CONTENT_TYPE).send(claimedIdentifierXrds(options.endpoint, options, options.extraTypes));
     return;
   }
   const xrdsUrl = withFormat(options.claimedId);
