@@ -1,0 +1,39 @@
+/**
+ * Verifying directly with the OP, for relying parties without a usable
+ * association. Sent only to an endpoint that discovery verified.
+ * @see OpenID 2.0 §11.4.2
+ */
+import { FetchError, KVFormError, MessageError } from '../../errors.js';
+import type { Fetcher } from '../../fetch/fetcher.js';
+import { Message, OPENID_NS } from '../../message.js';
+import { failure, type FailureResult } from '../result.js';
+
+export async function checkAuthentication(
+  message: Message,
+  serverUrl: string,
+  fetcher: Fetcher,
+  headers: Record<string, string> = {},
+): Promise<{ ok: true; invalidateHandle: string | undefined } | FailureResult> {
+  const request = Message.fromOpenIDArgs(Object.entries(message.toArgs()));
+  request.setArg(OPENID_NS, 'mode', 'check_authentication');
+  let reply: Message;
+  try {
+    const response = await fetcher.fetch(serverUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: request.toURLEncoded(),
+    });
+    if (response.status !== 200) return failure('check_authentication_failed', `check_authentication answered HTTP ${response.status}`);
+    reply = Message.fromKVForm(response.body, { strict: true });
+  } catch (cause) {
+    if (cause instanceof FetchError || cause instanceof KVFormError || cause instanceof MessageError) {
+      return failure('check_authentication_failed', `check_authentication failed: ${cause.message}`, cause);
+    }
+    throw cause;
+  }
+  // Anything but exactly is_valid:true fails closed.
+  if (reply.getArg(OPENID_NS, 'is_valid') !== 'true') {
+    return failure('check_authentication_failed', 'The OP did not confirm the signature (is_valid is not true)');
+  }
+  return { ok: true, invalidateHandle: reply.getArg(OPENID_NS, 'invalidate_handle') };
+}

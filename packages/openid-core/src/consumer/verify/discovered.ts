@@ -1,0 +1,66 @@
+/**
+ * Verifying discovered information: the claimed identifier must, by
+ * discovery, name the OP endpoint that signed the assertion.
+ * @see OpenID 2.0 §11.2; OpenID 1.1 §4.2.2
+ */
+import { ServiceEndpoint } from '../../discovery/endpoint.js';
+import { verifyDiscoveredEndpoint } from '../../discovery/verify-discovered.js';
+import type { DiscoverOptions } from '../../discovery/discover.js';
+import { OPENID_NS, type Message } from '../../message.js';
+import { normalizeUrl, withoutFragment } from '../../normalize-url.js';
+import { failure, type FailureResult } from '../result.js';
+import type { Transaction } from '../session.js';
+
+function same(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  try {
+    return normalizeUrl(a, { keepFragment: true }) === normalizeUrl(b, { keepFragment: true });
+  } catch {
+    return false;
+  }
+}
+
+function fromTransaction(transaction: Transaction, claimedId: string): ServiceEndpoint {
+  return new ServiceEndpoint({
+    serverUrl: transaction.serverUrl,
+    claimedId,
+    localId: transaction.localId,
+    typeUris: transaction.typeUris,
+    displayIdentifier: withoutFragment(claimedId),
+    usedYadis: transaction.usedYadis,
+  });
+}
+
+export async function checkDiscovered(
+  message: Message,
+  transaction: Transaction | undefined,
+  options: DiscoverOptions,
+): Promise<{ ok: true; endpoint: ServiceEndpoint } | FailureResult> {
+  const identity = message.getArg(OPENID_NS, 'identity') as string;
+  if (!message.isOpenID2()) {
+    // OpenID 1.x assertions name no endpoint: only the request's own transaction can vouch.
+    if (transaction === undefined || transaction.claimedId === undefined) {
+      return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');
+    }
+    if (!same(identity, transaction.localId ?? transaction.claimedId)) {
+      return failure('discovery_mismatch', 'openid.identity is not the identifier the request was made for');
+    }
+    return { ok: true, endpoint: fromTransaction(transaction, transaction.claimedId) };
+  }
+  const claimedId = message.getArg(OPENID_NS, 'claimed_id') as string;
+  const opEndpoint = message.getArg(OPENID_NS, 'op_endpoint') as string;
+  // The common case: the assertion is about what begin() discovered, no network needed.
+  if (
+    transaction !== undefined &&
+    transaction.claimedId !== undefined &&
+    same(withoutFragment(claimedId), transaction.claimedId) &&
+    same(opEndpoint, transaction.serverUrl) &&
+    same(identity, transaction.localId ?? transaction.claimedId)
+  ) {
+    return { ok: true, endpoint: fromTransaction(transaction, claimedId) };
+  }
+  // Identifier select, another identifier than requested, or unsolicited: rediscover.
+  const verified = await verifyDiscoveredEndpoint({ claimedId, localId: identity, opEndpoint, version: '2.0' }, options);
+  if (!verified.ok) return failure(verified.reason, verified.message, verified.cause);
+  return verified;
+}
