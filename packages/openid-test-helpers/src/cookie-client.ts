@@ -78,6 +78,11 @@ export class CookieClient {
     };
   }
 
+  /** The value of a cookie kept for a URL's host. */
+  cookie(url: string, name: string): string | undefined {
+    return this.#jar.get(new URL(url).host)?.get(name)?.value;
+  }
+
   get(url: string, crossSite = false): Promise<ClientResponse> {
     return this.request(url, { crossSite });
   }

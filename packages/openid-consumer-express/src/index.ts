@@ -1,0 +1,2 @@
+export { openidConsumer, relyingPartyXrds, type ConsumerRouter, type OpenIDSessionData } from './router.js';
+export type { ConsumerMiddlewareOptions } from './options.js';

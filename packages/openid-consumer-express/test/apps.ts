@@ -1,0 +1,73 @@
+/** A relying party and a provider, each a real Express app on its own port. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import { createFetcher, MemoryStore, SREG_1_1_NS, type OpenIDStore } from 'openid-core';
+import { openidProvider, serveIdentity, serveOPIdentifier, type Decision } from 'openid-provider-express';
+import { openidConsumer, type ConsumerMiddlewareOptions } from '../src/index.js';
+
+export interface Running {
+  base: string;
+  app: Express;
+  close(): Promise<void>;
+}
+
+async function listen(app: Express): Promise<Running> {
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    app,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+export const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 3000 });
+
+/** An OP that allows everyone (as alice for identifier select), optionally with a long SREG answer. */
+export async function startOP(state: { decision?: (idSelect: boolean, base: string) => Decision } = {}): Promise<Running & { endpoint: string }> {
+  const app = express();
+  const running = await listen(app);
+  const endpoint = `${running.base}/openid`;
+  app.use(session({ secret: 'op', resave: false, saveUninitialized: false, name: 'op.sid' }));
+  app.use('/openid', openidProvider({
+    endpoint,
+    store: new MemoryStore(),
+    fetcher,
+    interactionUrl: '/login',
+    decide: async ({ request }) =>
+      state.decision?.(request.idSelect, running.base) ?? { type: 'allow', ...(request.idSelect ? { identity: `${running.base}/user/alice` } : {}) },
+  }));
+  app.get('/', (req, res) => serveOPIdentifier(req, res, { endpoint, url: `${running.base}/` }));
+  app.get('/user/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${running.base}/user/${req.params.name}` }));
+  return { ...running, endpoint };
+}
+
+export const longProfile = (base: string): Decision => ({
+  type: 'allow',
+  identity: `${base}/user/alice`,
+  extensions: [{ namespace: SREG_1_1_NS, args: { fullname: 'Zoë '.repeat(600) } }],
+});
+
+/** A relying party app: the consumer router at /openid and a page showing the session. */
+export async function startRP(options: Partial<ConsumerMiddlewareOptions> & { store?: OpenIDStore; withSession?: boolean } = {}): Promise<Running> {
+  const app = express();
+  const running = await listen(app);
+  if (options.withSession !== false) app.use(session({ secret: 'rp', resave: false, saveUninitialized: false, name: 'rp.sid' }));
+  const router = openidConsumer({ baseUrl: `${running.base}/openid`, fetcher, successRedirect: '/me', failureRedirect: '/failed', ...options });
+  app.use('/openid', router);
+  app.get('/', router.realmDiscovery, (_req, res) => {
+    res.send('home');
+  });
+  app.get('/me', (req, res) => {
+    res.json((req as unknown as { session: Record<string, unknown> }).session.openid ?? null);
+  });
+  app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).send(error.message);
+  });
+  return running;
+}
