@@ -1,0 +1,69 @@
+/**
+ * Our consumer against Debian's python3-openid as the OP: smart and
+ * stateless, OpenID 2.0 and 1.1, delegation, identifier select, immediate
+ * mode, cancel.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describeWith, pythonOpenIDAvailability, SYSTEM_PYTHON } from 'openid-test-helpers';
+import { Consumer } from '../../src/consumer/consumer.js';
+import { objectSession } from '../../src/consumer/session.js';
+import type { CompletionResult } from '../../src/consumer/result.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { createFetcher } from '../../src/fetch/fetcher.js';
+
+const SCRIPT = fileURLToPath(new URL('../fixtures/python_server.py', import.meta.url));
+const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 5000 });
+const RP = 'http://rp.example/return';
+
+describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
+  let child: ChildProcess;
+  let base: string;
+  beforeAll(async () => {
+    child = spawn(SYSTEM_PYTHON, [SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => {
+    child.kill();
+  });
+
+  async function policy(value: string): Promise<void> {
+    await fetch(`${base}/policy?set=${value}`);
+  }
+
+  async function login(identifier: string, options: { stateless?: boolean; immediate?: boolean } = {}): Promise<CompletionResult> {
+    const consumer = new Consumer({ session: objectSession({}), store: options.stateless === true ? undefined : new MemoryStore(), fetcher });
+    const auth = await consumer.begin(identifier);
+    const response = await fetch(auth.redirectUrl('http://rp.example/', RP, { immediate: options.immediate ?? false }), { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const url = response.headers.get('location') as string;
+    return consumer.complete(new URL(url).searchParams, url);
+  }
+
+  test.each([['smart', false], ['stateless', true]])('OpenID 2.0, %s', async (_name, stateless) => {
+    await policy('allow');
+    expect(await login(`${base}/user/alice`, { stateless })).toMatchObject({ status: 'success', claimedId: `${base}/user/alice` });
+  });
+
+  test.each([['smart', false], ['stateless', true]])('OpenID 1.1, %s', async (_name, stateless) => {
+    await policy('allow');
+    expect(await login(`${base}/v1/bob`, { stateless })).toMatchObject({ status: 'success', claimedId: `${base}/v1/bob` });
+  });
+
+  test('delegation and identifier select', async () => {
+    await policy('allow');
+    expect(await login(`${base}/delegated/carol`)).toMatchObject({ status: 'success', claimedId: `${base}/delegated/carol`, identity: `${base}/user/carol` });
+    expect(await login(`${base}/idp`)).toMatchObject({ status: 'success', claimedId: `${base}/user/alice` });
+  });
+
+  test('cancel, and setup needed in immediate mode (2.0 and 1.1)', async () => {
+    await policy('cancel');
+    expect((await login(`${base}/user/alice`)).status).toBe('cancel');
+    await policy('setup');
+    expect((await login(`${base}/user/alice`, { immediate: true })).status).toBe('setup_needed');
+    const v1 = await login(`${base}/v1/bob`, { immediate: true });
+    expect(v1.status).toBe('setup_needed');
+    await policy('allow');
+  });
+});
