@@ -1,6 +1,6 @@
 // Repository hygiene checks that a type checker does not make: no focused
 // tests and no module-level `console.log` left in library sources.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const problems = [];
@@ -13,7 +13,7 @@ function walk(dir, visit) {
   }
 }
 
-for (const root of ['packages', 'examples']) {
+for (const root of ['packages', 'examples'].filter((dir) => existsSync(dir))) {
   walk(root, (path, text) => {
     if (/\b(it|test|describe)\.only\(/.test(text)) problems.push(`${path}: focused test (.only)`);
     if (path.includes('/src/') && !path.includes('/cli/') && !path.includes('examples/') && /^\s*console\.log\(/m.test(text)) {

@@ -38,7 +38,14 @@ export interface ConsumerMiddlewareOptions {
   onSuccess?: (req: Request, res: Response, result: SuccessResult) => unknown;
   /** Called for cancel, setup needed and failure results. */
   onFailure?: (req: Request, res: Response, result: Exclude<CompletionResult, SuccessResult> | { status: 'failure'; reason: 'missing_identifier' | 'discovery_failed'; message: string }) => unknown;
-  /** Adds extension arguments (SREG, AX, PAPE) to each request. */
+  /**
+   * Profile fields to ask for, mapped to SREG and AX (AX in OpenID 2.0 only);
+   * the signed answer appears as `req.session.openid.profile`.
+   */
+  profile?: { required?: readonly string[]; optional?: readonly string[] };
+  /** PAPE policies to ask for; the signed answer appears as `req.session.openid.pape`. */
+  pape?: { policies?: readonly string[]; maxAuthAge?: number };
+  /** Adds further extension arguments to each request. */
   extendRequest?: (authRequest: AuthRequest, req: Request) => unknown;
   /** Extra result data to keep in the session (for example a normalized profile). */
   sessionData?: (result: SuccessResult) => Record<string, unknown>;

@@ -5,8 +5,17 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import {
+  AX_1_0_NS,
   Consumer,
   DiscoveryError,
+  PAPE_1_0_NS,
+  PapeRequest,
+  PapeResponse,
+  SREG_1_0_NS,
+  SREG_1_1_NS,
+  normalizeProfile,
+  profileRequest,
+  type AuthRequest,
   OpenIDConfigError,
   RP_RETURN_TO_TYPE,
   TRANSACTION_PARAM,
@@ -86,6 +95,7 @@ async function login(options: ResolvedConsumerOptions, req: Request, res: Respon
     if (error instanceof DiscoveryError) return fail(options, req, res, { status: 'failure', reason: 'discovery_failed', message: error.message });
     throw error;
   }
+  addExtensions(options, auth);
   await options.extendRequest?.(auth, req);
   const indirect = auth.indirect(realmOf(options, req), `${base(options, req)}/return`);
   if (indirect.kind === 'redirect') return res.redirect(303, indirect.url);
@@ -119,6 +129,34 @@ function resubmit(req: Request, res: Response): void {
   );
 }
 
+function addExtensions(options: ResolvedConsumerOptions, auth: AuthRequest): void {
+  if (options.profile !== undefined) {
+    const { sreg, ax } = profileRequest(options.profile);
+    if (sreg.fields.length > 0) auth.addExtensionArgs(auth.endpoint.isOpenID2() ? SREG_1_1_NS : SREG_1_0_NS, sreg.toArgs());
+    if (auth.endpoint.isOpenID2() && ax.attributes.length > 0) auth.addExtensionArgs(AX_1_0_NS, ax.toArgs());
+  }
+  if (options.pape !== undefined && auth.endpoint.isOpenID2()) {
+    auth.addExtensionArgs(PAPE_1_0_NS, new PapeRequest([...(options.pape.policies ?? [])], options.pape.maxAuthAge).toArgs());
+  }
+}
+
+/** The signed profile and PAPE answer of a success, in one normalized shape. */
+function extensionData(result: SuccessResult): Record<string, unknown> {
+  const sreg = { ...result.getSignedArgs(SREG_1_0_NS), ...result.getSignedArgs(SREG_1_1_NS) };
+  const profile = normalizeProfile({ sreg, ax: result.getSignedArgs(AX_1_0_NS) });
+  const data: Record<string, unknown> = { profile };
+  const papeArgs = result.getSignedArgs(PAPE_1_0_NS);
+  if (papeArgs.auth_policies !== undefined) {
+    try {
+      const pape = PapeResponse.fromSignedArgs(papeArgs);
+      data.pape = { policies: pape.policies, authTime: pape.authTime, levels: pape.levels };
+    } catch {
+      // A malformed PAPE answer is left out.
+    }
+  }
+  return data;
+}
+
 function regenerate(session: SessionObject): Promise<void> {
   return new Promise((resolve, reject) => session.regenerate((error) => (error ? reject(error) : resolve())));
 }
@@ -137,6 +175,7 @@ async function succeed(options: ResolvedConsumerOptions, req: Request, res: Resp
     opEndpoint: result.endpoint.serverUrl,
     version: result.endpoint.version,
     ...(result.steamId === undefined ? {} : { steamId: result.steamId }),
+    ...extensionData(result),
     ...options.sessionData?.(result),
   };
   sessionOf(req).openid = data;

@@ -2,7 +2,7 @@
  * Options of the provider middleware, validated when it is created.
  */
 import type { Request } from 'express';
-import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDStore } from 'openid-core';
+import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDStore, type Profile, type ProfileField } from 'openid-core';
 
 /** What the decision hook learns about a checkid request. */
 export interface DecisionContext {
@@ -12,11 +12,24 @@ export interface DecisionContext {
   realm: string;
   /** Whether relying party discovery published this return_to (§9.2.1); warn the user when false. */
   returnToVerified: boolean;
+  /** Profile fields the relying party asked for (SREG and AX together). */
+  requested: { required: ProfileField[]; optional: ProfileField[] };
+  /** PAPE policies the relying party prefers, if it asked. */
+  pape: { preferredPolicies: string[]; maxAuthAge: number | undefined } | undefined;
 }
 
 /** The app's decision. */
 export type Decision =
-  | { type: 'allow'; identity?: string; claimedId?: string; extensions?: readonly ExtensionArgs[] }
+  | {
+      type: 'allow';
+      identity?: string;
+      claimedId?: string;
+      /** Released profile values, signed into the answer as SREG and/or AX (as the request asked). */
+      profile?: Profile;
+      /** PAPE answer: policies met, and when the user authenticated. */
+      pape?: { policies: string[]; authTime?: Date };
+      extensions?: readonly ExtensionArgs[];
+    }
   | { type: 'deny' }
   | { type: 'interact' };
 

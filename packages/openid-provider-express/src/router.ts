@@ -4,9 +4,20 @@
  * router writes every protocol response.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, type DecodedRequest } from 'openid-core';
+import {
+  CheckIDRequest,
+  InteractionNotFound,
+  OpenIDConfigError,
+  PAPE_1_0_NS,
+  PapeRequest,
+  PapeResponse,
+  ProtocolError,
+  answerProfile,
+  requestedProfile,
+  type DecodedRequest,
+} from 'openid-core';
 import { findPending, savePending, sessionOf, takePending } from './interaction.js';
-import { resolveOptions, type Decision, type ProviderOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type Decision, type DecisionContext, type ProviderOptions, type ResolvedOptions } from './options.js';
 import { protectFromFraming, send, sendPage } from './send.js';
 
 /** What an app's login/consent page needs to know about a pending request. */
@@ -42,16 +53,35 @@ function flatten(request: CheckIDRequest): Record<string, string> {
 
 async function answer(options: ResolvedOptions, res: Response, request: CheckIDRequest, decision: Decision): Promise<void> {
   if (decision.type === 'allow') {
-    const { type: _type, ...allow } = decision;
-    send(res, options.server.encodeResponse(await request.answer(true, allow)));
+    const { type: _type, profile, pape, extensions, ...identifiers } = decision;
+    const all = [...(extensions ?? [])];
+    if (profile !== undefined) all.push(...answerProfile(request.message, profile));
+    if (pape !== undefined && PapeRequest.fromMessage(request.message) !== undefined) {
+      const authTime = pape.authTime?.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      all.push({ namespace: PAPE_1_0_NS, args: new PapeResponse(pape.policies, authTime).toArgs() });
+    }
+    send(res, options.server.encodeResponse(await request.answer(true, { ...identifiers, extensions: all })));
     return;
   }
   send(res, options.server.encodeResponse(await request.answer(false)));
 }
 
+function extensionContext(request: CheckIDRequest): Pick<DecisionContext, 'requested' | 'pape'> {
+  let pape;
+  try {
+    pape = PapeRequest.fromMessage(request.message);
+  } catch {
+    pape = undefined;
+  }
+  return {
+    requested: requestedProfile(request.message),
+    pape: pape === undefined ? undefined : { preferredPolicies: pape.preferredPolicies, maxAuthAge: pape.maxAuthAge },
+  };
+}
+
 async function handleCheckID(options: ResolvedOptions, req: Request, res: Response, request: CheckIDRequest): Promise<void> {
   const returnToVerified = await request.returnToVerified();
-  const decision = await options.decide({ req, request, realm: request.realm.toString(), returnToVerified });
+  const decision = await options.decide({ req, request, realm: request.realm.toString(), returnToVerified, ...extensionContext(request) });
   if (decision.type !== 'interact') return answer(options, res, request, decision);
   // An immediate request cannot wait for the user (§10.2.1).
   if (request.immediate) return send(res, options.server.encodeResponse(request.setupNeeded()));
