@@ -119,6 +119,30 @@ describe('openidConsumer', () => {
     }
   });
 
+  test('profile: asked through SREG and AX, released at the OP, signed, normalized in the session; injected values never', async () => {
+    opState.decision = (idSelect, base) => ({
+      type: 'allow',
+      ...(idSelect ? { identity: `${base}/user/alice` } : {}),
+      profile: { email: 'zoë@example.com', nickname: 'zoë', firstName: 'Zoë', lastName: 'Smith' },
+      pape: { policies: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'], authTime: new Date('2026-11-25T04:00:00Z') },
+    });
+    const rp = await startRP({ profile: { required: ['email'], optional: ['nickname', 'firstName'] }, pape: { policies: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'] } });
+    try {
+      const client = new CookieClient();
+      const start = await client.post(`${rp.base}/openid/login`, { openid_identifier: `${op.base}/user/alice` });
+      const atOp = await client.get(start.location as string, true);
+      const back = new URL(atOp.location as string);
+      back.searchParams.set('openid.sreg.fullname', 'Injected Name');
+      const done = await client.get(back.href, true);
+      expect(done.location).toBe(`${rp.base}/me`);
+      const me = JSON.parse((await client.get(`${rp.base}/me`)).body) as Record<string, unknown>;
+      expect(me.profile).toEqual({ email: 'zoë@example.com', nickname: 'zoë', firstName: 'Zoë' });
+      expect(me.pape).toEqual({ policies: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'], authTime: '2026-11-25T04:00:00Z', levels: {} });
+    } finally {
+      await rp.close();
+    }
+  });
+
   test('the realm publishes the return URL for relying party discovery (§13)', async () => {
     const rp = await startRP();
     try {

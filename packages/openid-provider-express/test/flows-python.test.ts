@@ -11,7 +11,7 @@ import { startProvider, type TestProvider } from './app.js';
 const SCRIPT = fileURLToPath(new URL('./fixtures/python_consumer.py', import.meta.url));
 const RP = 'http://rp.example:8000';
 
-interface Completion { status: string; identity?: string; message?: string; signed?: Record<string, string>; setup_url?: string; error?: string }
+interface Completion { status: string; identity?: string; message?: string; signed?: Record<string, string>; ax?: Record<string, string[]>; setup_url?: string; error?: string }
 
 describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
   let provider: TestProvider;
@@ -26,9 +26,9 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
   });
 
   /** Runs begin at python, the user agent hops at our provider, and complete at python. */
-  async function login(identifier: string, options: { mode?: 'smart' | 'stateless'; immediate?: boolean; client?: CookieClient; interact?: (client: CookieClient, location: string) => Promise<string> } = {}): Promise<Completion> {
+  async function login(identifier: string, options: { mode?: 'smart' | 'stateless'; immediate?: boolean; profile?: boolean; client?: CookieClient; interact?: (client: CookieClient, location: string) => Promise<string> } = {}): Promise<Completion> {
     const mode = options.mode ?? 'smart';
-    const begun = await python.call<{ redirect?: string; error?: string }>({ cmd: 'begin', identifier, realm: `${RP}/`, return_to: `${RP}/return?x=1`, immediate: options.immediate ?? false, mode });
+    const begun = await python.call<{ redirect?: string; error?: string }>({ cmd: 'begin', identifier, realm: `${RP}/`, return_to: `${RP}/return?x=1`, immediate: options.immediate ?? false, mode, profile: options.profile ?? false });
     if (begun.redirect === undefined) throw new Error(`begin failed: ${begun.error}`);
     const client = options.client ?? new CookieClient();
     const first = await client.get(begun.redirect);
@@ -68,6 +68,21 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
       expect(result.signed).toEqual({ email: 'zoë@example.com', fullname: 'Zoë 東京' });
     } finally {
       provider.decide = (context) => ({ type: 'allow', ...(context.request.idSelect ? { identity: `${provider.base}/user/alice` } : {}) });
+    }
+  });
+
+  test('its SREG and AX requests reach the hook; released values come back signed (UTF-8)', async () => {
+    provider.decide = (context) => {
+      expect(context.requested).toEqual({ required: ['email'], optional: ['nickname', 'fullname', 'firstName'] });
+      return { type: 'allow', profile: { email: 'zoë@example.com', nickname: 'zoë', firstName: 'Zoë', lastName: 'not requested' } };
+    };
+    try {
+      const result = await login(`${provider.base}/user/alice`, { profile: true });
+      expect(result.status).toBe('success');
+      expect(result.signed).toEqual({ email: 'zoë@example.com', nickname: 'zoë' });
+      expect(result.ax).toEqual({ 'http://axschema.org/contact/email': ['zoë@example.com'], 'http://axschema.org/namePerson/first': ['Zoë'] });
+    } finally {
+      provider.decide = () => ({ type: 'allow' });
     }
   });
 

@@ -11,6 +11,8 @@ import { objectSession } from '../../src/consumer/session.js';
 import type { CompletionResult } from '../../src/consumer/result.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { createFetcher } from '../../src/fetch/fetcher.js';
+import { normalizeProfile, profileRequest } from '../../src/extensions/profile.js';
+import { AX_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
 
 const SCRIPT = fileURLToPath(new URL('../fixtures/python_server.py', import.meta.url));
 const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 5000 });
@@ -55,6 +57,21 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
     await policy('allow');
     expect(await login(`${base}/delegated/carol`)).toMatchObject({ status: 'success', claimedId: `${base}/delegated/carol`, identity: `${base}/user/carol` });
     expect(await login(`${base}/idp`)).toMatchObject({ status: 'success', claimedId: `${base}/user/alice` });
+  });
+
+  test('SREG and AX answers from its OP, UTF-8 intact, into one profile', async () => {
+    await policy('allow');
+    const consumer = new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher });
+    const auth = await consumer.begin(`${base}/user/alice`);
+    const { sreg, ax } = profileRequest({ required: ['email'], optional: ['nickname', 'fullname', 'firstName'] });
+    auth.addExtensionArgs(SREG_1_1_NS, sreg.toArgs()).addExtensionArgs(AX_1_0_NS, ax.toArgs());
+    const response = await fetch(auth.redirectUrl('http://rp.example/', RP), { redirect: 'manual' });
+    const url = response.headers.get('location') as string;
+    const result = await consumer.complete(new URL(url).searchParams, url);
+    expect(result.status).toBe('success');
+    if (result.status !== 'success') return;
+    const profile = normalizeProfile({ sreg: result.getSignedArgs(SREG_1_1_NS), ax: result.getSignedArgs(AX_1_0_NS) });
+    expect(profile).toEqual({ email: 'zoë@example.com', nickname: 'zoë', fullname: 'Zoë 東京', firstName: 'Zoë' });
   });
 
   test('cancel, and setup needed in immediate mode (2.0 and 1.1)', async () => {
