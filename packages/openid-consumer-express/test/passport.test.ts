@@ -1,0 +1,106 @@
+/** The Passport strategy in a real Express app, under a sub-router, against our provider. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import { CookieClient, readForm } from 'openid-test-helpers';
+import { OpenIDStrategy } from '../src/index.js';
+import { fetcher, longProfile, startOP, type Running } from './apps.js';
+
+let op: Running & { endpoint: string };
+const opState: Parameters<typeof startOP>[0] = {};
+let server: Server;
+let base: string;
+const verified: Array<{ identifier: string; profile: unknown }> = [];
+
+beforeAll(async () => {
+  op = await startOP(opState);
+  const app = express();
+  server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const authenticator = new passport.Passport();
+  authenticator.use(
+    new OpenIDStrategy({
+      returnURL: `${base}/auth/openid/return`,
+      profile: true,
+      fetcher,
+      verify: async ({ identifier, profile }) => {
+        verified.push({ identifier, profile });
+        return identifier.endsWith('/user/mallory') ? false : { id: identifier };
+      },
+    }) as unknown as passport.Strategy,
+  );
+  authenticator.serializeUser((user, done) => done(null, user));
+  authenticator.deserializeUser((user: Express.User, done) => done(null, user));
+  app.use(session({ secret: 'passport test', resave: false, saveUninitialized: false }));
+  app.use(express.urlencoded({ extended: false }));
+  app.use(authenticator.initialize());
+  app.use(authenticator.session());
+  const auth = express.Router();
+  const finish: express.RequestHandler = (req, res, next) =>
+    authenticator.authenticate('openid', (error: unknown, user: unknown, info: unknown) => {
+      if (error) return next(error);
+      if (!user) return res.status(401).json(info);
+      return req.logIn(user as Express.User, (loginError) => (loginError ? next(loginError) : res.json({ user })));
+    })(req, res, next);
+  auth.post('/openid', authenticator.authenticate('openid'));
+  auth.get('/openid/return', finish);
+  auth.post('/openid/return', finish);
+  app.use('/auth', auth);
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await op.close();
+});
+
+afterEach(() => {
+  delete opState.decision;
+});
+
+async function signIn(identifier: string): Promise<{ status: number; body: unknown }> {
+  const client = new CookieClient();
+  const start = await client.post(`${base}/auth/openid`, { openid_identifier: identifier });
+  if (start.status !== 302) throw new Error(start.body);
+  const atOp = await client.get(start.location as string);
+  const back = atOp.status === 302 ? await client.get(atOp.location as string) : await (async () => {
+    const form = readForm(atOp.body);
+    return client.post(form.action, form.fields);
+  })();
+  return { status: back.status, body: JSON.parse(back.body) };
+}
+
+describe('OpenIDStrategy', () => {
+  test('a GET assertion logs the user in, with the signed profile', async () => {
+    opState.decision = (_idSelect, base_) => ({ type: 'allow', profile: { email: 'zoë@example.com', nickname: 'zoë' }, ...(_idSelect ? { identity: `${base_}/user/alice` } : {}) });
+    const result = await signIn(`${op.base}/user/alice`);
+    expect(result).toEqual({ status: 200, body: { user: { id: `${op.base}/user/alice` } } });
+    expect(verified.at(-1)).toEqual({ identifier: `${op.base}/user/alice`, profile: { email: 'zoë@example.com', nickname: 'zoë' } });
+  });
+
+  test('a POSTed (long) assertion works too', async () => {
+    opState.decision = (_idSelect, base_) => longProfile(base_);
+    const result = await signIn(`${op.base}/user/alice`);
+    expect(result.status).toBe(200);
+  });
+
+  test('failures report the real reason', async () => {
+    opState.decision = () => ({ type: 'deny' });
+    expect(await signIn(`${op.base}/user/alice`)).toEqual({ status: 401, body: { reason: 'cancel', message: 'The sign-in was cancelled' } });
+    opState.decision = () => ({ type: 'allow' });
+    const refused = await signIn(`${op.base}/user/mallory`);
+    expect(refused).toMatchObject({ status: 401, body: { reason: 'rejected_by_application' } });
+    const client = new CookieClient();
+    const forged = await client.get(`${base}/auth/openid/return?openid.ns=http%3A%2F%2Fspecs.openid.net%2Fauth%2F2.0&openid.mode=id_res`);
+    expect(forged.status).toBe(401);
+    expect(JSON.parse(forged.body)).toMatchObject({ reason: 'unsolicited_assertion' });
+  });
+
+  test('options are checked', () => {
+    expect(() => new OpenIDStrategy({ returnURL: 'not a url', verify: async () => false })).toThrow(/returnURL/);
+    expect(() => new OpenIDStrategy({ returnURL: 'http://x.example/r' } as never)).toThrow(/verify/);
+  });
+});
