@@ -1,15 +1,10 @@
-import { describeWith, redisAvailability, REDIS_URL, runStoreConformance, startTcpProxy, uniquePrefix } from 'openid-test-helpers';
+import { describeWith, redisAvailability, REDIS_URL, runStoreConformance, startTcpProxy, uniquePrefix, urlWithPort } from 'openid-test-helpers';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../src/index.js';
 
 const prefixes = new WeakMap<object, string>();
 
-function viaPort(port: number): string {
-  const url = new URL(REDIS_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return url.href;
-}
+const viaPort = (port: number): string => urlWithPort(REDIS_URL, port);
 
 async function deleteKeys(prefix: string): Promise<void> {
   const client = new Redis(REDIS_URL);

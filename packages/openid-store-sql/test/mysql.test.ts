@@ -1,14 +1,9 @@
-import { describeWith, mysqlAvailability, MYSQL_URL, runStoreConformance, startTcpProxy, uniquePrefix } from 'openid-test-helpers';
+import { describeWith, mysqlAvailability, MYSQL_URL, runStoreConformance, startTcpProxy, uniquePrefix, urlWithPort } from 'openid-test-helpers';
 import { MysqlStore } from '../src/index.js';
 
 const prefixes = new WeakMap<object, string>();
 
-function viaPort(port: number): string {
-  const url = new URL(MYSQL_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return url.href;
-}
+const viaPort = (port: number): string => urlWithPort(MYSQL_URL, port);
 
 describeWith('MySQL/MariaDB', await mysqlAvailability(), () => {
   runStoreConformance({

@@ -1,14 +1,9 @@
-import { describeWith, postgresAvailability, POSTGRES_URL, runStoreConformance, startTcpProxy, uniquePrefix } from 'openid-test-helpers';
+import { describeWith, postgresAvailability, POSTGRES_URL, runStoreConformance, startTcpProxy, uniquePrefix, urlWithPort } from 'openid-test-helpers';
 import { PostgresStore } from '../src/index.js';
 
 const prefixes = new WeakMap<object, string>();
 
-function viaPort(port: number): string {
-  const url = new URL(POSTGRES_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return url.href;
-}
+const viaPort = (port: number): string => urlWithPort(POSTGRES_URL, port);
 
 describeWith('PostgreSQL', await postgresAvailability(), () => {
   runStoreConformance({

@@ -32,3 +32,11 @@ export const redisAvailability = (): Promise<Availability> => tcpAvailability(RE
 export function uniquePrefix(stem: string): string {
   return `${stem}_${process.pid}_${Math.random().toString(36).slice(2, 8)}_`;
 }
+
+/** The same connection URL pointed at another port on 127.0.0.1 (a proxy, or a port where nothing listens). */
+export function urlWithPort(url: string, port: number): string {
+  const copy = new URL(url);
+  copy.hostname = '127.0.0.1';
+  copy.port = String(port);
+  return copy.href;
+}

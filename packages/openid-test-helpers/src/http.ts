@@ -62,3 +62,18 @@ export function routes(table: Record<string, (req: IncomingMessage, res: ServerR
     route(req, res, body);
   };
 }
+
+/** Streams `chunks` chunks of 64 KiB, respecting back-pressure: a large body for size-limit tests. */
+export function sendLargeBody(res: ServerResponse, chunks: number, contentType = 'text/plain'): void {
+  res.writeHead(200, { 'content-type': contentType });
+  const chunk = Buffer.alloc(1 << 16, 32);
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < chunks) {
+      sent += 1;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  pump();
+}

@@ -23,7 +23,8 @@ export type DiscoveredVerification =
   | { ok: true; endpoint: ServiceEndpoint }
   | { ok: false; reason: 'discovery_failed' | 'discovery_mismatch'; message: string; cause?: unknown };
 
-function sameUrl(a: string | undefined, b: string | undefined): boolean {
+/** Whether two identifiers are the same: URLs once normalized (fragments kept), anything else (XRIs) exactly. */
+export function sameUrl(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false;
   try {
     return normalizeUrl(a, { keepFragment: true }) === normalizeUrl(b, { keepFragment: true });

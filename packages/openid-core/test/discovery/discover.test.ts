@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startServer, type TestServer } from 'openid-test-helpers';
+import { sendLargeBody, startServer, type TestServer } from 'openid-test-helpers';
 import { discover } from '../../src/discovery/discover.js';
 import { MemoryDiscoveryCache } from '../../src/discovery/cache.js';
 import { verifyDiscoveredEndpoint } from '../../src/discovery/verify-discovered.js';
@@ -41,19 +41,7 @@ function routesFor(): Record<string, Route> {
     '/nothing': send('text/html', html('')),
     '/laughs': send(XRDS_TYPE, BILLION_LAUGHS),
     '/xxe': send(XRDS_TYPE, EXTERNAL_ENTITY),
-    '/huge': (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      const chunk = Buffer.alloc(1 << 16, 32);
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < 800) {
-          sent += 1;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
-    },
+    '/huge': (_req, res) => sendLargeBody(res, 800, 'text/html'),
     '/hang': () => undefined,
     '/loop': (_req, res) => {
       res.writeHead(302, { location: '/loop' });

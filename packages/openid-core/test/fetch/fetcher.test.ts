@@ -1,4 +1,4 @@
-import { startServer, type TestServer } from 'openid-test-helpers';
+import { sendLargeBody, startServer, type TestServer } from 'openid-test-helpers';
 import { createFetcher } from '../../src/fetch/fetcher.js';
 import { isPrivateAddress } from '../../src/fetch/address-guard.js';
 import { FetchError } from '../../src/errors.js';
@@ -15,17 +15,7 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`${req.method} ${req.headers['content-type']} ${body}`);
     } else if (path === '/huge') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      const chunk = Buffer.alloc(1 << 16, 97);
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < 50 * 16) {
-          sent += 1;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      sendLargeBody(res, 50 * 16);
     } else if (path === '/declared-huge') {
       res.writeHead(200, { 'content-length': String(50 * 1024 * 1024) });
       res.write('x');

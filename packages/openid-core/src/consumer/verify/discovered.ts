@@ -4,21 +4,12 @@
  * @see OpenID 2.0 §11.2; OpenID 1.1 §4.2.2
  */
 import { ServiceEndpoint } from '../../discovery/endpoint.js';
-import { verifyDiscoveredEndpoint } from '../../discovery/verify-discovered.js';
+import { sameUrl, verifyDiscoveredEndpoint } from '../../discovery/verify-discovered.js';
 import type { DiscoverOptions } from '../../discovery/discover.js';
 import { OPENID_NS, type Message } from '../../message.js';
-import { normalizeUrl, withoutFragment } from '../../normalize-url.js';
+import { withoutFragment } from '../../normalize-url.js';
 import { failure, type FailureResult } from '../result.js';
 import type { Transaction } from '../session.js';
-
-function same(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined) return false;
-  try {
-    return normalizeUrl(a, { keepFragment: true }) === normalizeUrl(b, { keepFragment: true });
-  } catch {
-    return false;
-  }
-}
 
 function fromTransaction(transaction: Transaction, claimedId: string): ServiceEndpoint {
   return new ServiceEndpoint({
@@ -42,7 +33,7 @@ export async function checkDiscovered(
     if (transaction === undefined || transaction.claimedId === undefined) {
       return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');
     }
-    if (!same(identity, transaction.localId ?? transaction.claimedId)) {
+    if (!sameUrl(identity, transaction.localId ?? transaction.claimedId)) {
       return failure('discovery_mismatch', 'openid.identity is not the identifier the request was made for');
     }
     return { ok: true, endpoint: fromTransaction(transaction, transaction.claimedId) };
@@ -53,9 +44,9 @@ export async function checkDiscovered(
   if (
     transaction !== undefined &&
     transaction.claimedId !== undefined &&
-    same(withoutFragment(claimedId), transaction.claimedId) &&
-    same(opEndpoint, transaction.serverUrl) &&
-    same(identity, transaction.localId ?? transaction.claimedId)
+    sameUrl(withoutFragment(claimedId), transaction.claimedId) &&
+    sameUrl(opEndpoint, transaction.serverUrl) &&
+    sameUrl(identity, transaction.localId ?? transaction.claimedId)
   ) {
     return { ok: true, endpoint: fromTransaction(transaction, claimedId) };
   }
