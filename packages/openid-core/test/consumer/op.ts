@@ -11,6 +11,7 @@ import { createFetcher } from '../../src/fetch/fetcher.js';
 import { ProtocolError } from '../../src/errors.js';
 import { OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE } from '../../src/constants.js';
 import type { AllowOptions } from '../../src/server/check-id-request.js';
+import type { AssociationPolicy } from '../../src/server/associate-request.js';
 
 export type Decide = (request: CheckIDRequest) => { allow: boolean } & AllowOptions;
 
@@ -29,7 +30,7 @@ function xrds(service: string): string {
   return `<?xml version="1.0"?><xrds:XRDS xmlns:xrds="xri://$xrds" xmlns="xri://$xrd*($v*2.0)"><XRD>${service}</XRD></xrds:XRDS>`;
 }
 
-export async function startOP(): Promise<TestOP> {
+export async function startOP(policy: AssociationPolicy = {}): Promise<TestOP> {
   const op = { checkAuthCount: 0 } as TestOP;
   op.decide = (request) => ({ allow: true, ...(request.idSelect ? { identity: `${op.base}/user/alice` } : {}) });
   op.http = await startServer(async (req, res, body) => {
@@ -71,7 +72,7 @@ export async function startOP(): Promise<TestOP> {
   });
   op.base = op.http.url;
   op.endpoint = `${op.base}/openid`;
-  op.server = new Server({ endpoint: op.endpoint, store: new MemoryStore(), fetcher: createFetcher({ allowPrivateAddresses: true }) });
+  op.server = new Server({ ...policy, endpoint: op.endpoint, store: new MemoryStore(), fetcher: createFetcher({ allowPrivateAddresses: true }) });
   op.close = () => op.http.close();
   return op;
 }
