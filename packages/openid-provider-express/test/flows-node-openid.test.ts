@@ -23,6 +23,21 @@ function verify(rp: RelyingParty, url: string): Promise<NodeOpenIDResult> {
   return new Promise((resolve, reject) => rp.verifyAssertion(url, (error, result) => (error || result === undefined ? reject(new Error(error?.message ?? 'no result')) : resolve(result))));
 }
 
+// node-openid schedules a module-global timer per association, for its whole
+// lifetime (two weeks here), which would keep the test process alive. Let
+// those timers not hold the process open.
+const library = openid as unknown as { saveAssociation: (...args: unknown[]) => unknown };
+const saveAssociation = library.saveAssociation;
+library.saveAssociation = function (this: unknown, ...args: unknown[]) {
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = ((handler: () => void, ms?: number) => realSetTimeout(handler, ms).unref()) as typeof setTimeout;
+  try {
+    return saveAssociation.apply(this, args);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+};
+
 let provider: TestProvider;
 beforeAll(async () => {
   provider = await startProvider();
