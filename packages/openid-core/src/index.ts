@@ -53,7 +53,17 @@ export {
   type ParsedNonce,
   type NonceTimeOptions,
 } from './nonce.js';
-export { normalizeUrl, normalizeIdentifier, withoutFragment, type NormalizeUrlOptions, type NormalizedIdentifier } from './normalize-url.js';
+export {
+  normalizeUrl,
+  normalizeIdentifier,
+  withoutFragment,
+  parseHttpUrl,
+  formatHttpUrl,
+  type NormalizeUrlOptions,
+  type NormalizedIdentifier,
+  type NormalizedUrlParts,
+  type ParseHttpUrlOptions,
+} from './normalize-url.js';
 export { Realm, returnToMatches } from './realm.js';
 export { createFetcher, decodeBody, type Fetcher, type FetchInit, type FetchResponse, type FetcherOptions, type LookupFunction } from './fetch/fetcher.js';
 export { isPrivateAddress } from './fetch/address-guard.js';
