@@ -91,23 +91,9 @@ export { Negotiator, DEFAULT_ASSOCIATION_PREFERENCES, type AssociationPreference
 export { objectSession, TRANSACTION_PARAM, type ConsumerSessionStore, type Transaction } from './consumer/session.js';
 export { failure, type CompletionResult, type SuccessResult, type CancelResult, type SetupNeededResult, type FailureResult, type FailureReason } from './consumer/result.js';
 export { steamPreset, steamIdFromClaimedId, STEAM_OP_ENDPOINT, STEAM_OP_IDENTIFIER, type SteamPreset, type SteamPresetOptions } from './consumer/presets/steam.js';
-export { SRegRequest, SRegResponse, SREG_FIELDS, isSRegField, validSRegValue, supportsSReg, sregNamespaceOf, type SRegField } from './extensions/sreg.js';
-export {
-  FetchRequest as AXFetchRequest,
-  FetchResponse as AXFetchResponse,
-  StoreRequest as AXStoreRequest,
-  StoreResponse as AXStoreResponse,
-  validAXAlias,
-  type AXRequestedAttribute,
-} from './extensions/ax.js';
-export { AX_ATTRIBUTES, attributeOfUri, attributeOfField, type AXAttribute, type ProfileField } from './extensions/ax-attributes.js';
-export {
-  PapeRequest,
-  PapeResponse,
-  PAPE_POLICY_PHISHING_RESISTANT,
-  PAPE_POLICY_MULTI_FACTOR,
-  PAPE_POLICY_MULTI_FACTOR_PHYSICAL,
-  PAPE_POLICY_NONE,
-  PAPE_LEVEL_NIST,
-} from './extensions/pape.js';
-export { profileRequest, addProfileRequest, normalizeProfile, requestedProfile, answerProfile, type Profile, type ProfileRequest } from './extensions/profile.js';
+export { ExtensionError, addExtensionToMessage, extensionArgs, signedExtensionArgs, signedArgsFrom, type Extension, type ExtensionErrorReason, type SignedArgsSource, type SignedSource } from './extensions/extension.js';
+export { SRegRequest, SRegResponse, SREG_FIELDS, isSRegField, validSRegValue, sregValueProblem, supportsSReg, sregNamespaceOf, sregNamespaceFor, type SRegField, type SRegData, type SRegRequestOptions } from './extensions/sreg.js';
+export { FetchRequest as AXFetchRequest, FetchResponse as AXFetchResponse, StoreRequest as AXStoreRequest, StoreResponse as AXStoreResponse, validAXAlias, axAliasProblem, type AXRequestedAttribute } from './extensions/ax.js';
+export { AX_ATTRIBUTES, PROFILE_FIELDS, isProfileField, attributeOfUri, attributeOfField, attributeOfSRegField, type AXAttribute, type ProfileField } from './extensions/ax-attributes.js';
+export { PapeRequest, PapeResponse, PAPE_POLICY_PHISHING_RESISTANT, PAPE_POLICY_MULTI_FACTOR, PAPE_POLICY_MULTI_FACTOR_PHYSICAL, PAPE_POLICY_NONE, PAPE_LEVEL_NIST, PAPE_LEVEL_JISA, formatAuthTime, parseAuthTime } from './extensions/pape.js';
+export { profileRequest, addProfileRequest, normalizeProfile, profileFromSuccess, requestedProfile, answerProfile, profileValueProblem, type Profile, type ProfileRequest, type ProfileRequestOptions, type ProfilePlan, type RequestedProfile } from './extensions/profile.js';

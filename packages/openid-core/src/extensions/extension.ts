@@ -28,6 +28,9 @@ export interface SignedArgsSource {
   getSignedArgs(namespace: string): Record<string, string>;
 }
 
+/** A success result, or a verified message with its `openid.signed` list (without `openid.`). */
+export type SignedSource = SignedArgsSource | { message: Message; signed: readonly string[] | ReadonlySet<string> };
+
 /** Which rule an extension message broke. */
 export type ExtensionErrorReason =
   | 'unknown_field'
@@ -93,7 +96,7 @@ export function addExtensionToMessage(message: Message, namespace: string, prefe
  * @param signed the `openid.signed` list, without `openid.` (e.g. `['mode', 'ns.sreg', 'sreg.email']`)
  * @see OpenID 2.0 §10.1, §12
  */
-export function signedExtensionArgs(message: Message, signed: Iterable<string>, namespace: string): Record<string, string> {
+export function signedExtensionArgs(message: Message, signed: readonly string[] | ReadonlySet<string>, namespace: string): Record<string, string> {
   const covered = new Set(signed);
   const alias = message.aliases.aliasOf(namespace);
   if (alias === undefined) return {};
@@ -106,7 +109,7 @@ export function signedExtensionArgs(message: Message, signed: Iterable<string>, 
 }
 
 /** The signed arguments of a namespace from a success result, or from a message and its `openid.signed` list. */
-export function signedArgsFrom(source: SignedArgsSource | { message: Message; signed: Iterable<string> }, namespace: string): Record<string, string> {
+export function signedArgsFrom(source: SignedSource, namespace: string): Record<string, string> {
   if ('getSignedArgs' in source) return source.getSignedArgs(namespace);
   return signedExtensionArgs(source.message, source.signed, namespace);
 }

@@ -8,7 +8,7 @@
 import { SREG_1_0_NS, SREG_1_1_NS } from '../constants.js';
 import { OpenIDConfigError } from '../errors.js';
 import type { Message } from '../message.js';
-import { addExtensionToMessage, ExtensionError, quote, type Extension, type SignedArgsSource } from './extension.js';
+import { addExtensionToMessage, ExtensionError, quote, signedArgsFrom, type Extension, type SignedSource } from './extension.js';
 import { sregValueProblem } from './sreg-values.js';
 
 export { sregValueProblem, validSRegValue, isHttpUrl } from './sreg-values.js';
@@ -235,9 +235,9 @@ export class SRegResponse implements Extension {
   }
 
   /** The signed SREG response of a success result (1.1 namespace first, then 1.0); undefined when nothing was signed. */
-  static fromSuccess(result: SignedArgsSource, options: { strict?: boolean } = {}): SRegResponse | undefined {
+  static fromSuccess(result: SignedSource, options: { strict?: boolean } = {}): SRegResponse | undefined {
     for (const namespace of [SREG_1_1_NS, SREG_1_0_NS]) {
-      const args = result.getSignedArgs(namespace);
+      const args = signedArgsFrom(result, namespace);
       if (Object.keys(args).length > 0) return SRegResponse.fromSignedArgs(args, { namespace, ...options });
     }
     return undefined;
