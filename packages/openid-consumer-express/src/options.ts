@@ -4,7 +4,9 @@
 import type { Request, Response } from 'express';
 import {
   OpenIDConfigError,
+  PROFILE_FIELDS,
   Realm,
+  isProfileField,
   normalizeUrl,
   type AuthRequest,
   type CompletionResult,
@@ -60,6 +62,13 @@ export interface ResolvedConsumerOptions extends ConsumerMiddlewareOptions {
   failureRedirect: string;
 }
 
+/** Profile field names are checked once, here, rather than failing at each login. */
+export function checkProfileFields(profile: { required?: readonly string[]; optional?: readonly string[] } | undefined, option: string): void {
+  for (const name of [...(profile?.required ?? []), ...(profile?.optional ?? [])]) {
+    if (!isProfileField(name)) throw new OpenIDConfigError(`${JSON.stringify(name)} is not a profile field (known: ${PROFILE_FIELDS.join(', ')})`, option);
+  }
+}
+
 function checkUrl(value: string, option: string): string {
   try {
     return normalizeUrl(value);
@@ -83,6 +92,7 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
     }
   }
   if (options.opIdentifier !== undefined) checkUrl(options.opIdentifier, 'opIdentifier');
+  checkProfileFields(options.profile, 'profile');
   for (const name of ['successRedirect', 'failureRedirect'] as const) {
     const value = options[name];
     if (value !== undefined && (!value.startsWith('/') || value.startsWith('//'))) {

@@ -21,6 +21,7 @@ import {
   type Profile,
   type SuccessResult,
 } from 'openid-core';
+import { checkProfileFields } from './options.js';
 
 export interface OpenIDStrategyOptions {
   /** The absolute URL Passport's callback route answers at. */
@@ -64,6 +65,7 @@ export class OpenIDStrategy {
     } catch {
       throw new OpenIDConfigError('must be an absolute http or https URL', 'returnURL');
     }
+    if (typeof options.profile === 'object') checkProfileFields(options.profile, 'profile');
     this.settings = options;
     this.realmUrl = options.realm ?? `${new URL(options.returnURL).origin}/`;
   }

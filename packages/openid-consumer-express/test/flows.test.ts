@@ -160,6 +160,7 @@ describe('options are validated when the router is made', () => {
     ['a baseUrl that is not http(s)', { baseUrl: 'ftp://rp.example/' }, /baseUrl/],
     ['an off-site success redirect', { successRedirect: 'https://evil.example/' }, /successRedirect/],
     ['a protocol-relative failure redirect', { failureRedirect: '//evil.example/' }, /failureRedirect/],
+    ['an unknown profile field', { profile: { required: ['password'] } }, /profile: "password" is not a profile field/],
   ])('%s', (_name, options, message) => {
     expect(() => openidConsumer(options)).toThrow(message);
   });
