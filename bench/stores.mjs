@@ -1,10 +1,13 @@
-// Store operations per second: useNonce (always a fresh nonce) and
-// getAssociation (newest for a server), with 1 and 16 concurrent callers,
-// for every store whose server is reachable.
+// Store operations per second, for every store whose server is reachable:
+// useNonce (a fresh nonce each time: one insert) and getAssociation (the
+// newest of five associations of a server), with 1 and 16 concurrent callers.
+// Runs against the built packages: `npm run build` first (`npm run bench` does).
+// BENCH_STORE_MS sets the measuring time per cell (default 1500 ms).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import { Redis } from 'ioredis';
 import { Association, MemoryStore, FileStore } from '../packages/openid-core/dist/index.js';
 import { SqliteStore, PostgresStore, MysqlStore } from '../packages/openid-store-sql/dist/index.js';
 import { RedisStore } from '../packages/openid-store-redis/dist/index.js';
@@ -13,68 +16,110 @@ const POSTGRES_URL = process.env.OPENID_TEST_POSTGRES_URL ?? 'postgres://postgre
 const MYSQL_URL = process.env.OPENID_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const REDIS_URL = process.env.OPENID_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const DURATION_MS = Number(process.env.BENCH_STORE_MS ?? 1500);
+const WARMUP_MS = 200;
+const SERVER = 'https://op.example/openid';
 
-function reachable(url, port) {
-  const { hostname, port: p } = new URL(url);
+function reachable(url, defaultPort) {
+  const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(p || port) });
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
+    const socket = connect({ host: hostname, port: Number(port || defaultPort) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }
 
+/** Operations per second of `operation` with `concurrency` callers, after a warm-up. */
 async function rate(concurrency, operation) {
-  let ops = 0;
-  const stop = Date.now() + DURATION_MS;
-  const worker = async () => {
-    while (Date.now() < stop) {
-      await operation();
-      ops += 1;
-    }
+  const runFor = async (ms) => {
+    let ops = 0;
+    const stop = performance.now() + ms;
+    const caller = async () => {
+      while (performance.now() < stop) {
+        await operation();
+        ops += 1;
+      }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, caller));
+    return (ops * 1000) / (performance.now() - start);
   };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return (ops * 1000) / (performance.now() - start);
+  await runFor(WARMUP_MS);
+  return runFor(DURATION_MS);
+}
+
+async function deleteRedisKeys(prefix) {
+  const client = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await client.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
 }
 
 const prefix = `bench_${process.pid}_`;
 const dir = await mkdtemp(join(tmpdir(), 'openid-bench-'));
 const targets = [
-  ['memory', async () => new MemoryStore()],
-  ['file', async () => new FileStore({ directory: join(dir, 'file') })],
-  ['sqlite', async () => new SqliteStore({ filename: join(dir, 'bench.db'), tablePrefix: prefix })],
-  ['postgres', async () => ((await reachable(POSTGRES_URL, 5432)) ? new PostgresStore({ url: POSTGRES_URL, tablePrefix: prefix }) : undefined)],
-  ['mysql', async () => ((await reachable(MYSQL_URL, 3306)) ? new MysqlStore({ url: MYSQL_URL, tablePrefix: prefix }) : undefined)],
-  ['redis', async () => ((await reachable(REDIS_URL, 6379)) ? new RedisStore({ url: REDIS_URL, keyPrefix: `openid-${prefix}` }) : undefined)],
+  { name: 'memory', open: async () => new MemoryStore() },
+  { name: 'file', open: async () => new FileStore({ directory: join(dir, 'file') }) },
+  { name: 'sqlite', open: async () => new SqliteStore({ filename: join(dir, 'bench.db'), tablePrefix: prefix }) },
+  { name: 'postgres', url: [POSTGRES_URL, 5432], open: async () => new PostgresStore({ url: POSTGRES_URL, tablePrefix: prefix }) },
+  { name: 'mysql', url: [MYSQL_URL, 3306], open: async () => new MysqlStore({ url: MYSQL_URL, tablePrefix: prefix }) },
+  {
+    name: 'redis',
+    url: [REDIS_URL, 6379],
+    open: async () => new RedisStore({ url: REDIS_URL, keyPrefix: `openid-${prefix}` }),
+    clean: () => deleteRedisKeys(`openid-${prefix}`),
+  },
 ];
 
-const rows = [];
-let counter = 0;
-for (const [name, make] of targets) {
-  const store = await make();
-  if (store === undefined) {
-    console.log(`${name}: server unreachable, skipped`);
-    continue;
-  }
-  const server = 'https://op.example/openid';
+async function measureStore(store) {
   const now = Math.floor(Date.now() / 1000);
   for (let i = 0; i < 5; i += 1) {
-    await store.storeAssociation(server, new Association({ handle: `h${i}`, secret: Buffer.alloc(32, i), issued: now - i, lifetime: 3600, assocType: 'HMAC-SHA256' }));
+    const association = new Association({ handle: `h${i}`, secret: Buffer.alloc(32, i), issued: now - i, lifetime: 3600, assocType: 'HMAC-SHA256' });
+    await store.storeAssociation(SERVER, association);
   }
-  const row = { store: name };
+  let counter = 0;
+  const row = {};
   for (const concurrency of [1, 16]) {
-    row[`useNonce c=${concurrency}`] = await rate(concurrency, () => store.useNonce(server, Math.floor(Date.now() / 1000), `s${(counter += 1)}`));
-    row[`getAssociation c=${concurrency}`] = await rate(concurrency, () => store.getAssociation(server));
+    row[`useNonce c=${concurrency}`] = await rate(concurrency, () => store.useNonce(SERVER, Math.floor(Date.now() / 1000), `s${(counter += 1)}`));
+    row[`getAssociation c=${concurrency}`] = await rate(concurrency, async () => {
+      if ((await store.getAssociation(SERVER)) === undefined) throw new Error('no association found');
+    });
   }
-  rows.push(row);
-  if (typeof store.dropTables === 'function') await store.dropTables();
-  await store.close();
+  return row;
+}
+
+const rows = [];
+for (const target of targets) {
+  if (target.url !== undefined && !(await reachable(...target.url))) {
+    console.log(`${target.name}: server unreachable at ${target.url[0]}, skipped`);
+    continue;
+  }
+  const store = await target.open();
+  try {
+    rows.push({ store: target.name, ...(await measureStore(store)) });
+  } catch (error) {
+    console.log(`${target.name}: failed: ${error.message}`);
+  } finally {
+    if (typeof store.dropTables === 'function') await store.dropTables().catch(() => undefined);
+    await store.close();
+    await target.clean?.();
+  }
 }
 await rm(dir, { recursive: true, force: true });
 
 const columns = ['useNonce c=1', 'useNonce c=16', 'getAssociation c=1', 'getAssociation c=16'];
-console.log(`${'store'.padEnd(10)}${columns.map((c) => c.padStart(20)).join('')}   (operations per second)`);
+console.log(`\n${'store'.padEnd(10)}${columns.map((c) => c.padStart(20)).join('')}   (operations per second)`);
 for (const row of rows) {
   console.log(`${row.store.padEnd(10)}${columns.map((c) => Math.round(row[c]).toLocaleString('en-US').padStart(20)).join('')}`);
 }

@@ -4,11 +4,14 @@
  * @see OpenID 2.0 §6, §8.3
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { decodeBase64Strict } from './btwoc.js';
 import { AssociationError } from './errors.js';
 import { kvForm } from './kv-form.js';
 import { OPENID_NS, type Message } from './message.js';
 
+/** Association (signature) types (§8.3). */
 export type AssociationType = 'HMAC-SHA1' | 'HMAC-SHA256';
+/** Every association type, strongest first. */
 export const ASSOCIATION_TYPES: readonly AssociationType[] = ['HMAC-SHA256', 'HMAC-SHA1'];
 
 const ALGORITHMS: Readonly<Record<AssociationType, { hash: 'sha1' | 'sha256'; secretLength: number }>> = {
@@ -16,6 +19,7 @@ const ALGORITHMS: Readonly<Record<AssociationType, { hash: 'sha1' | 'sha256'; se
   'HMAC-SHA256': { hash: 'sha256', secretLength: 32 },
 };
 
+/** Whether a value names an association type. */
 export function isAssociationType(value: unknown): value is AssociationType {
   return value === 'HMAC-SHA1' || value === 'HMAC-SHA256';
 }
@@ -30,13 +34,21 @@ export function isValidHandle(handle: string): boolean {
   return handle.length >= 1 && handle.length <= 255 && /^[\x21-\x7e]+$/.test(handle);
 }
 
-/** A fresh, unguessable handle: `{type}{issued}{random}`. */
+/**
+ * A fresh, unguessable handle, `{type}{issued in hex}{144 random bits}`:
+ * printable ASCII well under 255 characters (§8.2.1). The random part comes
+ * from OpenSSL's generator, so handles cannot be predicted or collide.
+ * @param issued seconds since the epoch
+ */
 export function newHandle(type: AssociationType, issued: number = Math.floor(Date.now() / 1000)): string {
   return `{${type}}{${issued.toString(16)}}{${randomBytes(18).toString('base64url')}}`;
 }
 
+/** The fields of an {@link Association}. */
 export interface AssociationInit {
+  /** 1 to 255 printable ASCII characters (§8.2.1). */
   handle: string;
+  /** The MAC key: 20 bytes for HMAC-SHA1, 32 for HMAC-SHA256 (§6.2). */
   secret: Uint8Array;
   /** Seconds since the epoch. */
   issued: number;
@@ -49,11 +61,21 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** Decodes strict base64 or returns undefined (verification must never throw). */
 function decodeSignature(text: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0 || text.length === 0) return undefined;
-  return Buffer.from(text, 'base64');
+  try {
+    return decodeBase64Strict(text, 'signature');
+  } catch {
+    return undefined;
+  }
 }
 
-/** A shared secret with its handle, type and lifetime. Immutable. */
+/** A signed-list entry: a field name without `openid.`, no comma, no whitespace. */
+const SIGNED_FIELD = /^[\x21-\x2b\x2d-\x7e]+$/;
+
+/**
+ * A shared secret with its handle, type and lifetime. Immutable; the
+ * constructor validates every field.
+ * @see OpenID 2.0 §6, §8.3
+ */
 export class Association {
   readonly handle: string;
   readonly secret: Buffer;
@@ -61,6 +83,7 @@ export class Association {
   readonly lifetime: number;
   readonly assocType: AssociationType;
 
+  /** @throws AssociationError for an unknown type, a bad handle, a secret of the wrong length or bad times */
   constructor(init: AssociationInit) {
     if (!isAssociationType(init.assocType)) throw new AssociationError(`Unknown association type ${JSON.stringify(init.assocType)}`);
     if (typeof init.handle !== 'string' || !isValidHandle(init.handle)) {
@@ -80,7 +103,11 @@ export class Association {
     this.assocType = init.assocType;
   }
 
-  /** An association issued now that expires in `expiresIn` seconds (as `expires_in` says, §8.2.1). */
+  /**
+   * An association issued `now` that expires in `expiresIn` seconds (as
+   * `expires_in` says, §8.2.1).
+   * @param now seconds since the epoch
+   */
   static fromExpiresIn(expiresIn: number, handle: string, secret: Uint8Array, assocType: AssociationType, now = nowSeconds()): Association {
     return new Association({ handle, secret, issued: now, lifetime: expiresIn, assocType });
   }
@@ -95,33 +122,58 @@ export class Association {
     return Math.max(0, this.expiresAt - now);
   }
 
+  /** Whether the association has expired. @param now seconds since the epoch */
   isExpired(now: number = nowSeconds()): boolean {
     return this.expiresIn(now) <= 0;
   }
 
-  /** HMAC over the key-value form of `pairs`, in their order (§6.1). */
+  /**
+   * HMAC over the key-value form of `pairs`, in their order, values as
+   * UTF-8 (§6.1).
+   * @throws KVFormError for a key or value that key-value form cannot carry (a newline, a colon in a key)
+   */
   sign(pairs: Iterable<readonly [string, string]>): Buffer {
     const text = kvForm.serialize(pairs, { strict: false });
     return createHmac(ALGORITHMS[this.assocType].hash, this.secret).update(text, 'utf8').digest();
   }
 
   /**
-   * Signs `fields` of the message (default: every `openid.*` field already
-   * set) and sets `openid.assoc_handle`, `openid.signed` and `openid.sig`.
-   * `assoc_handle` and `signed` are always among the signed fields.
+   * Sets `openid.assoc_handle` to this association's handle, then signs
+   * `fields` (names without `openid.`, in wire form such as `sreg.email`;
+   * default: every `openid.*` field of the message, as python-openid does)
+   * and sets `openid.signed` and `openid.sig`. `assoc_handle` and `signed`
+   * are always among the signed fields.
+   * @throws AssociationError when the message is already signed, a field name is malformed or a listed field is missing
+   * @see OpenID 2.0 §6.1, §10.1
    */
   signMessage(message: Message, fields?: readonly string[]): void {
     if (message.hasKey(OPENID_NS, 'sig') || message.hasKey(OPENID_NS, 'signed')) {
       throw new AssociationError('The message is already signed');
     }
-    message.setArg(OPENID_NS, 'assoc_handle', this.handle);
     const list = [...(fields ?? message.openIDKeys())];
     for (const required of ['assoc_handle', 'signed']) if (!list.includes(required)) list.push(required);
-    message.setArg(OPENID_NS, 'signed', list.join(','));
-    message.setArg(OPENID_NS, 'sig', this.getMessageSignature(message));
+    const signed = list.join(',');
+    // Compute everything before touching the message, so a failure leaves it unchanged.
+    const pairs = list.map((field): [string, string] => {
+      if (!SIGNED_FIELD.test(field)) throw new AssociationError(`Cannot sign a field named ${JSON.stringify(field)}`);
+      if (field === 'assoc_handle') return [field, this.handle];
+      if (field === 'signed') return [field, signed];
+      const value = message.getSignedFieldValue(field);
+      if (value === undefined) throw new AssociationError(`The field openid.${field} to sign is missing from the message`);
+      return [field, value];
+    });
+    const sig = this.sign(pairs).toString('base64');
+    message.setArg(OPENID_NS, 'assoc_handle', this.handle);
+    message.setArg(OPENID_NS, 'signed', signed);
+    message.setArg(OPENID_NS, 'sig', sig);
   }
 
-  /** base64 signature over the message's `openid.signed` list, in list order. */
+  /**
+   * base64 signature over the message's `openid.signed` list, in list
+   * order, with each value exactly as on the wire.
+   * @throws AssociationError when `openid.signed` is missing or names a field the message lacks
+   * @see OpenID 2.0 §6.1
+   */
   getMessageSignature(message: Message): string {
     const signed = message.getArg(OPENID_NS, 'signed');
     if (signed === undefined) throw new AssociationError('The message has no openid.signed list');
@@ -154,7 +206,7 @@ export class Association {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  /** A text form for stores; {@link Association.deserialize} reads it back. */
+  /** A key-value text form with a version line, for stores; {@link Association.deserialize} reads it back. */
   serialize(): string {
     return kvForm.serialize([
       ['version', '2'],
@@ -166,6 +218,11 @@ export class Association {
     ]);
   }
 
+  /**
+   * Reads {@link Association.serialize}'s form strictly: exactly its fields,
+   * version 2, strict base64, whole numbers, then the constructor's checks.
+   * @throws AssociationError for anything else
+   */
   static deserialize(text: string): Association {
     let fields: Record<string, string>;
     try {
@@ -177,14 +234,18 @@ export class Association {
     if (keys !== 'assoc_type,handle,issued,lifetime,secret,version' || fields.version !== '2') {
       throw new AssociationError('A stored association has unexpected fields or version');
     }
-    const secret = fields.secret as string;
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret)) throw new AssociationError('A stored association secret is not base64');
+    let secret: Buffer;
+    try {
+      secret = decodeBase64Strict(fields.secret as string, 'stored association secret');
+    } catch (cause) {
+      throw new AssociationError('A stored association secret is not base64', { cause });
+    }
     const number = (value: string | undefined): number => (/^\d{1,15}$/.test(value ?? '') ? Number(value) : Number.NaN);
     const assocType = fields.assoc_type;
     if (!isAssociationType(assocType)) throw new AssociationError('A stored association has an unknown type');
     return new Association({
       handle: fields.handle as string,
-      secret: Buffer.from(secret, 'base64'),
+      secret,
       issued: number(fields.issued),
       lifetime: number(fields.lifetime),
       assocType,

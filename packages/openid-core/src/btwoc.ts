@@ -9,16 +9,22 @@ import { IntegerError } from './errors.js';
  * The shortest big-endian two's complement representation of a
  * non-negative integer: a zero byte is prepended when the high bit is set
  * (0 → 00, 127 → 7F, 128 → 00 80).
+ * @throws IntegerError for a negative number (or a value that is not a bigint)
+ * @see OpenID 2.0 §4.2
  */
 export function btwoc(n: bigint): Buffer {
-  if (n < 0n) throw new IntegerError('btwoc is defined here for non-negative integers only');
+  if (typeof n !== 'bigint' || n < 0n) throw new IntegerError('btwoc is defined here for non-negative bigints only');
   let hex = n.toString(16);
   if (hex.length % 2 === 1) hex = `0${hex}`;
   const bytes = Buffer.from(hex, 'hex');
   return (bytes[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
 }
 
-/** Reads a btwoc string as an unsigned integer. An empty string is an error. */
+/**
+ * Reads a big-endian byte string as an unsigned integer (leading zero bytes
+ * allowed, as peers send them).
+ * @throws IntegerError for an empty string
+ */
 export function fromBtwoc(bytes: Uint8Array): bigint {
   if (bytes.length === 0) throw new IntegerError('An empty byte string is not an integer');
   return BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`);
@@ -27,20 +33,35 @@ export function fromBtwoc(bytes: Uint8Array): bigint {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
- * Decodes strict base64 (RFC 4648 §4, padded): anything Node's lenient
- * decoder would skip or repair is an error instead.
+ * Decodes strict base64 (RFC 4648 §4, padded, canonical): anything Node's
+ * lenient decoder would skip or repair (other characters, whitespace,
+ * missing or misplaced padding, non-zero padding bits) is an error instead,
+ * and so is an empty string.
+ * @param what names the value in the error message
+ * @throws IntegerError
  */
 export function decodeBase64Strict(text: string, what = 'value'): Buffer {
-  if (text.length === 0 || !BASE64.test(text)) throw new IntegerError(`The ${what} is not valid base64`);
-  return Buffer.from(text, 'base64');
+  if (typeof text !== 'string' || text.length === 0 || !BASE64.test(text)) {
+    throw new IntegerError(`The ${what} is not valid base64`);
+  }
+  const bytes = Buffer.from(text, 'base64');
+  // RFC 4648 §3.5: the unused bits before the padding must be zero.
+  if (bytes.toString('base64') !== text) throw new IntegerError(`The ${what} is not canonical base64`);
+  return bytes;
 }
 
-/** base64(btwoc(n)). */
+/**
+ * base64(btwoc(n)), the wire form of DH integers (§8.1.2).
+ * @throws IntegerError for a negative number
+ */
 export function intToBase64(n: bigint): string {
   return btwoc(n).toString('base64');
 }
 
-/** Reads base64(btwoc(n)) strictly. */
+/**
+ * Reads base64(btwoc(n)) strictly (see {@link decodeBase64Strict}).
+ * @throws IntegerError
+ */
 export function base64ToInt(text: string, what = 'integer'): bigint {
   return fromBtwoc(decodeBase64Strict(text, what));
 }

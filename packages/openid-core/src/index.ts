@@ -18,6 +18,9 @@ export {
   DEFAULT_DH_MODULUS,
   DEFAULT_DH_GENERATOR,
   MAX_MODULUS_BITS_CEILING,
+  DEFAULT_MIN_MODULUS_BITS,
+  DEFAULT_MAX_MODULUS_BITS,
+  resolveLimits,
   validateGroup,
   type DiffieHellmanLimits,
   type DiffieHellmanOptions,
@@ -44,6 +47,7 @@ export {
   type SessionType,
   type ConsumerSession,
   type ServerSession,
+  type ConsumerSessionOptions,
 } from './association-session.js';
 export {
   makeNonce,

@@ -7,17 +7,27 @@ import { randomBytes } from 'node:crypto';
 import { NonceError } from './errors.js';
 
 /**
- * How far a nonce's timestamp may lie from our clock, in seconds. Nonces
- * are remembered this long, so replays are caught within the window and
- * anything older is refused outright. Five hours, as python-openid uses,
- * tolerates badly set provider clocks; lower it where clocks are kept in sync.
+ * How far a nonce's timestamp may lie from our clock, in seconds: five
+ * hours, as python-openid uses (`openid.store.nonce.SKEW`).
+ *
+ * The window works both ways: a store must remember used nonces at least
+ * this long (so a replay inside the window is caught), and any nonce older
+ * than the window is refused outright (so nothing older needs remembering).
+ * A wide window tolerates OPs with badly set clocks or time zones mistaken
+ * for UTC, at the cost of a larger nonce store; where both clocks are kept
+ * in sync by NTP, a few minutes suffice.
+ * @see OpenID 2.0 §10.1, §11.3
  */
 export const DEFAULT_NONCE_SKEW_SECONDS = 5 * 60 * 60;
 
 const MAX_NONCE_LENGTH = 255;
-const SALT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** 10000-01-01T00:00:00Z: later times no longer fit the four-digit year. */
+const MAX_TIME_MS = Date.UTC(10000, 0, 1);
+/** 6 random bytes: 8 base64url characters, all in the 33-126 range. */
+const SALT_BYTES = 6;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z/;
 
+/** A nonce split into its parts. */
 export interface ParsedNonce {
   /** Seconds since the epoch. */
   timestamp: number;
@@ -30,19 +40,30 @@ function formatTimestamp(seconds: number): string {
 }
 
 /**
- * A fresh nonce: the timestamp of `now` and eight random alphanumeric
- * characters.
+ * A fresh nonce: the UTC timestamp of `now` without fractional seconds,
+ * then eight random base64url characters (48 bits from OpenSSL's
+ * generator), e.g. `2005-05-15T17:11:51Zq3X-9_aB`.
  * @param now milliseconds since the epoch
+ * @throws NonceError when `now` is not a time between the years 1970 and 9999
+ * @see OpenID 2.0 §10.1
  */
 export function makeNonce(now: number = Date.now()): string {
-  const bytes = randomBytes(8);
-  let salt = '';
-  for (const byte of bytes) salt += SALT_ALPHABET[byte % SALT_ALPHABET.length];
-  return `${formatTimestamp(Math.floor(now / 1000))}${salt}`;
+  if (!Number.isFinite(now) || now < 0 || now >= MAX_TIME_MS) {
+    throw new NonceError('A nonce needs a time between the years 1970 and 9999');
+  }
+  return `${formatTimestamp(Math.floor(now / 1000))}${randomBytes(SALT_BYTES).toString('base64url')}`;
 }
 
-/** Splits a nonce into timestamp and salt, refusing anything §10.1 does not allow. */
+/**
+ * Splits a nonce into timestamp and salt, refusing anything §10.1 does not
+ * allow: more than 255 characters, a timestamp other than
+ * `YYYY-MM-DDTHH:MM:SSZ` or not a real date and time, characters outside
+ * 33-126 (printable non-whitespace ASCII).
+ * @throws NonceError
+ * @see OpenID 2.0 §10.1
+ */
 export function parseNonce(nonce: string): ParsedNonce {
+  if (typeof nonce !== 'string') throw new NonceError('The nonce is not a string');
   if (nonce.length > MAX_NONCE_LENGTH) throw new NonceError(`The nonce is longer than ${MAX_NONCE_LENGTH} characters`);
   const match = TIMESTAMP.exec(nonce);
   if (match === null) throw new NonceError('The nonce does not start with a YYYY-MM-DDTHH:MM:SSZ timestamp');
@@ -60,6 +81,7 @@ export function parseNonce(nonce: string): ParsedNonce {
   return { timestamp: ms / 1000, salt };
 }
 
+/** Options of {@link checkNonceTimestamp}. */
 export interface NonceTimeOptions {
   /** Allowed distance from `now`, in seconds. @default DEFAULT_NONCE_SKEW_SECONDS */
   skewSeconds?: number;
@@ -67,7 +89,12 @@ export interface NonceTimeOptions {
   now?: number;
 }
 
-/** Whether a nonce (or its timestamp in seconds) lies within the allowed skew of now. */
+/**
+ * Whether a nonce (or its timestamp in seconds since the epoch) lies within
+ * `skewSeconds` of now, in the past or the future. A malformed nonce is
+ * `false`.
+ * @see OpenID 2.0 §11.3
+ */
 export function checkNonceTimestamp(nonce: string | number, options: NonceTimeOptions = {}): boolean {
   let timestamp: number;
   if (typeof nonce === 'number') timestamp = nonce;

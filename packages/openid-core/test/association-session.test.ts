@@ -6,7 +6,7 @@ import {
   newSecret,
 } from '../src/association-session.js';
 import { intToBase64 } from '../src/btwoc.js';
-import { DEFAULT_DH_MODULUS } from '../src/diffie-hellman.js';
+import { DEFAULT_DH_MODULUS, DiffieHellman } from '../src/diffie-hellman.js';
 import { DiffieHellmanError, AssociationError } from '../src/errors.js';
 
 describe('association sessions (§8.4)', () => {
@@ -25,6 +25,10 @@ describe('association sessions (§8.4)', () => {
     const server = createServerSession(sessionType, request);
     const response = server.answer(secret);
     expect(consumer.extractSecret(response, assocType).equals(secret)).toBe(true);
+    // Without an explicit type, the response's assoc_type decides (§8.2.1).
+    expect(consumer.extractSecret({ ...response, assoc_type: assocType }).equals(secret)).toBe(true);
+    expect(consumer.allowedAssocTypes).toContain(assocType);
+    expect(server.allowedAssocTypes).toEqual(consumer.allowedAssocTypes);
     if (sessionType !== 'no-encryption') expect(response.enc_mac_key).not.toBe(secret.toString('base64'));
   });
 
@@ -34,6 +38,9 @@ describe('association sessions (§8.4)', () => {
     expect(assocTypeMatchesSession('HMAC-SHA256', 'DH-SHA1')).toBe(false);
     expect(assocTypeMatchesSession('HMAC-SHA1', 'DH-SHA256')).toBe(false);
     expect(assocTypeMatchesSession('HMAC-SHA256', 'no-encryption')).toBe(true);
+    expect(assocTypeMatchesSession('HMAC-SHA1', 'no-encryption')).toBe(true);
+    expect(assocTypeMatchesSession('HMAC-MD5' as never, 'no-encryption')).toBe(false);
+    expect(assocTypeMatchesSession('HMAC-SHA1', 'DH-MD5' as never)).toBe(false);
   });
 
   test('no-encryption only over TLS (§8.4.1)', () => {
@@ -58,13 +65,90 @@ describe('association sessions (§8.4)', () => {
     expect(() => createServerSession('DH-SHA256', args)).toThrow(DiffieHellmanError);
   });
 
-  test('the relying party refuses malformed responses', () => {
+  // RFC 3526 group 14: a custom 2048-bit group, within the default limits.
+  const MODP_2048 = BigInt(
+    '0xFFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
+      'EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED' +
+      'EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F' +
+      '83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B' +
+      'E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510' +
+      '15728E5A8AACAA68FFFFFFFFFFFFFFFF',
+  );
+
+  test('a custom group travels as dh_modulus and dh_gen (§8.1.2) and is used by the OP', () => {
+    const consumer = createConsumerSession('DH-SHA256', { dh: new DiffieHellman({ modulus: MODP_2048, generator: 2n }) });
+    const request = consumer.requestArgs();
+    expect(request).toEqual({
+      dh_consumer_public: expect.any(String),
+      dh_modulus: intToBase64(MODP_2048),
+      dh_gen: intToBase64(2n),
+    });
+    const secret = newSecret('HMAC-SHA256');
+    const response = createServerSession('DH-SHA256', request).answer(secret);
+    expect(consumer.extractSecret(response, 'HMAC-SHA256').equals(secret)).toBe(true);
+    // The same request is refused by an OP that accepts 1024-bit groups only.
+    expect(() => createServerSession('DH-SHA256', request, { maxModulusBits: 1024 })).toThrow(/dh_modulus is larger than 1024 bits/);
+  });
+
+  test('the default group is sent implicitly, and explicit default parameters are accepted', () => {
+    const consumer = createConsumerSession('DH-SHA1');
+    const request = { ...consumer.requestArgs(), dh_modulus: intToBase64(DEFAULT_DH_MODULUS), dh_gen: intToBase64(2n) };
+    const secret = newSecret('HMAC-SHA1');
+    expect(consumer.extractSecret(createServerSession('DH-SHA1', request).answer(secret), 'HMAC-SHA1').equals(secret)).toBe(true);
+  });
+
+  test.each([
+    ['a 512-bit modulus', { dh_consumer_public: intToBase64(5n), dh_modulus: intToBase64((1n << 511n) + 1n) }],
+    ['a modulus of 0', { dh_consumer_public: intToBase64(5n), dh_modulus: intToBase64(0n) }],
+    ['generator p − 1', { dh_consumer_public: intToBase64(5n), dh_gen: intToBase64(DEFAULT_DH_MODULUS - 1n) }],
+    ['a public key longer than the largest modulus', { dh_consumer_public: intToBase64(1n << 3000n) }],
+    ['a modulus with whitespace in its base64', { dh_consumer_public: intToBase64(5n), dh_modulus: ` ${intToBase64(DEFAULT_DH_MODULUS)}` }],
+    ['an empty public key', { dh_consumer_public: '' }],
+  ])('the OP also refuses %s', (_name, args) => {
+    expect(() => createServerSession('DH-SHA1', args)).toThrow(DiffieHellmanError);
+  });
+
+  test('the OP refuses unknown session types and MAC keys its session cannot carry', () => {
+    expect(() => createServerSession('DH-MD5' as never, {})).toThrow(AssociationError);
+    expect(() => createConsumerSession('DH-MD5' as never)).toThrow(AssociationError);
+    const request = createConsumerSession('DH-SHA1').requestArgs();
+    expect(() => createServerSession('DH-SHA1', request).answer(newSecret('HMAC-SHA256'))).toThrow(AssociationError);
+    expect(() => createServerSession('no-encryption', {}).answer(Buffer.alloc(16))).toThrow(AssociationError);
+    expect(createServerSession('no-encryption', {}).answer(Buffer.alloc(20, 1))).toEqual({ mac_key: Buffer.alloc(20, 1).toString('base64') });
+  });
+
+  describe('the relying party refuses malformed responses', () => {
     const consumer = createConsumerSession('DH-SHA256');
-    const server = createServerSession('DH-SHA256', consumer.requestArgs());
-    const good = server.answer(newSecret('HMAC-SHA256'));
-    expect(() => consumer.extractSecret({ ...good, enc_mac_key: 'AAAA' }, 'HMAC-SHA256')).toThrow(AssociationError);
-    expect(() => consumer.extractSecret({ ...good, dh_server_public: intToBase64(1n) }, 'HMAC-SHA256')).toThrow(DiffieHellmanError);
-    expect(() => consumer.extractSecret({ enc_mac_key: good.enc_mac_key }, 'HMAC-SHA256')).toThrow();
-    expect(() => createConsumerSession('no-encryption').extractSecret({ mac_key: 'AAAA' }, 'HMAC-SHA1')).toThrow(AssociationError);
+    const answer = createServerSession('DH-SHA256', consumer.requestArgs()).answer(newSecret('HMAC-SHA256'));
+    const good: Record<string, string | undefined> = { assoc_type: 'HMAC-SHA256', ...answer };
+    const encMacKey = answer.enc_mac_key as string;
+
+    test.each([
+      ['an enc_mac_key of the wrong length', { ...good, enc_mac_key: 'AAAA' }, AssociationError],
+      ['an enc_mac_key that is not base64', { ...good, enc_mac_key: `${encMacKey.slice(0, -4)}!!!!` }, AssociationError],
+      ['no enc_mac_key', { ...good, enc_mac_key: undefined }, AssociationError],
+      ['a server public key of 1', { ...good, dh_server_public: intToBase64(1n) }, DiffieHellmanError],
+      ['a server public key of p − 1', { ...good, dh_server_public: intToBase64(DEFAULT_DH_MODULUS - 1n) }, DiffieHellmanError],
+      ['a server public key longer than the modulus', { ...good, dh_server_public: intToBase64(1n << 2000n) }, DiffieHellmanError],
+      ['a server public key that is not base64', { ...good, dh_server_public: 'AA AA' }, DiffieHellmanError],
+      ['no server public key', { ...good, dh_server_public: undefined }, DiffieHellmanError],
+      ['an HMAC-SHA1 key over DH-SHA256', { ...good, assoc_type: 'HMAC-SHA1' }, AssociationError],
+      ['no assoc_type', { ...good, assoc_type: undefined }, AssociationError],
+    ])('%s', (_name, response, errorClass) => {
+      expect(() => consumer.extractSecret(response)).toThrow(errorClass);
+    });
+
+    test('the caller\'s association type wins over the response\'s, and must match the session', () => {
+      expect(consumer.extractSecret({ ...good, assoc_type: 'HMAC-SHA1' }, 'HMAC-SHA256')).toHaveLength(32);
+      expect(() => consumer.extractSecret(good, 'HMAC-SHA1')).toThrow(/cannot travel over a DH-SHA256 session/);
+    });
+
+    test('no-encryption: mac_key must be strict base64 of the right length', () => {
+      const plain = createConsumerSession('no-encryption');
+      expect(() => plain.extractSecret({ mac_key: 'AAAA' }, 'HMAC-SHA1')).toThrow(AssociationError);
+      expect(() => plain.extractSecret({ mac_key: Buffer.alloc(32).toString('base64') }, 'HMAC-SHA1')).toThrow(/20 bytes/);
+      expect(() => plain.extractSecret({}, 'HMAC-SHA1')).toThrow(/no mac_key/);
+      expect(plain.extractSecret({ mac_key: Buffer.alloc(32, 7).toString('base64'), assoc_type: 'HMAC-SHA256' })).toEqual(Buffer.alloc(32, 7));
+    });
   });
 });

@@ -26,6 +26,16 @@ function assertion(): Message {
   return message;
 }
 
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Sets an unused bit of a 32-byte signature's base64: lenient decoders ignore it. */
+function withPaddingBits(sig: string): string {
+  const last = B64.indexOf(sig.charAt(sig.length - 2));
+  const altered = `${sig.slice(0, -2)}${B64.charAt(last | 1)}=`;
+  expect(Buffer.from(altered, 'base64').equals(Buffer.from(sig, 'base64'))).toBe(true);
+  return altered;
+}
+
 describe('Association (§6, §8.3)', () => {
   test('signs key-value form in list order with HMAC-SHA1 and HMAC-SHA256 (§6.1, §6.2)', () => {
     const pairs: Array<[string, string]> = [['mode', 'id_res'], ['identity', 'http://example.com/']];
@@ -63,6 +73,12 @@ describe('Association (§6, §8.3)', () => {
     ['no signed list', (m: Message) => m.delArg(OPENID_NS, 'signed')],
     ['a signed list naming a missing field', (m: Message) => m.setArg(OPENID_NS, 'signed', `${m.getArg(OPENID_NS, 'signed')},missing`)],
     ['a reordered signed list', (m: Message) => m.setArg(OPENID_NS, 'signed', (m.getArg(OPENID_NS, 'signed') as string).split(',').reverse().join(','))],
+    ['a field removed from the signed list', (m: Message) => m.setArg(OPENID_NS, 'signed', (m.getArg(OPENID_NS, 'signed') as string).split(',').slice(1).join(','))],
+    ['an empty signed list', (m: Message) => m.setArg(OPENID_NS, 'signed', '')],
+    ['a signature with non-zero padding bits (decodes to the same bytes)', (m: Message) => m.setArg(OPENID_NS, 'sig', withPaddingBits(m.getArg(OPENID_NS, 'sig') as string))],
+    ['a signature with whitespace', (m: Message) => m.setArg(OPENID_NS, 'sig', ` ${m.getArg(OPENID_NS, 'sig') as string}`)],
+    ['an HMAC-SHA1-length signature', (m: Message) => m.setArg(OPENID_NS, 'sig', Buffer.alloc(20).toString('base64'))],
+    ['a signed value with a newline', (m: Message) => m.setArg(OPENID_NS, 'return_to', 'https://rp.example/return\nis_valid:true')],
   ])('verifyMessage is false, never an exception, for %s', (_name, tamper) => {
     const message = assertion();
     sha256Assoc().signMessage(message);
@@ -75,6 +91,40 @@ describe('Association (§6, §8.3)', () => {
     sha256Assoc().signMessage(message);
     const other = new Association({ handle: '{HMAC-SHA256}{1}{x}', secret: Buffer.alloc(32, 1), issued: NOW, lifetime: 60, assocType: 'HMAC-SHA256' });
     expect(other.verifyMessage(message)).toBe(false);
+  });
+
+  test('signMessage signs the given fields in the given order, adding assoc_handle and signed (§10.1)', () => {
+    const message = assertion();
+    const fields = ['op_endpoint', 'return_to', 'response_nonce', 'identity', 'claimed_id', 'ns.sreg', 'sreg.fullname'];
+    sha256Assoc().signMessage(message, fields);
+    expect(message.getArg(OPENID_NS, 'signed')).toBe([...fields, 'assoc_handle', 'signed'].join(','));
+    const pairs = [...fields, 'assoc_handle', 'signed'].map((field): [string, string] => [field, message.getSignedFieldValue(field) as string]);
+    const kv = pairs.map(([k, v]) => `${k}:${v}\n`).join('');
+    expect(message.getArg(OPENID_NS, 'sig')).toBe(createHmac('sha256', secret32).update(kv, 'utf8').digest('base64'));
+    expect(sha256Assoc().verifyMessage(message)).toBe(true);
+    // Unsigned fields may change without breaking the signature.
+    message.setArg(OPENID_NS, 'mode', 'id_res');
+    expect(sha256Assoc().verifyMessage(message)).toBe(true);
+  });
+
+  test.each([
+    ['a missing field', ['return_to', 'missing']],
+    ['a field name with a comma', ['return_to', 'a,b']],
+    ['an empty field name', ['return_to', '']],
+    ['a field name with a space', ['return_to', 'a b']],
+  ])('signMessage refuses %s and leaves the message unchanged', (_name, fields) => {
+    const message = assertion();
+    const before = message.toPostArgs();
+    expect(() => sha256Assoc().signMessage(message, fields)).toThrow(AssociationError);
+    expect(message.toPostArgs()).toEqual(before);
+  });
+
+  test('getMessageSignature names the missing field', () => {
+    const message = assertion();
+    message.setArg(OPENID_NS, 'signed', 'return_to,gone');
+    expect(() => sha256Assoc().getMessageSignature(message)).toThrow(/openid\.gone/);
+    message.delArg(OPENID_NS, 'signed');
+    expect(() => sha256Assoc().getMessageSignature(message)).toThrow(AssociationError);
   });
 
   test('signMessage refuses an already signed message', () => {
@@ -114,10 +164,38 @@ describe('Association (§6, §8.3)', () => {
     expect(() => Association.deserialize('garbage')).toThrow(AssociationError);
   });
 
-  test('new handles are unique and valid', () => {
-    const a = newHandle('HMAC-SHA256');
-    expect(isValidHandle(a)).toBe(true);
-    expect(a).not.toBe(newHandle('HMAC-SHA256'));
+  test.each([
+    ['a secret of the wrong length', (text: string) => text.replace(/secret:.*\n/, `secret:${Buffer.alloc(20).toString('base64')}\n`)],
+    ['a secret that is not strict base64', (text: string) => text.replace(/secret:(.*)\n/, 'secret: $1\n')],
+    ['an unknown type', (text: string) => text.replace('assoc_type:HMAC-SHA256', 'assoc_type:HMAC-MD5')],
+    ['a negative lifetime', (text: string) => text.replace('lifetime:3600', 'lifetime:-1')],
+    ['a fractional issue time', (text: string) => text.replace(/issued:(\d+)/, 'issued:$1.5')],
+    ['an extra field', (text: string) => `${text}extra:1\n`],
+    ['a missing field', (text: string) => text.replace(/handle:.*\n/, '')],
+    ['a duplicate field', (text: string) => `${text}handle:other\n`],
+    ['a handle with a space', (text: string) => text.replace(/handle:.*\n/, 'handle:a b\n')],
+  ])('deserialize refuses %s', (_name, corrupt) => {
+    expect(() => Association.deserialize(corrupt(sha256Assoc().serialize()))).toThrow(AssociationError);
+  });
+
+  test('new handles are unique and valid (§8.2.1)', () => {
+    const handles = new Set(Array.from({ length: 200 }, () => newHandle('HMAC-SHA256', NOW)));
+    expect(handles.size).toBe(200);
+    for (const handle of handles) {
+      expect(isValidHandle(handle)).toBe(true);
+      expect(handle.startsWith(`{HMAC-SHA256}{${NOW.toString(16)}}{`)).toBe(true);
+    }
+  });
+
+  test.each([
+    ['the smallest handle', '!', true],
+    ['every printable character', Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join(''), true],
+    ['255 characters', 'h'.repeat(255), true],
+    ['a tab', 'a\tb', false],
+    ['a DEL', 'a\x7f', false],
+    ['non-ASCII', 'zoë', false],
+  ])('isValidHandle: %s', (_name, handle, valid) => {
+    expect(isValidHandle(handle)).toBe(valid);
   });
 
   test('OpenID 2.0 namespace is signed too when present', () => {

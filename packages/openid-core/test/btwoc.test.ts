@@ -18,9 +18,31 @@ describe('btwoc (§4.2)', () => {
     expect(fromBtwoc(Buffer.from(hex, 'hex'))).toBe(n);
   });
 
-  test('refuses negative numbers and empty strings', () => {
+  test('refuses negative numbers, non-bigints and empty strings', () => {
     expect(() => btwoc(-1n)).toThrow(IntegerError);
+    expect(() => btwoc(-(2n ** 100n))).toThrow(IntegerError);
+    expect(() => btwoc(1.5 as never)).toThrow(IntegerError);
     expect(() => fromBtwoc(new Uint8Array())).toThrow(IntegerError);
+    expect(() => base64ToInt('')).toThrow(IntegerError);
+  });
+
+  test('fromBtwoc reads unsigned, tolerating leading zero bytes, and honours subarray offsets', () => {
+    expect(fromBtwoc(Buffer.from('0000ff', 'hex'))).toBe(255n);
+    expect(fromBtwoc(Buffer.from('ff', 'hex'))).toBe(255n);
+    const bytes = Buffer.from('aa0102bb', 'hex');
+    expect(fromBtwoc(bytes.subarray(1, 3))).toBe(0x0102n);
+  });
+
+  test.each([
+    // base64(btwoc(n)) of the §4.2 table, as python-openid's longToBase64 writes it.
+    [0n, 'AA=='],
+    [127n, 'fw=='],
+    [128n, 'AIA='],
+    [255n, 'AP8='],
+    [32768n, 'AIAA'],
+  ])('intToBase64(%s) = %s (§4.2)', (n, text) => {
+    expect(intToBase64(n)).toBe(text);
+    expect(base64ToInt(text)).toBe(n);
   });
 
   test('base64 round trip over many sizes', () => {
@@ -37,6 +59,11 @@ describe('btwoc (§4.2)', () => {
     ['whitespace', 'AA AA'],
     ['padding in the middle', 'AA==AAAA'],
     ['URL-safe alphabet', 'AA-_'],
+    ['a trailing newline', 'AAAA\n'],
+    ['three padding characters', 'A==='],
+    ['non-zero padding bits (AB== decodes like AA==)', 'AB=='],
+    ['non-zero padding bits (AAB=)', 'AAB='],
+    ['non-ASCII letters', 'AAÀA'],
   ])('strict base64 refuses %s', (_name, text) => {
     expect(() => decodeBase64Strict(text)).toThrow(IntegerError);
     expect(() => base64ToInt(text)).toThrow(IntegerError);

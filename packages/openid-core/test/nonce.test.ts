@@ -14,11 +14,47 @@ describe('response_nonce (§10.1)', () => {
     expect(a.startsWith('2005-05-15T17:11:51Z')).toBe(true);
     expect(a).not.toBe(b);
     expect(parseNonce(a).timestamp).toBe(T / 1000);
-    expect(parseNonce(a).salt).toMatch(/^[A-Za-z0-9]{8}$/);
+    expect(parseNonce(a).salt).toMatch(/^[A-Za-z0-9_-]{8}$/);
+  });
+
+  test('salts are printable non-whitespace ASCII and differ', () => {
+    const salts = new Set<string>();
+    for (let i = 0; i < 500; i += 1) {
+      const nonce = makeNonce(T);
+      expect(nonce).toMatch(/^2005-05-15T17:11:51Z[\x21-\x7e]{8}$/);
+      salts.add(parseNonce(nonce).salt);
+    }
+    expect(salts.size).toBe(500);
+  });
+
+  test.each([
+    ['the epoch', 0, '1970-01-01T00:00:00Z'],
+    ['fractions of a second dropped', T + 999, '2005-05-15T17:11:51Z'],
+    ['the last second of year 9999', Date.UTC(9999, 11, 31, 23, 59, 59), '9999-12-31T23:59:59Z'],
+    ['a leap day', Date.UTC(2024, 1, 29, 12, 0, 0), '2024-02-29T12:00:00Z'],
+  ])('makeNonce writes %s', (_name, now, prefix) => {
+    const nonce = makeNonce(now);
+    expect(nonce.slice(0, 20)).toBe(prefix);
+    expect(parseNonce(nonce).timestamp).toBe(Math.floor(now / 1000));
+  });
+
+  test.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a time before 1970', -1000],
+    ['the year 10000', Date.UTC(10000, 0, 1)],
+  ])('makeNonce refuses %s', (_name, now) => {
+    expect(() => makeNonce(now)).toThrow(NonceError);
   });
 
   test('a nonce without salt is accepted', () => {
     expect(parseNonce('2005-05-15T17:11:51Z').salt).toBe('');
+  });
+
+  test('exactly 255 characters, with every allowed character, is accepted', () => {
+    const allowed = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join('');
+    const salt = (allowed + allowed + allowed).slice(0, 235);
+    expect(parseNonce(`2005-05-15T17:11:51Z${salt}`)).toEqual({ timestamp: T / 1000, salt });
   });
 
   test.each([
@@ -31,6 +67,20 @@ describe('response_nonce (§10.1)', () => {
     ['a NUL in the salt', '2005-05-15T17:11:51Za\0b'],
     ['non-ASCII salt', '2005-05-15T17:11:51Zé'],
     ['more than 255 characters', `2005-05-15T17:11:51Z${'a'.repeat(236)}`],
+    ['fractional seconds', '2005-05-15T17:11:51.123ZUNIQUE'],
+    ['a numeric offset instead of Z', '2005-05-15T17:11:51+00:00'],
+    ['a lowercase z', '2005-05-15T17:11:51zUNIQUE'],
+    ['a space instead of T', '2005-05-15 17:11:51ZUNIQUE'],
+    ['minute 60', '2005-05-15T17:60:51Z'],
+    ['second 60', '2005-05-15T17:11:60Z'],
+    ['day 00', '2005-05-00T17:11:51Z'],
+    ['February 29 in a common year', '2005-02-29T17:11:51Z'],
+    ['non-ASCII digits', '２００５-05-15T17:11:51Z'],
+    ['a leading space', ' 2005-05-15T17:11:51Z'],
+    ['a DEL in the salt', '2005-05-15T17:11:51Za\x7f'],
+    ['a newline in the salt', '2005-05-15T17:11:51Za\n'],
+    ['an empty string', ''],
+    ['a value that is not a string', 12345 as never],
   ])('refuses %s', (_name, nonce) => {
     expect(() => parseNonce(nonce)).toThrow(NonceError);
   });
@@ -43,5 +93,13 @@ describe('response_nonce (§10.1)', () => {
     expect(checkNonceTimestamp(nonce, { now: T - 61_000, skewSeconds: 60 })).toBe(false);
     expect(checkNonceTimestamp('garbage', { now: T })).toBe(false);
     expect(checkNonceTimestamp(T / 1000, { now: T })).toBe(true);
+    // Timestamps from the future are judged by the same window (clock skew both ways).
+    expect(checkNonceTimestamp(nonce, { now: T - DEFAULT_NONCE_SKEW_SECONDS * 1000 })).toBe(true);
+    expect(checkNonceTimestamp(nonce, { now: T - (DEFAULT_NONCE_SKEW_SECONDS + 1) * 1000 })).toBe(false);
+    expect(checkNonceTimestamp(Number.NaN, { now: T })).toBe(false);
+  });
+
+  test('the default window is five hours, as python-openid uses', () => {
+    expect(DEFAULT_NONCE_SKEW_SECONDS).toBe(5 * 60 * 60);
   });
 });

@@ -1,40 +1,65 @@
 /**
- * A Redis store (ioredis). Nonces are `SET key 1 EX <ttl> NX`; each
- * association is its own key expiring with it, listed in a per-server sorted
- * set scored by issue time for "newest" look-ups.
+ * A Redis store (ioredis, a peer dependency loaded on first use).
  *
- * Redis Cluster: all keys of one server share a hash tag (`{<server key>}`),
- * so the multi-key operations of a server stay in one slot. Pass a
- * `new Redis.Cluster([...])` instance as `client`.
+ * - A nonce is `SET <prefix>{n:<server>}:<timestamp>:<salt> 1 EX <ttl> NX`:
+ *   Redis runs commands one at a time, so of any number of concurrent calls,
+ *   from any machine, exactly one gets `OK`. The key expires once its
+ *   timestamp has left the skew window, so Redis forgets old nonces by itself.
+ * - An association is its own key (`<prefix>{<server>}:a:<handle>`), expiring
+ *   with the association, listed in a per-server sorted set scored by issue
+ *   time (`<prefix>{<server>}:handles`) for "the newest one". Both are written
+ *   by one Lua script, so they never disagree; the list lives as long as its
+ *   longest-lived association.
+ * - `<server>` is the SHA-256 of the server URL. The braces are a hash tag:
+ *   on Redis Cluster, all keys of one server map to one slot, which the
+ *   script needs. Pass a `Cluster` instance as `client`.
  */
-import { Association, StoreClock, StoreError, checkNonceArgs, serverKey, type OpenIDStore, type StoreTimeOptions } from 'openid-core';
+import { Association, OpenIDConfigError, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type OpenIDStore, type StoreTimeOptions } from 'openid-core';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 
+/** Options of {@link RedisStore}: `url` or `client`. */
 export interface RedisStoreOptions extends StoreTimeOptions {
-  /** A connection URL, e.g. `redis://127.0.0.1:6379/0`. */
+  /** A connection URL, e.g. `redis://127.0.0.1:6379/0` (`rediss://` for TLS). */
   url?: string;
-  /** An existing client (Redis or Cluster); the store will not close it. */
+  /** An existing client (`Redis` or `Cluster`); the store will not close it. Do not set ioredis' own `keyPrefix` on it. */
   client?: Redis | Cluster;
   /** Prefix of every key. @default 'openid:' */
   keyPrefix?: string;
-  /** Connection and command timeouts, in milliseconds. @default 5000 */
+  /**
+   * Connection and command timeouts, in milliseconds, when the store makes
+   * its own client: a lost server makes operations fail within about this
+   * bound instead of queueing forever. @default 5000
+   */
   timeoutMs?: number;
-  /** Extra ioredis options when the store makes its own client. */
+  /** Extra ioredis options when the store makes its own client (they override the timeouts). */
   redisOptions?: RedisOptions;
 }
 
 type Client = Redis | Cluster;
 
+/** KEYS: association, list. ARGV: serialized, ttl, issued, handle. */
+const STORE_ASSOCIATION = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+-- The list lives as long as its longest-lived association (TTL is -1 for a new list).
+local ttl = tonumber(ARGV[2])
+if redis.call('TTL', KEYS[2]) < ttl then redis.call('EXPIRE', KEYS[2], ttl) end
+return 1
+`;
+
 async function openClient(options: RedisStoreOptions): Promise<{ client: Client; owned: boolean }> {
   if (options.client !== undefined) return { client: options.client, owned: false };
-  if (options.url === undefined) throw new TypeError('RedisStore needs a url or a client');
   const { Redis: RedisClient } = await import('ioredis');
   const timeout = options.timeoutMs ?? 5000;
-  const client = new RedisClient(options.url, {
+  const client = new RedisClient(options.url as string, {
     connectTimeout: timeout,
     commandTimeout: timeout,
+    // One retry of a command after a reconnect, then its error: bounded.
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 200, 2000),
+    // close(): a socket to a server that went away is destroyed after this
+    // long instead of ioredis' 2 s, so it does not keep the process alive.
+    disconnectTimeout: Math.min(timeout, 200),
     ...options.redisOptions,
   });
   // Connection errors surface through the failing commands.
@@ -42,15 +67,25 @@ async function openClient(options: RedisStoreOptions): Promise<{ client: Client;
   return { client, owned: true };
 }
 
+/** Escapes a literal for a SCAN MATCH pattern. */
+const globLiteral = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** An {@link OpenIDStore} in Redis, shared by every machine using the same server or cluster. */
 export class RedisStore implements OpenIDStore {
   readonly #opened: Promise<{ client: Client; owned: boolean }>;
   readonly #clock: StoreClock;
   readonly #prefix: string;
 
+  /** @throws OpenIDConfigError without exactly one of `url` and `client`, or for bad clock or skew options */
   constructor(options: RedisStoreOptions) {
+    if ((options?.url === undefined) === (options?.client === undefined)) {
+      throw new OpenIDConfigError('RedisStore needs either url or client', 'url|client');
+    }
+    if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') throw new OpenIDConfigError('must be a string', 'keyPrefix');
     this.#clock = new StoreClock(options);
     this.#prefix = options.keyPrefix ?? 'openid:';
     this.#opened = openClient(options);
+    // Reported by the first operation instead of as an unhandled rejection.
     this.#opened.catch(() => undefined);
   }
 
@@ -73,17 +108,9 @@ export class RedisStore implements OpenIDStore {
     return this.#run('storeAssociation', async (client) => {
       const keys = this.#keys(serverUrl);
       const ttl = association.expiresIn(this.#clock.seconds());
+      // Already expired: storing it would only hand it out never.
       if (ttl <= 0) return;
-      await client
-        .multi()
-        .set(keys.association(association.handle), association.serialize(), 'EX', ttl)
-        .zadd(keys.list, association.issued, association.handle)
-        .expire(keys.list, Math.max(ttl, 60 * 60 * 24 * 14))
-        .exec()
-        .then((results) => {
-          const failed = results?.find(([error]) => error !== null);
-          if (failed) throw failed[0];
-        });
+      await client.eval(STORE_ASSOCIATION, 2, keys.association(association.handle), keys.list, association.serialize(), ttl, association.issued, association.handle);
     });
   }
 
@@ -93,27 +120,28 @@ export class RedisStore implements OpenIDStore {
     return association.isExpired(this.#clock.seconds()) ? undefined : association;
   }
 
-  getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+  async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+    if (handle !== undefined && !isValidHandle(handle)) return undefined;
     return this.#run('getAssociation', async (client) => {
       const keys = this.#keys(serverUrl);
       if (handle !== undefined) return this.#parse(await client.get(keys.association(handle)));
-      const handles = await client.zrevrange(keys.list, 0, -1);
-      for (const candidate of handles) {
+      // Newest first; entries whose key Redis expired are skipped (cleanup prunes them).
+      for (const candidate of await client.zrevrange(keys.list, 0, -1)) {
         const found = this.#parse(await client.get(keys.association(candidate)));
         if (found !== undefined) return found;
-        // Expired by Redis already: forget it.
-        await client.zrem(keys.list, candidate);
       }
       return undefined;
     });
   }
 
-  removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+  async removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+    if (!isValidHandle(handle)) return false;
     return this.#run('removeAssociation', async (client) => {
       const keys = this.#keys(serverUrl);
-      const removed = await client.del(keys.association(handle));
-      await client.zrem(keys.list, handle);
-      return removed > 0;
+      const results = await client.multi().del(keys.association(handle)).zrem(keys.list, handle).exec();
+      const failed = results?.find(([error]) => error !== null);
+      if (results === null || failed !== undefined) throw failed?.[0] ?? new Error('the transaction was aborted');
+      return (results[0]?.[1] as number) > 0;
     });
   }
 
@@ -121,9 +149,9 @@ export class RedisStore implements OpenIDStore {
     checkNonceArgs(serverUrl, timestamp, salt);
     if (!this.#clock.nonceInWindow(timestamp)) return false;
     return this.#run('useNonce', async (client) => {
-      // Kept until the timestamp leaves the skew window, plus a margin.
-      const ttl = Math.max(1, Math.ceil(timestamp + this.#clock.skewSeconds - this.#clock.seconds()) + 60);
-      const key = `${this.#prefix}{n:${serverKey(serverUrl)}}:${Math.floor(timestamp)}:${salt}`;
+      // Kept until the timestamp leaves the skew window, plus a margin for clock steps.
+      const ttl = Math.max(1, timestamp + this.#clock.skewSeconds - this.#clock.seconds() + 60);
+      const key = `${this.#prefix}{n:${serverKey(serverUrl)}}:${timestamp}:${salt}`;
       return (await client.set(key, '1', 'EX', ttl, 'NX')) === 'OK';
     });
   }
@@ -131,7 +159,7 @@ export class RedisStore implements OpenIDStore {
   /**
    * Redis expires keys by itself (nonces included, so `nonces` is always 0);
    * cleanup removes associations expired by the store's clock and prunes the
-   * per-server lists.
+   * per-server lists, on every master of a cluster.
    */
   cleanup(): Promise<{ associations: number; nonces: number }> {
     return this.#run('cleanup', async (client) => {
@@ -140,7 +168,7 @@ export class RedisStore implements OpenIDStore {
       for (const node of nodes) {
         let cursor = '0';
         do {
-          const [next, lists] = await node.scan(cursor, 'MATCH', `${this.#prefix}{*}:handles`, 'COUNT', 200);
+          const [next, lists] = await node.scan(cursor, 'MATCH', `${globLiteral(this.#prefix)}{*}:handles`, 'COUNT', 200);
           cursor = next;
           for (const list of lists) associations += await this.#pruneList(node, list);
         } while (cursor !== '0');
@@ -149,6 +177,7 @@ export class RedisStore implements OpenIDStore {
     });
   }
 
+  /** Removes a list's expired associations, and entries whose key Redis already expired. */
   async #pruneList(node: Redis, list: string): Promise<number> {
     const prefix = list.slice(0, -':handles'.length);
     let removed = 0;
@@ -156,13 +185,13 @@ export class RedisStore implements OpenIDStore {
       const key = `${prefix}:a:${handle}`;
       const text = await node.get(key);
       if (text !== null && this.#parse(text) !== undefined) continue;
-      await node.del(key);
-      await node.zrem(list, handle);
+      await node.multi().del(key).zrem(list, handle).exec();
       removed += 1;
     }
     return removed;
   }
 
+  /** Disconnects the client the store made (not one it was given). */
   async close(): Promise<void> {
     const opened = await this.#opened.catch(() => undefined);
     if (opened?.owned === true) opened.client.disconnect();

@@ -1,24 +1,36 @@
-import { describeWith, redisAvailability, REDIS_URL, runStoreConformance, startTcpProxy, uniquePrefix, urlWithPort } from 'openid-test-helpers';
 import { Redis } from 'ioredis';
+import { OpenIDConfigError, Association } from 'openid-core';
+import { describeWith, redisAvailability, REDIS_URL, runStoreConformance, startTcpProxy, uniquePrefix, urlWithPort } from 'openid-test-helpers';
 import { RedisStore } from '../src/index.js';
 
 const prefixes = new WeakMap<object, string>();
+/** Nothing listens on port 1 of 127.0.0.1: connections are refused at once. */
+const CLOSED_PORT = 1;
 
-const viaPort = (port: number): string => urlWithPort(REDIS_URL, port);
-
-async function deleteKeys(prefix: string): Promise<void> {
+async function withClient<T>(work: (client: Redis) => Promise<T>): Promise<T> {
   const client = new Redis(REDIS_URL);
   try {
-    const keys = await client.keys(`${prefix}*`);
-    if (keys.length > 0) await client.del(...keys);
+    return await work(client);
   } finally {
     client.disconnect();
   }
 }
 
+/** Deletes every key under a prefix (SCAN, not KEYS: never blocks the server for long). */
+function deleteKeys(prefix: string): Promise<void> {
+  return withClient(async (client) => {
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await client.del(...keys);
+    } while (cursor !== '0');
+  });
+}
+
 describeWith('Redis', await redisAvailability(), () => {
-  runStoreConformance({
-    name: 'RedisStore',
+  runStoreConformance('RedisStore', {
     expiresNoncesItself: true,
     create: async (options) => {
       const keyPrefix = uniquePrefix('openid-test');
@@ -27,28 +39,64 @@ describeWith('Redis', await redisAvailability(), () => {
       return store;
     },
     destroy: (store) => deleteKeys(prefixes.get(store) as string),
-    crossProcess: (store) => ({ module: 'openid-store-redis', exportName: 'RedisStore', options: { url: REDIS_URL, keyPrefix: prefixes.get(store) } }),
-    unreachable: () => new RedisStore({ url: viaPort(1), timeoutMs: 1000 }),
+    shared: (store) => ({ module: 'openid-store-redis', exportName: 'RedisStore', options: { url: REDIS_URL, keyPrefix: prefixes.get(store) } }),
+    unreachable: () => new RedisStore({ url: urlWithPort(REDIS_URL, CLOSED_PORT), timeoutMs: 1000 }),
     severable: async () => {
       const target = new URL(REDIS_URL);
       const proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
-      const store = new RedisStore({ url: viaPort(proxy.port), keyPrefix: uniquePrefix('openid-cut'), timeoutMs: 1000, redisOptions: { retryStrategy: () => 200 } });
-      return { store, cut: () => proxy.kill() };
+      const keyPrefix = uniquePrefix('openid-cut');
+      const store = new RedisStore({ url: urlWithPort(REDIS_URL, proxy.port), keyPrefix, timeoutMs: 1000 });
+      return { store, cut: () => proxy.kill(), destroy: () => deleteKeys(keyPrefix) };
     },
   });
 
-  test('nonce keys expire by themselves (a TTL is set)', async () => {
-    const keyPrefix = uniquePrefix('openid-ttl');
-    const store = new RedisStore({ url: REDIS_URL, keyPrefix });
-    const client = new Redis(REDIS_URL);
-    try {
-      expect(await store.useNonce('https://op.example/', Math.floor(Date.now() / 1000), 'ttl')).toBe(true);
-      const [key] = await client.keys(`${keyPrefix}*`);
-      expect(await client.ttl(key as string)).toBeGreaterThan(0);
-    } finally {
-      client.disconnect();
+  describe('RedisStore keys', () => {
+    let keyPrefix: string;
+    let store: RedisStore;
+    beforeEach(() => {
+      keyPrefix = uniquePrefix('openid-keys');
+      store = new RedisStore({ url: REDIS_URL, keyPrefix });
+    });
+    afterEach(async () => {
       await store.close();
       await deleteKeys(keyPrefix);
-    }
+    });
+
+    test('a nonce key expires once its timestamp leaves the skew window', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      expect(await store.useNonce('https://op.example/', now - 3600, 'ttl')).toBe(true);
+      const ttl = await withClient(async (client) => {
+        const [key] = (await client.scan('0', 'MATCH', `${keyPrefix}*`, 'COUNT', 100))[1];
+        return client.ttl(key as string);
+      });
+      // 5 h skew, 1 h already gone, 60 s margin.
+      expect(ttl).toBeGreaterThan(4 * 3600);
+      expect(ttl).toBeLessThanOrEqual(4 * 3600 + 60);
+    });
+
+    test("an association's keys expire with the longest-lived association of the server", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const make = (handle: string, lifetime: number): Association =>
+        new Association({ handle, secret: Buffer.alloc(32, 7), issued: now, lifetime, assocType: 'HMAC-SHA256' });
+      await store.storeAssociation('https://op.example/', make('long', 7200));
+      await store.storeAssociation('https://op.example/', make('short', 60));
+      const ttls = await withClient(async (client) => {
+        const [, keys] = await client.scan('0', 'MATCH', `${keyPrefix}*`, 'COUNT', 100);
+        return Object.fromEntries(await Promise.all(keys.map(async (key) => [key.replace(/^.*\}:/, ''), await client.ttl(key)] as const)));
+      });
+      expect(ttls['a:short']).toBeLessThanOrEqual(60);
+      expect(ttls['a:long']).toBeGreaterThan(7000);
+      expect(ttls.handles).toBeGreaterThan(7000);
+    });
+  });
+});
+
+describe('RedisStore options', () => {
+  test.each([
+    ['neither url nor client', {}],
+    ['both url and client', { url: REDIS_URL, client: {} as never }],
+    ['a key prefix that is not a string', { url: REDIS_URL, keyPrefix: 5 as unknown as string }],
+  ])('refuses %s when created', (_, options) => {
+    expect(() => new RedisStore(options)).toThrow(OpenIDConfigError);
   });
 });

@@ -2,6 +2,7 @@
  * What the shared SQL store needs from a database: a way to run one
  * statement, and the SQL of its dialect.
  */
+import { OpenIDConfigError } from 'openid-core';
 
 export interface QueryResult {
   rows: Array<Record<string, unknown>>;
@@ -27,10 +28,24 @@ export interface Dialect {
   close(): Promise<void>;
 }
 
-/** Table name prefixes are identifiers, never user input: refuse anything else. */
+/**
+ * Table name prefixes become part of SQL identifiers, unquoted: allow plain
+ * identifiers only, short enough for every dialect's name limit with the
+ * `associations` suffix (MySQL: 64 characters).
+ * @throws OpenIDConfigError
+ */
 export function checkPrefix(prefix: string): string {
-  if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(prefix)) {
-    throw new TypeError(`tablePrefix must be a letter followed by up to 39 letters, digits or underscores, not ${JSON.stringify(prefix)}`);
+  if (typeof prefix !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(prefix)) {
+    throw new OpenIDConfigError(`must be a letter followed by up to 39 letters, digits or underscores, not ${JSON.stringify(prefix)}`, 'tablePrefix');
   }
   return prefix;
+}
+
+/**
+ * Checks that exactly one way to reach the database was given.
+ * @throws OpenIDConfigError
+ */
+export function checkConnection(store: string, options: Record<string, unknown>, ways: readonly [string, string]): void {
+  const given = ways.filter((way) => options[way] !== undefined);
+  if (given.length !== 1) throw new OpenIDConfigError(`${store} needs either ${ways[0]} or ${ways[1]}`, ways.join('|'));
 }

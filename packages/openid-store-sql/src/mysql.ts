@@ -4,9 +4,10 @@
  * comparisons are exact whatever the server's default collation.
  */
 import type { Pool, PoolOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { Dialect, QueryResult } from './dialect.js';
+import { checkConnection, type Dialect, type QueryResult } from './dialect.js';
 import { SqlStore, type SqlStoreOptions } from './sql-store.js';
 
+/** Options of {@link MysqlStore}: `url` or `pool`. */
 export interface MysqlStoreOptions extends SqlStoreOptions {
   /** A connection URL, e.g. `mysql://user@host:3306/db`. */
   url?: string;
@@ -20,7 +21,6 @@ export interface MysqlStoreOptions extends SqlStoreOptions {
 
 async function openPool(options: MysqlStoreOptions): Promise<{ pool: Pool; owned: boolean }> {
   if (options.pool !== undefined) return { pool: options.pool, owned: false };
-  if (options.url === undefined) throw new TypeError('MysqlStore needs a url or a pool');
   const mysql = await import('mysql2/promise');
   const pool = mysql.createPool({ uri: options.url, connectTimeout: options.timeoutMs ?? 5000, connectionLimit: 10, ...options.poolOptions });
   return { pool, owned: true };
@@ -33,6 +33,7 @@ class MysqlDialect implements Dialect {
 
   constructor(options: MysqlStoreOptions) {
     this.#timeoutMs = options.timeoutMs ?? 5000;
+    checkConnection('MysqlStore', { ...options }, ['url', 'pool']);
     this.#opened = openPool(options);
     this.#opened.catch(() => undefined);
   }
@@ -75,7 +76,14 @@ class MysqlDialect implements Dialect {
   }
 }
 
-/** An association and nonce store in MySQL or MariaDB. */
+/**
+ * An association and nonce store in MySQL (5.7+) or MariaDB (10.2+).
+ *
+ * ```ts
+ * const store = new MysqlStore({ url: 'mysql://openid@db.internal/openid' });
+ * ```
+ * @throws OpenIDConfigError without exactly one of `url` and `pool`, or for a bad `tablePrefix`
+ */
 export class MysqlStore extends SqlStore {
   constructor(options: MysqlStoreOptions) {
     super(new MysqlDialect(options), options);

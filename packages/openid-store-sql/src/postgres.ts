@@ -2,9 +2,10 @@
  * PostgreSQL through pg (an optional peer dependency, loaded on first use).
  */
 import type { Pool, PoolConfig } from 'pg';
-import type { Dialect, QueryResult } from './dialect.js';
+import { checkConnection, type Dialect, type QueryResult } from './dialect.js';
 import { SqlStore, type SqlStoreOptions } from './sql-store.js';
 
+/** Options of {@link PostgresStore}: `url` or `pool`. */
 export interface PostgresStoreOptions extends SqlStoreOptions {
   /** A connection URL, e.g. `postgres://user@host:5432/db`. */
   url?: string;
@@ -24,7 +25,6 @@ function numbered(sql: string): string {
 
 async function openPool(options: PostgresStoreOptions): Promise<{ pool: Pool; owned: boolean }> {
   if (options.pool !== undefined) return { pool: options.pool, owned: false };
-  if (options.url === undefined) throw new TypeError('PostgresStore needs a url or a pool');
   const { default: pg } = await import('pg');
   const timeout = options.timeoutMs ?? 5000;
   const pool = new pg.Pool({
@@ -46,6 +46,7 @@ class PostgresDialect implements Dialect {
   readonly #opened: Promise<{ pool: Pool; owned: boolean }>;
 
   constructor(options: PostgresStoreOptions) {
+    checkConnection('PostgresStore', { ...options }, ['url', 'pool']);
     this.#opened = openPool(options);
     this.#opened.catch(() => undefined);
   }
@@ -88,7 +89,14 @@ class PostgresDialect implements Dialect {
   }
 }
 
-/** An association and nonce store in PostgreSQL. */
+/**
+ * An association and nonce store in PostgreSQL (9.5+: `ON CONFLICT`).
+ *
+ * ```ts
+ * const store = new PostgresStore({ url: 'postgres://openid@db.internal/openid' });
+ * ```
+ * @throws OpenIDConfigError without exactly one of `url` and `pool`, or for a bad `tablePrefix`
+ */
 export class PostgresStore extends SqlStore {
   constructor(options: PostgresStoreOptions) {
     super(new PostgresDialect(options), options);

@@ -1,10 +1,20 @@
 /**
  * One store implementation for every SQL database; dialects supply the
- * driver and the SQL that differs. Tables are created on first use.
+ * driver and the SQL that differs.
+ *
+ * - Tables are created on first use (CREATE TABLE IF NOT EXISTS); several
+ *   processes doing so at once is fine (PostgreSQL's duplicate-object errors
+ *   from that race are recognised and ignored).
+ * - A nonce is one row under a primary key (server, timestamp, salt): the
+ *   database decides which of any number of concurrent inserts is first.
+ * - Expiry is checked in the WHERE clause of every read, against the store's
+ *   clock, so an expired association is never returned before cleanup.
+ * - Every failure is wrapped in a StoreError with its cause.
  */
-import { Association, StoreClock, StoreError, checkNonceArgs, serverKey, type AssociationType, type OpenIDStore, type StoreTimeOptions } from 'openid-core';
+import { Association, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type AssociationType, type OpenIDStore, type StoreTimeOptions } from 'openid-core';
 import { checkPrefix, type Dialect } from './dialect.js';
 
+/** Options every SQL store takes. */
 export interface SqlStoreOptions extends StoreTimeOptions {
   /** Prefix of the two table names (`<prefix>associations`, `<prefix>nonces`). @default 'openid_' */
   tablePrefix?: string;
@@ -20,6 +30,7 @@ function toBuffer(value: unknown): Buffer {
 
 const toText = (value: unknown): string => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
 
+/** The shared SQL implementation of {@link OpenIDStore}; applications use `SqliteStore`, `PostgresStore` or `MysqlStore`. */
 export class SqlStore implements OpenIDStore {
   readonly #dialect: Dialect;
   readonly #clock: StoreClock;
@@ -27,6 +38,7 @@ export class SqlStore implements OpenIDStore {
   readonly #nonces: string;
   #ready: Promise<void> | undefined;
 
+  /** @throws OpenIDConfigError for a table prefix that is not a plain identifier, or bad clock or skew options */
   constructor(dialect: Dialect, options: SqlStoreOptions = {}) {
     this.#dialect = dialect;
     this.#clock = new StoreClock(options);
@@ -85,7 +97,8 @@ export class SqlStore implements OpenIDStore {
     });
   }
 
-  getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+  async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+    if (handle !== undefined && !isValidHandle(handle)) return undefined;
     return this.#run('getAssociation', async () => {
       const columns = 'handle, secret, issued, lifetime, assoc_type';
       const now = this.#clock.seconds();
@@ -111,7 +124,8 @@ export class SqlStore implements OpenIDStore {
     });
   }
 
-  removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+  async removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+    if (!isValidHandle(handle)) return false;
     return this.#run('removeAssociation', async () => {
       const { affected } = await this.#dialect.query(`DELETE FROM ${this.#associations} WHERE server_key = ? AND handle = ?`, [serverKey(serverUrl), handle]);
       return affected > 0;

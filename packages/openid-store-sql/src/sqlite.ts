@@ -5,9 +5,10 @@
  * timeout let several processes share the file.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Dialect, QueryResult } from './dialect.js';
+import { checkConnection, type Dialect, type QueryResult } from './dialect.js';
 import { SqlStore, type SqlStoreOptions } from './sql-store.js';
 
+/** Options of {@link SqliteStore}: `filename` or `database`. */
 export interface SqliteStoreOptions extends SqlStoreOptions {
   /** A database file (created when missing), or ':memory:'. */
   filename?: string;
@@ -19,7 +20,6 @@ export interface SqliteStoreOptions extends SqlStoreOptions {
 
 async function openDatabase(options: SqliteStoreOptions): Promise<{ db: BetterSqlite3.Database; owned: boolean }> {
   if (options.database !== undefined) return { db: options.database, owned: false };
-  if (options.filename === undefined) throw new TypeError('SqliteStore needs a filename or a database');
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });
   db.pragma('journal_mode = WAL');
@@ -32,6 +32,7 @@ class SqliteDialect implements Dialect {
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(options: SqliteStoreOptions) {
+    checkConnection('SqliteStore', { ...options }, ['filename', 'database']);
     this.#opened = openDatabase(options);
     // Reported by the first query instead of as an unhandled rejection.
     this.#opened.catch(() => undefined);
@@ -79,7 +80,15 @@ class SqliteDialect implements Dialect {
   }
 }
 
-/** An association and nonce store in SQLite. */
+/**
+ * An association and nonce store in an SQLite file, shared by the processes
+ * of one machine.
+ *
+ * ```ts
+ * const store = new SqliteStore({ filename: '/var/lib/openid/store.db' });
+ * ```
+ * @throws OpenIDConfigError without exactly one of `filename` and `database`, or for a bad `tablePrefix`
+ */
 export class SqliteStore extends SqlStore {
   constructor(options: SqliteStoreOptions) {
     super(new SqliteDialect(options), options);

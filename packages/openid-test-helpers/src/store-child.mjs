@@ -1,27 +1,50 @@
-// Runs one store operation in a separate Node process, for the conformance
-// suite's two-process tests. It imports the built packages (npm run build).
-// Input (argv[2], JSON): { module, exportName, options, op, args }.
-// Output (stdout, JSON): { result } or { error }.
-const request = JSON.parse(process.argv[2]);
+// The second process of the store conformance suite's two-process tests: it
+// opens the same store as the test (same directory, database tables or key
+// prefix) with our store class, from the TypeScript sources (see
+// ts-source-loader.mjs), and runs the operations the test sends.
+//
+// argv[2] (JSON): { module, exportName, options }: the store to open.
+// stdin, one JSON object a line: { id, op, args, repeat? }; with `repeat`, the
+//   operation runs that many times concurrently and the answer is the array.
+// stdout, one JSON object a line: { id, result } or { id, error: { name, code, message } }.
+import { register } from 'node:module';
+import { createInterface } from 'node:readline';
+
+register('./ts-source-loader.mjs', import.meta.url);
+
+const spec = JSON.parse(process.argv[2]);
 const core = await import('openid-core');
-const mod = await import(request.module);
-const Store = mod[request.exportName];
-const store = new Store(request.options);
-try {
-  let result;
-  if (request.op === 'getAssociation') {
-    const found = await store.getAssociation(...request.args);
-    result = found === undefined ? null : { handle: found.handle, secret: found.secret.toString('base64') };
-  } else if (request.op === 'storeAssociation') {
-    const [serverUrl, serialized] = request.args;
-    await store.storeAssociation(serverUrl, core.Association.deserialize(serialized));
-    result = true;
-  } else {
-    result = await store[request.op](...request.args);
+const Store = (await import(spec.module))[spec.exportName];
+const store = new Store(spec.options);
+
+async function perform(op, args) {
+  if (op === 'getAssociation') {
+    const found = await store.getAssociation(...args);
+    return found === undefined ? null : { handle: found.handle, secret: found.secret.toString('base64'), issued: found.issued };
   }
-  process.stdout.write(JSON.stringify({ result }));
-} catch (error) {
-  process.stdout.write(JSON.stringify({ error: `${error.name}: ${error.message}` }));
-} finally {
-  await store.close();
+  if (op === 'storeAssociation') {
+    const [serverUrl, serialized] = args;
+    await store.storeAssociation(serverUrl, core.Association.deserialize(serialized));
+    return true;
+  }
+  if (op === 'useNonce' || op === 'removeAssociation' || op === 'cleanup') return store[op](...args);
+  throw new Error(`unknown operation ${op}`);
 }
+
+async function answer(line) {
+  const { id, op, args, repeat } = JSON.parse(line);
+  try {
+    const result = repeat === undefined ? await perform(op, args) : await Promise.all(Array.from({ length: repeat }, () => perform(op, args)));
+    process.stdout.write(`${JSON.stringify({ id, result })}\n`);
+  } catch (error) {
+    process.stdout.write(`${JSON.stringify({ id, error: { name: error?.name, code: error?.code, message: String(error?.message ?? error) } })}\n`);
+  }
+}
+
+process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+const pending = [];
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line.trim() !== '') pending.push(answer(line));
+}
+await Promise.all(pending);
+await store.close();

@@ -1,231 +1,215 @@
 /**
- * The store conformance suite: every store implementation runs these same
- * tests, against real servers for the shared stores.
+ * The store conformance suite: every store implementation (memory, file,
+ * SQLite, PostgreSQL, MySQL/MariaDB, Redis) runs these same tests, the shared
+ * stores against real servers.
+ *
+ * ```ts
+ * runStoreConformance('PostgresStore', { create, destroy, shared, unreachable, severable });
+ * ```
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { Association, StoreError, type OpenIDStore } from 'openid-core';
+import { NonceError, type OpenIDStore } from 'openid-core';
+import { describeFaults } from './store-conformance-faults.js';
+import { describeSharing } from './store-conformance-sharing.js';
+import { OTHER, SERVER, SKEW, T0, testAssociation, type ConformanceHarness } from './store-fixtures.js';
+import type { SharedStoreSpec } from './store-peer.js';
 
+/** What the suite passes to `create`: a clock it moves by hand, and the nonce skew. */
 export interface StoreFactoryOptions {
   now: () => number;
   skewSeconds: number;
 }
 
+/** A store cut off from its server by the test. */
+export interface SeverableStore {
+  store: OpenIDStore;
+  /** Takes the server away (kills the proxy between the store and it). */
+  cut(): Promise<void>;
+  /** Removes what the store made on the real server (through a fresh connection). */
+  destroy(): Promise<void>;
+}
+
+/** One store implementation under test. */
 export interface StoreTarget {
-  name: string;
-  /** A fresh store, isolated from other tests (its own tables, keys or directory). */
+  /** A fresh store, isolated from other tests (its own tables, keys or directory), not used yet. */
   create(options: StoreFactoryOptions): Promise<OpenIDStore>;
-  /** Removes what `create` made (drop tables, delete keys). */
+  /** Removes what `create` made (drop tables, delete keys, remove the directory). */
   destroy?(store: OpenIDStore): Promise<void>;
   /** Whether the backend forgets old nonces by itself (Redis), so cleanup reports none. */
   expiresNoncesItself?: boolean;
   /**
-   * How a second Node process builds the same store: the module and export
-   * to import (built packages) and constructor options (JSON). Absent for
-   * in-process stores, to which the two-process tests do not apply.
+   * How another instance (in this process or a second Node process) opens
+   * the same store as `store`. Absent for in-process stores: the sharing tests
+   * do not apply to them, and the suite says so.
    */
-  crossProcess?: (store: OpenIDStore) => { module: string; exportName: string; options: Record<string, unknown> };
-  /** A store whose server is unreachable. */
+  shared?(store: OpenIDStore): SharedStoreSpec;
+  /** A store whose server is unreachable (a port where nothing listens). */
   unreachable?(): OpenIDStore;
-  /** A store connected through a link the test can cut. */
-  severable?(): Promise<{ store: OpenIDStore; cut(): Promise<void> }>;
-}
-
-const SERVER = 'https://op.example/openid';
-const OTHER = 'https://other.example/op';
-const T0 = 1_800_000_000_000;
-const SKEW = 3600;
-
-function association(handle: string, issued: number, lifetime: number, type: 'HMAC-SHA1' | 'HMAC-SHA256' = 'HMAC-SHA256'): Association {
-  return new Association({ handle, secret: Buffer.alloc(type === 'HMAC-SHA1' ? 20 : 32, handle.length), issued, lifetime, assocType: type });
-}
-
-const CHILD = fileURLToPath(new URL('./store-child.mjs', import.meta.url));
-
-function runChild(request: Record<string, unknown>): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CHILD, JSON.stringify(request)], { timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`child store process failed (run "npm run build" first?): ${stderr || error.message}`));
-      const parsed = JSON.parse(stdout) as { result?: unknown; error?: string };
-      if (parsed.error !== undefined) return reject(new Error(parsed.error));
-      resolve(parsed.result);
-    });
-  });
-}
-
-async function expectStoreError(promise: Promise<unknown>): Promise<void> {
-  await expect(promise).rejects.toBeInstanceOf(StoreError);
+  /** A store connected through a TCP proxy the test can kill mid-run. */
+  severable?(): Promise<SeverableStore>;
 }
 
 /** Registers the conformance tests of one store. */
-export function runStoreConformance(target: StoreTarget): void {
+export function runStoreConformance(name: string, target: StoreTarget): void {
   let now = T0;
-  let store: OpenIDStore;
-  const seconds = (): number => Math.floor(now / 1000);
+  let store: OpenIDStore | undefined;
+  const harness: ConformanceHarness = {
+    target,
+    name,
+    store: () => store as OpenIDStore,
+    nowMs: () => now,
+    setNow: (ms) => {
+      now = ms;
+    },
+    seconds: () => Math.floor(now / 1000),
+  };
 
   beforeEach(async () => {
     now = T0;
     store = await target.create({ now: () => now, skewSeconds: SKEW });
   });
   afterEach(async () => {
+    if (store === undefined) return;
     await target.destroy?.(store);
     await store.close();
   });
 
-  describe(`${target.name}: associations`, () => {
+  describeAssociations(harness);
+  describeNonces(harness);
+  describeCleanup(harness);
+  describeSharing(harness);
+  describeFaults(harness);
+}
+
+function describeAssociations(h: ConformanceHarness): void {
+  describe(`${h.name}: associations`, () => {
     test('store, then get by handle', async () => {
-      const stored = association('{HMAC-SHA256}{a}', seconds(), 600);
-      await store.storeAssociation(SERVER, stored);
-      const found = await store.getAssociation(SERVER, stored.handle);
+      const stored = testAssociation('{HMAC-SHA256}{a}', h.seconds(), 600);
+      await h.store().storeAssociation(SERVER, stored);
+      const found = await h.store().getAssociation(SERVER, stored.handle);
       expect(found?.handle).toBe(stored.handle);
       expect(found?.secret.equals(stored.secret)).toBe(true);
       expect(found?.assocType).toBe('HMAC-SHA256');
       expect(found?.issued).toBe(stored.issued);
       expect(found?.lifetime).toBe(600);
-      expect(await store.getAssociation(SERVER, 'unknown')).toBeUndefined();
+      expect(await h.store().getAssociation(SERVER, 'unknown')).toBeUndefined();
     });
 
     test('without a handle: the newest unexpired one', async () => {
-      await store.storeAssociation(SERVER, association('old', seconds() - 100, 10_000));
-      await store.storeAssociation(SERVER, association('newest-but-expired', seconds() - 10, 5));
-      await store.storeAssociation(SERVER, association('new', seconds() - 50, 10_000, 'HMAC-SHA1'));
-      expect((await store.getAssociation(SERVER))?.handle).toBe('new');
-      expect(await store.getAssociation('https://nobody.example/')).toBeUndefined();
+      await h.store().storeAssociation(SERVER, testAssociation('old', h.seconds() - 100, 10_000));
+      await h.store().storeAssociation(SERVER, testAssociation('newest-but-expired', h.seconds() - 10, 5));
+      await h.store().storeAssociation(SERVER, testAssociation('new', h.seconds() - 50, 10_000, 'HMAC-SHA1'));
+      expect((await h.store().getAssociation(SERVER))?.handle).toBe('new');
+      expect(await h.store().getAssociation('https://nobody.example/')).toBeUndefined();
     });
 
     test('expired associations are never returned, cleanup or not', async () => {
-      await store.storeAssociation(SERVER, association('short', seconds(), 100));
-      now += 101_000;
-      expect(await store.getAssociation(SERVER, 'short')).toBeUndefined();
-      expect(await store.getAssociation(SERVER)).toBeUndefined();
+      await h.store().storeAssociation(SERVER, testAssociation('short', h.seconds(), 100));
+      expect((await h.store().getAssociation(SERVER, 'short'))?.handle).toBe('short');
+      h.setNow(h.nowMs() + 101_000);
+      expect(await h.store().getAssociation(SERVER, 'short')).toBeUndefined();
+      expect(await h.store().getAssociation(SERVER)).toBeUndefined();
     });
 
     test('storing the same handle again replaces it', async () => {
-      await store.storeAssociation(SERVER, association('same', seconds(), 100));
-      await store.storeAssociation(SERVER, association('same', seconds(), 900));
-      expect((await store.getAssociation(SERVER, 'same'))?.lifetime).toBe(900);
+      await h.store().storeAssociation(SERVER, testAssociation('same', h.seconds(), 100));
+      await h.store().storeAssociation(SERVER, testAssociation('same', h.seconds(), 900));
+      expect((await h.store().getAssociation(SERVER, 'same'))?.lifetime).toBe(900);
+      // Handles are case-sensitive (a case-insensitive collation would merge these).
+      await h.store().storeAssociation(SERVER, testAssociation('SAME', h.seconds(), 300));
+      expect((await h.store().getAssociation(SERVER, 'same'))?.lifetime).toBe(900);
+      expect((await h.store().getAssociation(SERVER, 'SAME'))?.lifetime).toBe(300);
+      expect(await h.store().getAssociation(SERVER, 'Same')).toBeUndefined();
     });
 
     test('removal reports whether something was removed', async () => {
-      await store.storeAssociation(SERVER, association('gone', seconds(), 600));
-      expect(await store.removeAssociation(SERVER, 'gone')).toBe(true);
-      expect(await store.removeAssociation(SERVER, 'gone')).toBe(false);
-      expect(await store.getAssociation(SERVER, 'gone')).toBeUndefined();
+      await h.store().storeAssociation(SERVER, testAssociation('gone', h.seconds(), 600));
+      expect(await h.store().removeAssociation(SERVER, 'gone')).toBe(true);
+      expect(await h.store().removeAssociation(SERVER, 'gone')).toBe(false);
+      expect(await h.store().getAssociation(SERVER, 'gone')).toBeUndefined();
     });
 
-    test('servers are kept apart, whatever their URLs hold', async () => {
+    test('several servers are kept apart, whatever their URLs hold', async () => {
       const odd = `https://odd.example/${'x'.repeat(600)}?a=../../etc&b=%00'"\\`;
-      await store.storeAssociation(SERVER, association('h', seconds(), 600));
-      await store.storeAssociation(odd, association('{odd/../handle}', seconds(), 600, 'HMAC-SHA1'));
-      expect(await store.getAssociation(OTHER, 'h')).toBeUndefined();
-      expect((await store.getAssociation(odd))?.handle).toBe('{odd/../handle}');
-      expect(await store.removeAssociation(OTHER, 'h')).toBe(false);
-      expect((await store.getAssociation(SERVER, 'h'))?.handle).toBe('h');
+      await h.store().storeAssociation(SERVER, testAssociation('h', h.seconds(), 600));
+      await h.store().storeAssociation(odd, testAssociation('{odd/../handle}', h.seconds(), 600, 'HMAC-SHA1'));
+      expect(await h.store().getAssociation(OTHER, 'h')).toBeUndefined();
+      expect((await h.store().getAssociation(odd))?.handle).toBe('{odd/../handle}');
+      expect(await h.store().removeAssociation(OTHER, 'h')).toBe(false);
+      expect((await h.store().getAssociation(SERVER, 'h'))?.handle).toBe('h');
+      expect((await h.store().getAssociation(SERVER))?.handle).toBe('h');
+    });
+
+    // Handles come from the network (openid.assoc_handle); one no association
+    // can have (§8.2.1: 1-255 characters in 33-126) is "not found", never a fault.
+    test.each([
+      ['empty', ''],
+      ['a space', 'a b'],
+      ['256 characters', 'h'.repeat(256)],
+      ['a NUL byte', 'nul\u0000byte'],
+      ['non-ASCII', 'h\u00e9'],
+    ])('a handle no association can have (%s) is simply not found', async (_, handle) => {
+      await h.store().storeAssociation(SERVER, testAssociation('h', h.seconds(), 600));
+      expect(await h.store().getAssociation(SERVER, handle)).toBeUndefined();
+      expect(await h.store().removeAssociation(SERVER, handle)).toBe(false);
     });
   });
+}
 
-  describe(`${target.name}: nonces`, () => {
-    test('first use true, second use false', async () => {
-      expect(await store.useNonce(SERVER, seconds(), 'abc')).toBe(true);
-      expect(await store.useNonce(SERVER, seconds(), 'abc')).toBe(false);
-      expect(await store.useNonce(SERVER, seconds(), 'ABC')).toBe(true);
-      expect(await store.useNonce(OTHER, seconds(), 'abc')).toBe(true);
-      expect(await store.useNonce(SERVER, seconds() - 1, 'abc')).toBe(true);
+function describeNonces(h: ConformanceHarness): void {
+  describe(`${h.name}: nonces`, () => {
+    test('first use true, second use false; each part of the triple counts', async () => {
+      expect(await h.store().useNonce(SERVER, h.seconds(), 'abc')).toBe(true);
+      expect(await h.store().useNonce(SERVER, h.seconds(), 'abc')).toBe(false);
+      expect(await h.store().useNonce(SERVER, h.seconds(), 'ABC')).toBe(true);
+      expect(await h.store().useNonce(OTHER, h.seconds(), 'abc')).toBe(true);
+      expect(await h.store().useNonce(SERVER, h.seconds() - 1, 'abc')).toBe(true);
+      expect(await h.store().useNonce(SERVER, h.seconds(), '')).toBe(true);
+      expect(await h.store().useNonce(SERVER, h.seconds(), '')).toBe(false);
     });
 
-    test('outside the skew: false, in the past and in the future', async () => {
-      expect(await store.useNonce(SERVER, seconds() - SKEW - 1, 'old')).toBe(false);
-      expect(await store.useNonce(SERVER, seconds() + SKEW + 1, 'future')).toBe(false);
-      expect(await store.useNonce(SERVER, seconds() - SKEW + 1, 'edge')).toBe(true);
+    test('outside the skew: false, in the past and in the future, and not recorded', async () => {
+      const future = h.seconds() + SKEW + 1;
+      expect(await h.store().useNonce(SERVER, h.seconds() - SKEW - 1, 'old')).toBe(false);
+      expect(await h.store().useNonce(SERVER, future, 'future')).toBe(false);
+      expect(await h.store().useNonce(SERVER, h.seconds() - SKEW + 1, 'edge')).toBe(true);
+      expect(await h.store().useNonce(SERVER, h.seconds() + SKEW - 1, 'edge')).toBe(true);
+      // Later, the same nonce lies inside the window: it was never recorded.
+      h.setNow(h.nowMs() + 2 * SKEW * 1000);
+      expect(await h.store().useNonce(SERVER, future, 'future')).toBe(true);
+      expect(await h.store().useNonce(SERVER, future, 'future')).toBe(false);
     });
 
     test('200 concurrent uses of one nonce: exactly one true', async () => {
-      const results = await Promise.all(Array.from({ length: 200 }, () => store.useNonce(SERVER, seconds(), 'race')));
-      expect(results.filter(Boolean)).toHaveLength(1);
+      const results = await Promise.all(Array.from({ length: 200 }, () => h.store().useNonce(SERVER, h.seconds(), 'race')));
+      expect(results.filter((result) => result === true)).toHaveLength(1);
+      expect(results.filter((result) => result === false)).toHaveLength(199);
+    });
+
+    test('bad arguments are refused, not stored', async () => {
+      await expect(h.store().useNonce(SERVER, h.seconds(), 'with space')).rejects.toBeInstanceOf(NonceError);
+      await expect(h.store().useNonce(SERVER, h.seconds(), 's'.repeat(256))).rejects.toBeInstanceOf(NonceError);
+      await expect(h.store().useNonce(SERVER, h.seconds() + 0.5, 'frac')).rejects.toBeInstanceOf(TypeError);
+      await expect(h.store().useNonce(SERVER, Number.NaN, 'nan')).rejects.toBeInstanceOf(TypeError);
+      expect(await h.store().useNonce(SERVER, h.seconds(), 's'.repeat(255))).toBe(true);
     });
   });
+}
 
-  describe(`${target.name}: cleanup`, () => {
+function describeCleanup(h: ConformanceHarness): void {
+  describe(`${h.name}: cleanup`, () => {
     test('removes only what has expired', async () => {
-      await store.storeAssociation(SERVER, association('expiring', seconds(), 100));
-      await store.storeAssociation(SERVER, association('lasting', seconds(), 100_000));
-      expect(await store.useNonce(SERVER, seconds(), 'early')).toBe(true);
-      now += (SKEW + 200) * 1000;
-      expect(await store.useNonce(SERVER, seconds(), 'late')).toBe(true);
-      const removed = await store.cleanup();
+      await h.store().storeAssociation(SERVER, testAssociation('expiring', h.seconds(), 100));
+      await h.store().storeAssociation(SERVER, testAssociation('lasting', h.seconds(), 100_000));
+      expect(await h.store().useNonce(SERVER, h.seconds(), 'early')).toBe(true);
+      h.setNow(h.nowMs() + (SKEW + 200) * 1000);
+      expect(await h.store().useNonce(SERVER, h.seconds(), 'late')).toBe(true);
+      const removed = await h.store().cleanup();
       expect(removed.associations).toBe(1);
-      expect(removed.nonces).toBe(target.expiresNoncesItself === true ? 0 : 1);
-      expect((await store.getAssociation(SERVER, 'lasting'))?.handle).toBe('lasting');
-      expect(await store.useNonce(SERVER, seconds(), 'late')).toBe(false);
-      expect((await store.cleanup()).associations).toBe(0);
+      expect(removed.nonces).toBe(h.target.expiresNoncesItself === true ? 0 : 1);
+      expect((await h.store().getAssociation(SERVER, 'lasting'))?.handle).toBe('lasting');
+      expect((await h.store().getAssociation(SERVER))?.handle).toBe('lasting');
+      expect(await h.store().useNonce(SERVER, h.seconds(), 'late')).toBe(false);
+      expect(await h.store().cleanup()).toEqual({ associations: 0, nonces: 0 });
     });
   });
-
-  const crossProcess = target.crossProcess;
-  if (crossProcess !== undefined) {
-    describe(`${target.name}: two processes sharing the store`, () => {
-      test('an association written by one is read by the other, and back', async () => {
-        now = Date.now();
-        const spec = crossProcess(store);
-        const issued = Math.floor(Date.now() / 1000);
-        const mine = association('{parent}', issued, 3600);
-        await store.storeAssociation(SERVER, mine);
-        expect(await runChild({ ...spec, op: 'getAssociation', args: [SERVER, '{parent}'] })).toEqual({
-          handle: '{parent}',
-          secret: mine.secret.toString('base64'),
-        });
-        await runChild({ ...spec, op: 'storeAssociation', args: [OTHER, association('{child}', issued, 3600).serialize()] });
-        expect((await store.getAssociation(OTHER, '{child}'))?.handle).toBe('{child}');
-      });
-
-      test('a nonce used in one process is refused in the other', async () => {
-        now = Date.now();
-        const spec = crossProcess(store);
-        const timestamp = Math.floor(Date.now() / 1000);
-        expect(await runChild({ ...spec, op: 'useNonce', args: [SERVER, timestamp, 'shared'] })).toBe(true);
-        expect(await store.useNonce(SERVER, timestamp, 'shared')).toBe(false);
-        expect(await store.useNonce(SERVER, timestamp, 'parent-first')).toBe(true);
-        expect(await runChild({ ...spec, op: 'useNonce', args: [SERVER, timestamp, 'parent-first'] })).toBe(false);
-      });
-    });
-  }
-
-  const unreachable = target.unreachable;
-  if (unreachable !== undefined) {
-    describe(`${target.name}: faults`, () => {
-      test('an unreachable server makes every operation fail with a StoreError', async () => {
-        const broken = unreachable();
-        try {
-          await expectStoreError(broken.useNonce(SERVER, Math.floor(Date.now() / 1000), 'x'));
-          await expectStoreError(broken.getAssociation(SERVER));
-          await expectStoreError(broken.getAssociation(SERVER, 'h'));
-          await expectStoreError(broken.storeAssociation(SERVER, association('h', seconds(), 60)));
-          await expectStoreError(broken.removeAssociation(SERVER, 'h'));
-          await expectStoreError(broken.cleanup());
-        } finally {
-          await broken.close();
-        }
-      });
-    });
-  }
-
-  const severable = target.severable;
-  if (severable !== undefined) {
-    describe(`${target.name}: the server goes away mid-run`, () => {
-      test('operations then fail with a StoreError; no nonce is ever reported fresh', async () => {
-        const { store: linked, cut } = await severable();
-        try {
-          const timestamp = Math.floor(Date.now() / 1000);
-          expect(await linked.useNonce(SERVER, timestamp, 'before')).toBe(true);
-          await linked.storeAssociation(SERVER, association('h', timestamp, 3600));
-          await cut();
-          await expectStoreError(linked.useNonce(SERVER, timestamp, 'after'));
-          await expectStoreError(linked.useNonce(SERVER, timestamp, 'before'));
-          await expectStoreError(linked.getAssociation(SERVER, 'h'));
-        } finally {
-          await linked.close().catch(() => undefined);
-        }
-      });
-    });
-  }
 }

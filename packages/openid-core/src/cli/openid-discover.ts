@@ -1,89 +1,126 @@
 #!/usr/bin/env node
 /**
  * `openid-discover <identifier>`: prints what discovery finds for an
- * identifier, for debugging "Sign in with X" problems.
+ * identifier (the normalized identifier, the final URL, each endpoint with
+ * its type, version, OP endpoint URL and local identifier) or why it failed,
+ * for debugging "Sign in with X" problems.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { discover } from '../discovery/discover.js';
+import { discover, type DiscoveryResult } from '../discovery/discover.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
-import { OpenIDError } from '../errors.js';
+import { OpenIDConfigError, OpenIDError } from '../errors.js';
 import { normalizeIdentifier } from '../normalize-url.js';
 
+/** Where the command writes, and what it fetches with. */
 export interface CliIO {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
-  /** Replaces the default fetcher (tests). */
+  /** Replaces the fetcher the command would create (tests). */
   fetcher?: Fetcher;
 }
 
-const USAGE = `Usage: openid-discover [--json] [--allow-private] [--timeout MS] [--xri-proxy URL] <identifier>
+const USAGE = `Usage: openid-discover [options] <identifier>
 
-Prints the normalized identifier, the final URL and each OpenID endpoint
-found (type, version, OP endpoint URL, local identifier), or why discovery failed.
+Prints the normalized identifier, the claimed identifier, the final URL and
+each OpenID endpoint found (type, version, OP endpoint URL, local
+identifier), or why discovery failed.
+
+Options:
+  --json             print the result as JSON
+  --allow-private    allow loopback and private addresses (intranet, local tests)
+  --timeout MS       total time per request, in milliseconds (default 10000)
+  --xri-proxy URL    resolve XRIs through this proxy resolver (e.g. https://xri.net/)
+  -h, --help         print this help
 `;
 
 interface Args {
-  identifier?: string;
+  identifier: string;
   json: boolean;
   allowPrivate: boolean;
   timeoutMs: number;
-  xriProxy?: string;
+  xriProxy: string | undefined;
 }
 
-function parseArgs(argv: readonly string[]): Args | string {
-  const args: Args = { json: false, allowPrivate: false, timeoutMs: 10_000 };
+type Parsed = { args: Args } | { help: true } | { error: string };
+
+function parseArgs(argv: readonly string[]): Parsed {
+  const args: Partial<Args> & { json: boolean; allowPrivate: boolean } = { json: false, allowPrivate: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
+    const value = (): string | undefined => (i + 1 < argv.length ? argv[++i] : undefined);
     if (arg === '--json') args.json = true;
     else if (arg === '--allow-private') args.allowPrivate = true;
-    else if (arg === '--timeout') args.timeoutMs = Number(argv[++i]);
-    else if (arg === '--xri-proxy') args.xriProxy = argv[++i];
-    else if (arg === '--help' || arg === '-h') return USAGE;
-    else if (arg.startsWith('--')) return `Unknown option ${arg}\n\n${USAGE}`;
+    else if (arg === '--help' || arg === '-h') return { help: true };
+    else if (arg === '--timeout') {
+      const ms = Number(value());
+      if (!Number.isSafeInteger(ms) || ms <= 0) return { error: '--timeout needs a positive whole number of milliseconds' };
+      args.timeoutMs = ms;
+    } else if (arg === '--xri-proxy') {
+      args.xriProxy = value();
+      if (args.xriProxy === undefined) return { error: '--xri-proxy needs a URL' };
+    } else if (arg.startsWith('-')) return { error: `Unknown option ${arg}` };
     else if (args.identifier === undefined) args.identifier = arg;
-    else return `Only one identifier, please\n\n${USAGE}`;
+    else return { error: 'Only one identifier, please' };
   }
-  if (args.identifier === undefined) return USAGE;
-  if (!Number.isFinite(args.timeoutMs) || args.timeoutMs <= 0) return `--timeout needs a positive number of milliseconds\n\n${USAGE}`;
-  return args;
+  if (args.identifier === undefined) return { error: 'An identifier is needed' };
+  return { args: { timeoutMs: 10_000, xriProxy: undefined, ...args, identifier: args.identifier } };
 }
 
-/** Runs the command; resolves with the exit code. */
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    io.stderr.write(args);
-    return args === USAGE ? 2 : 2;
-  }
-  const fetcher = io.fetcher ?? createFetcher({ allowPrivateAddresses: args.allowPrivate, timeoutMs: args.timeoutMs });
+/** The human-readable report of a result. */
+export function formatResult(result: DiscoveryResult): string {
+  const lines = [`Identifier:  ${result.normalizedInput}`, `Claimed ID:  ${result.claimedId}`];
+  if (result.finalUrl !== undefined) lines.push(`Final URL:   ${result.finalUrl}`);
+  lines.push(`Endpoints:   ${result.endpoints.length}`);
+  result.endpoints.forEach((endpoint, index) => {
+    const kind = endpoint.isOPIdentifier ? 'OP Identifier' : 'Claimed Identifier';
+    lines.push(`  ${index + 1}. ${kind}, OpenID ${endpoint.version} (${endpoint.usedYadis ? 'XRDS' : 'HTML'})`);
+    lines.push(`     OP endpoint: ${endpoint.serverUrl}`);
+    if (endpoint.localId !== undefined) lines.push(`     Local ID:    ${endpoint.localId}`);
+    if (endpoint.priority !== undefined) lines.push(`     Priority:    ${endpoint.priority}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** The error report: the message of each error in the cause chain, with its code. */
+function formatError(identifier: string, error: unknown): string {
+  let shown = identifier;
   try {
-    const result = await discover(args.identifier as string, { fetcher, xriProxy: args.xriProxy });
-    if (args.json) {
-      io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      return 0;
-    }
-    const lines = [`Identifier:  ${result.normalizedInput}`, `Claimed ID:  ${result.claimedId}`];
-    if (result.finalUrl !== undefined) lines.push(`Final URL:   ${result.finalUrl}`);
-    lines.push(`Endpoints:   ${result.endpoints.length}`);
-    result.endpoints.forEach((endpoint, index) => {
-      lines.push(
-        `  ${index + 1}. ${endpoint.isOPIdentifier ? 'OP Identifier' : 'Claimed Identifier'}, OpenID ${endpoint.version}${endpoint.usedYadis ? ' (XRDS)' : ' (HTML)'}`,
-        `     OP endpoint: ${endpoint.serverUrl}`,
-      );
-      if (endpoint.localId !== undefined) lines.push(`     Local ID:    ${endpoint.localId}`);
-    });
-    io.stdout.write(`${lines.join('\n')}\n`);
+    shown = normalizeIdentifier(identifier).value;
+  } catch {
+    // Keep the input as typed: the error below says what is wrong with it.
+  }
+  const lines = [`Discovery of ${shown} failed.`];
+  for (let current: unknown = error, depth = 0; current !== undefined && depth < 4; depth += 1) {
+    const code = current instanceof OpenIDError || current instanceof OpenIDConfigError ? `${current.code}: ` : '';
+    lines.push(`${depth === 0 ? '' : '  caused by '}${code}${current instanceof Error ? current.message : String(current)}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Runs the command.
+ * @returns the exit code: 0 found, 1 discovery failed, 2 usage error
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(argv);
+  if ('help' in parsed) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if ('error' in parsed) {
+    io.stderr.write(`${parsed.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const { args } = parsed;
+  try {
+    const fetcher = io.fetcher ?? createFetcher({ allowPrivateAddresses: args.allowPrivate, timeoutMs: args.timeoutMs });
+    const result = await discover(args.identifier, { fetcher, xriProxy: args.xriProxy });
+    io.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatResult(result));
     return 0;
   } catch (error) {
-    let normalized = args.identifier as string;
-    try {
-      normalized = normalizeIdentifier(normalized).value;
-    } catch {
-      // keep the input as typed
-    }
-    const detail = error instanceof OpenIDError ? `${error.code}: ${error.message}` : String(error);
-    io.stderr.write(`Discovery of ${normalized} failed.\n${detail}\n`);
+    io.stderr.write(formatError(args.identifier, error));
     return 1;
   }
 }

@@ -4,74 +4,101 @@
  */
 import { DiscoveryError, UrlError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
-import { normalizeIdentifier } from '../normalize-url.js';
+import { normalizeIdentifier, type NormalizedIdentifier } from '../normalize-url.js';
 import type { DiscoveryCache } from './cache.js';
 import { sortEndpoints, type ServiceEndpoint } from './endpoint.js';
 import { parseHTMLDiscovery } from './html.js';
 import { endpointsFromHTML, endpointsFromServices } from './services.js';
 import { discoverXRI } from './xri.js';
 import { parseXRDS } from './xrds.js';
-import { fetchForDiscovery, htmlText, yadisDiscover } from './yadis.js';
+import { fetchForDiscovery, htmlText, yadisDiscover, type YadisResult } from './yadis.js';
 
+/** Options of {@link discover}. */
 export interface DiscoverOptions {
+  /** The HTTP client (see createFetcher). */
   fetcher: Fetcher;
-  /** A cache of results by normalized identifier. */
+  /** A cache of results by normalized identifier; a hit makes no request. @default no cache */
   cache?: DiscoveryCache | undefined;
-  /** Time to live of cached results, in milliseconds. @default 300000 */
-  cacheTtlMs?: number;
-  /** An XRI proxy resolver such as `https://xri.net/`; without one, XRIs are refused. */
+  /** Time to live of cached results, in milliseconds. @default the cache's own default */
+  cacheTtlMs?: number | undefined;
+  /** An XRI proxy resolver such as `https://xri.net/`; without one, XRIs are refused. @default none */
   xriProxy?: string | undefined;
 }
 
+/** What discovery found. Frozen: results are shared through the cache. */
 export interface DiscoveryResult {
   /** The identifier as normalized from the input (§7.2). */
-  normalizedInput: string;
+  readonly normalizedInput: string;
   /** The claimed identifier: the URL after redirects, or the XRI's CanonicalID. */
-  claimedId: string;
+  readonly claimedId: string;
   /** The URL discovery ended at (URL identifiers). */
-  finalUrl: string | undefined;
-  /** Endpoints in order of preference. */
-  endpoints: ServiceEndpoint[];
+  readonly finalUrl: string | undefined;
+  /** Endpoints in order of preference: OP Identifier elements, then 2.0, then 1.x, then priority. */
+  readonly endpoints: readonly ServiceEndpoint[];
 }
 
-async function discoverURL(url: string, options: DiscoverOptions): Promise<Omit<DiscoveryResult, 'normalizedInput'>> {
-  const yadis = await yadisDiscover(url, options.fetcher, url);
-  const claimedId = yadis.finalUrl;
-  let endpoints: ServiceEndpoint[] = [];
-  if (yadis.xrds !== undefined) {
-    endpoints = endpointsFromServices(parseXRDS(yadis.xrds).services, claimedId, url);
+/** Endpoints of the XRDS document, or the error that kept it from giving any. */
+function xrdsEndpoints(yadis: YadisResult, identifier: string): { endpoints: ServiceEndpoint[]; error?: DiscoveryError | undefined } {
+  if (yadis.xrds === undefined) return { endpoints: [], error: yadis.xrdsError };
+  try {
+    const services = parseXRDS(yadis.xrds, identifier).services;
+    return { endpoints: endpointsFromServices(services, { claimedId: yadis.finalUrl, identifier }) };
+  } catch (error) {
+    if (error instanceof DiscoveryError) return { endpoints: [], error };
+    throw error;
   }
-  if (endpoints.length === 0) {
-    // No usable XRDS: HTML discovery on the identifier's page (§7.3.3).
-    const html = yadis.html ?? htmlText(await fetchForDiscovery(options.fetcher, claimedId, 'text/html, application/xhtml+xml', url));
-    endpoints = endpointsFromHTML(parseHTMLDiscovery(html), claimedId, claimedId);
-  }
-  return { claimedId, finalUrl: claimedId, endpoints };
 }
 
 /**
- * Discovers the OpenID service endpoints of a user-supplied identifier.
- * @throws DiscoveryError (caused by a FetchError or UrlError where one applies)
+ * URL discovery: Yadis first; without OpenID services in an XRDS document,
+ * HTML discovery on the identifier's page (§7.3.3), like python-openid. If
+ * the XRDS document could not be fetched or was refused and the page has no
+ * links either, the XRDS error is the one reported.
  */
-export async function discover(userInput: string, options: DiscoverOptions): Promise<DiscoveryResult> {
-  let normalized;
+async function discoverURL(url: string, fetcher: Fetcher): Promise<Omit<DiscoveryResult, 'normalizedInput'>> {
+  const yadis = await yadisDiscover(url, fetcher, url);
+  const claimedId = yadis.finalUrl;
+  const fromXRDS = xrdsEndpoints(yadis, url);
+  if (fromXRDS.endpoints.length > 0) return { claimedId, finalUrl: claimedId, endpoints: fromXRDS.endpoints };
+  const html = yadis.html ?? htmlText(await fetchForDiscovery(fetcher, claimedId, 'text/html, application/xhtml+xml', url));
+  const endpoints = endpointsFromHTML(parseHTMLDiscovery(html), claimedId, claimedId);
+  if (endpoints.length === 0 && fromXRDS.error !== undefined) throw fromXRDS.error;
+  return { claimedId, finalUrl: claimedId, endpoints };
+}
+
+function normalizeInput(userInput: string): NormalizedIdentifier {
   try {
-    normalized = normalizeIdentifier(userInput);
+    return normalizeIdentifier(userInput);
   } catch (cause) {
     if (cause instanceof UrlError) throw new DiscoveryError(`Not a valid identifier: ${cause.message}`, String(userInput), { cause });
     throw cause;
   }
+}
+
+/**
+ * Discovers the OpenID service endpoints of a user-supplied identifier: a
+ * URL by Yadis then HTML, an XRI through the configured proxy resolver.
+ * @throws DiscoveryError (caused by the FetchError or UrlError where one applies), also when no endpoint is found
+ * @see OpenID 2.0 §7
+ */
+export async function discover(userInput: string, options: DiscoverOptions): Promise<DiscoveryResult> {
+  const normalized = normalizeInput(userInput);
   const key = `${normalized.kind}:${normalized.value}`;
   const cached = await options.cache?.get(key);
   if (cached !== undefined) return cached;
   const found =
     normalized.kind === 'xri'
       ? { ...(await discoverXRI(normalized.value, options.fetcher, options.xriProxy)), finalUrl: undefined }
-      : await discoverURL(normalized.value, options);
+      : await discoverURL(normalized.value, options.fetcher);
   if (found.endpoints.length === 0) {
     throw new DiscoveryError(`No OpenID service was found for ${normalized.value}`, normalized.value);
   }
-  const result: DiscoveryResult = { normalizedInput: normalized.value, ...found, endpoints: sortEndpoints(found.endpoints) };
-  await options.cache?.set(key, result, options.cacheTtlMs ?? 300_000);
+  const result: DiscoveryResult = Object.freeze({
+    normalizedInput: normalized.value,
+    claimedId: found.claimedId,
+    finalUrl: found.finalUrl,
+    endpoints: Object.freeze(sortEndpoints(found.endpoints)),
+  });
+  await options.cache?.set(key, result, options.cacheTtlMs);
   return result;
 }

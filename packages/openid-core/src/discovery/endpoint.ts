@@ -4,8 +4,10 @@
  */
 import { OPENID_1_0_TYPE, OPENID_1_1_TYPE, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE } from '../constants.js';
 
+/** OpenID protocol versions. */
 export type ProtocolVersion = '2.0' | '1.1' | '1.0';
 
+/** What a {@link ServiceEndpoint} is made of. */
 export interface ServiceEndpointInit {
   serverUrl: string;
   claimedId?: string | undefined;
@@ -25,9 +27,13 @@ export class ServiceEndpoint {
   readonly claimedId: string | undefined;
   /** The OP-local identifier (LocalID / delegate), when it differs from the claimed identifier. */
   readonly localId: string | undefined;
+  /** The service's type URIs: protocol versions and supported extensions. */
   readonly typeUris: readonly string[];
+  /** What to show the user (the claimed identifier without fragment, or an XRI's i-name). */
   readonly displayIdentifier: string | undefined;
+  /** Whether the endpoint came from an XRDS document (Yadis) rather than HTML links. */
   readonly usedYadis: boolean;
+  /** The XRDS service priority (lower first); undefined is the lowest. */
   readonly priority: number | undefined;
 
   constructor(init: ServiceEndpointInit) {
@@ -46,16 +52,19 @@ export class ServiceEndpoint {
     return this.typeUris.includes(OPENID_IDP_2_0_TYPE);
   }
 
+  /** The protocol version: the highest the service lists. */
   get version(): ProtocolVersion {
     if (this.typeUris.includes(OPENID_IDP_2_0_TYPE) || this.typeUris.includes(OPENID_2_0_TYPE)) return '2.0';
     if (this.typeUris.includes(OPENID_1_1_TYPE)) return '1.1';
     return '1.0';
   }
 
+  /** Whether the endpoint speaks OpenID 2.0. */
   isOpenID2(): boolean {
     return this.version === '2.0';
   }
 
+  /** Whether the service lists a type URI (a protocol version or an extension). */
   supportsType(uri: string): boolean {
     return this.typeUris.includes(uri);
   }
@@ -65,19 +74,23 @@ export class ServiceEndpoint {
     return this.localId ?? this.claimedId;
   }
 
+  /** A plain object with the computed properties too (for logs and `openid-discover --json`). */
   toJSON(): Record<string, unknown> {
     return {
       serverUrl: this.serverUrl,
       claimedId: this.claimedId,
       localId: this.localId,
+      displayIdentifier: this.displayIdentifier,
       version: this.version,
       isOPIdentifier: this.isOPIdentifier,
       typeUris: this.typeUris,
+      priority: this.priority,
       usedYadis: this.usedYadis,
     };
   }
 }
 
+/** The type URIs that make a service an OpenID service, most preferred first. */
 export const OPENID_TYPES: readonly string[] = [OPENID_IDP_2_0_TYPE, OPENID_2_0_TYPE, OPENID_1_1_TYPE, OPENID_1_0_TYPE];
 
 function rank(endpoint: ServiceEndpoint): number {

@@ -9,6 +9,7 @@ import { ServiceEndpoint } from './endpoint.js';
 import type { HTMLDiscoveryInfo } from './html.js';
 import type { XRDService } from './xrds.js';
 
+/** An http(s) URL, normalized (resolved against `base` first), or undefined when it is not one. */
 function httpUrl(value: string | undefined, base?: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   try {
@@ -18,60 +19,83 @@ function httpUrl(value: string | undefined, base?: string): string | undefined {
   }
 }
 
+/** Who the endpoints of an XRDS document are for. */
+export interface ServiceContext {
+  /** The claimed identifier (final URL, or an XRI's CanonicalID). */
+  claimedId: string;
+  /** What discovery was about, for errors. */
+  identifier: string;
+  /** What to show the user, when not the claimed identifier (an XRI's i-name). */
+  displayIdentifier?: string | undefined;
+}
+
+const isV1Service = (service: XRDService): boolean => service.types.includes(OPENID_1_1_TYPE) || service.types.includes(OPENID_1_0_TYPE);
+
 /**
- * The OP-local identifier of a service: `LocalID` for 2.0 types,
- * `openid:Delegate` for 1.x types. If a service carries both and they
- * disagree, discovery fails rather than guess.
+ * The OP-local identifier of a service: `LocalID` for the 2.0 type,
+ * `openid:Delegate` for 1.x types. If a service gives several that disagree,
+ * discovery fails rather than guess which one the OP will assert.
+ * @see OpenID 2.0 §7.3.2.1.2, Appendix B.2 (python-openid's findOPLocalIdentifier)
  */
 function localIdOf(service: XRDService, identifier: string): string | undefined {
-  const candidates: string[] = [];
-  if (service.types.includes(OPENID_2_0_TYPE) && service.localId !== undefined) candidates.push(service.localId);
-  const isV1 = service.types.includes(OPENID_1_1_TYPE) || service.types.includes(OPENID_1_0_TYPE);
-  if (isV1 && service.delegate !== undefined) candidates.push(service.delegate);
-  if (new Set(candidates).size > 1) {
-    throw new DiscoveryError('A service element gives a LocalID and an openid:Delegate that disagree', identifier);
+  const values = [
+    ...(isV1Service(service) ? service.delegates : []),
+    ...(service.types.includes(OPENID_2_0_TYPE) ? service.localIds : []),
+  ].map((value) => httpUrl(value) ?? value); // URLs normalized; XRIs (i-numbers) kept as they are
+  if (new Set(values).size > 1) {
+    throw new DiscoveryError('A service element gives OP-local identifiers (LocalID, openid:Delegate) that disagree', identifier);
   }
-  return candidates[0];
+  return values[0];
 }
 
-/** Endpoints of the OpenID service elements of an XRDS document. */
-export function endpointsFromServices(services: readonly XRDService[], claimedId: string, identifier: string): ServiceEndpoint[] {
-  const endpoints: ServiceEndpoint[] = [];
-  for (const service of services) {
-    const isOP = service.types.includes(OPENID_IDP_2_0_TYPE);
-    const isSignon = [OPENID_2_0_TYPE, OPENID_1_1_TYPE, OPENID_1_0_TYPE].some((type) => service.types.includes(type));
-    if (!isOP && !isSignon) continue;
-    const localId = isOP ? undefined : httpUrl(localIdOf(service, identifier)) ?? localIdOf(service, identifier);
-    for (const uri of service.uris) {
-      const serverUrl = httpUrl(uri);
-      if (serverUrl === undefined) continue;
-      endpoints.push(
-        new ServiceEndpoint({
-          serverUrl,
-          claimedId: isOP ? undefined : claimedId,
-          localId: localId === claimedId ? undefined : localId,
-          typeUris: service.types,
-          usedYadis: true,
-          priority: service.priority,
-        }),
-      );
-    }
-  }
-  return endpoints;
+function serviceEndpoints(service: XRDService, context: ServiceContext): ServiceEndpoint[] {
+  const isOP = service.types.includes(OPENID_IDP_2_0_TYPE);
+  const isSignon = [OPENID_2_0_TYPE, OPENID_1_1_TYPE, OPENID_1_0_TYPE].some((type) => service.types.includes(type));
+  if (!isOP && !isSignon) return [];
+  // An OP Identifier element names no user: the claimed identifier is chosen at the OP (§7.3.2.1.1).
+  const localId = isOP ? undefined : localIdOf(service, context.identifier);
+  return service.uris.flatMap((uri) => {
+    const serverUrl = httpUrl(uri);
+    if (serverUrl === undefined) return [];
+    return [
+      new ServiceEndpoint({
+        serverUrl,
+        claimedId: isOP ? undefined : context.claimedId,
+        localId: localId === context.claimedId ? undefined : localId,
+        typeUris: service.types,
+        displayIdentifier: isOP ? undefined : context.displayIdentifier,
+        usedYadis: true,
+        priority: service.priority,
+      }),
+    ];
+  });
 }
 
-/** Endpoints of HTML `<link>` discovery: OpenID 2.0 first, then 1.x. */
+/**
+ * Endpoints of the OpenID service elements of an XRDS document, in the
+ * document's priority order. Services without an OpenID type or without an
+ * http(s) URI give none.
+ * @throws DiscoveryError when a service's OP-local identifiers disagree
+ */
+export function endpointsFromServices(services: readonly XRDService[], context: ServiceContext): ServiceEndpoint[] {
+  return services.flatMap((service) => serviceEndpoints(service, context));
+}
+
+function htmlEndpoint(provider: string | undefined, localIdHref: string | undefined, type: string, claimedId: string, pageUrl: string): ServiceEndpoint[] {
+  const serverUrl = httpUrl(provider, pageUrl);
+  if (serverUrl === undefined) return [];
+  const localId = httpUrl(localIdHref, pageUrl);
+  return [new ServiceEndpoint({ serverUrl, claimedId, localId: localId === claimedId ? undefined : localId, typeUris: [type] })];
+}
+
+/**
+ * Endpoints of HTML `<link>` discovery: OpenID 2.0 first, then 1.x.
+ * Relative hrefs are resolved against the page URL.
+ * @see OpenID 2.0 §7.3.3; OpenID 1.1 §3.1
+ */
 export function endpointsFromHTML(info: HTMLDiscoveryInfo, claimedId: string, pageUrl: string): ServiceEndpoint[] {
-  const endpoints: ServiceEndpoint[] = [];
-  const v2 = httpUrl(info.provider2, pageUrl);
-  if (v2 !== undefined) {
-    const localId = httpUrl(info.localId2, pageUrl);
-    endpoints.push(new ServiceEndpoint({ serverUrl: v2, claimedId, localId: localId === claimedId ? undefined : localId, typeUris: [OPENID_2_0_TYPE] }));
-  }
-  const v1 = httpUrl(info.provider1, pageUrl);
-  if (v1 !== undefined) {
-    const localId = httpUrl(info.delegate1, pageUrl);
-    endpoints.push(new ServiceEndpoint({ serverUrl: v1, claimedId, localId: localId === claimedId ? undefined : localId, typeUris: [OPENID_1_1_TYPE] }));
-  }
-  return endpoints;
+  return [
+    ...htmlEndpoint(info.provider2, info.localId2, OPENID_2_0_TYPE, claimedId, pageUrl),
+    ...htmlEndpoint(info.provider1, info.delegate1, OPENID_1_1_TYPE, claimedId, pageUrl),
+  ];
 }

@@ -4,21 +4,29 @@
  * identifier it asserts.
  * @see OpenID 2.0 §11.2
  */
+import { OPENID_1_0_TYPE, OPENID_1_1_TYPE, OPENID_2_0_TYPE } from '../constants.js';
 import { DiscoveryError } from '../errors.js';
 import { normalizeUrl, withoutFragment } from '../normalize-url.js';
 import { discover, type DiscoverOptions } from './discover.js';
 import { ServiceEndpoint, type ProtocolVersion } from './endpoint.js';
 
+/** What a positive assertion says about who it is for and who made it. */
 export interface AssertedInformation {
   /** `openid.claimed_id` (may carry a fragment, §11.5.1). */
   claimedId: string;
   /** `openid.identity`. */
   localId: string;
-  /** `openid.op_endpoint` (2.0), or for 1.x the endpoint the request went to. */
+  /** `openid.op_endpoint` (2.0), or for 1.x (which has none) the endpoint the request went to. */
   opEndpoint: string;
+  /** The protocol version of the assertion. */
   version: ProtocolVersion;
 }
 
+/**
+ * The outcome of {@link verifyDiscoveredEndpoint}: the verified endpoint, or
+ * why not (`discovery_failed`: the claimed identifier could not be
+ * discovered; `discovery_mismatch`: it was, and names another OP or identifier).
+ */
 export type DiscoveredVerification =
   | { ok: true; endpoint: ServiceEndpoint }
   | { ok: false; reason: 'discovery_failed' | 'discovery_mismatch'; message: string; cause?: unknown };
@@ -33,10 +41,21 @@ export function sameUrl(a: string | undefined, b: string | undefined): boolean {
   }
 }
 
-/** Whether an endpoint found by discovery backs the asserted information. */
+/** Whether an endpoint speaks the asserted protocol version (a service may list 2.0 and 1.x types). */
+function speaks(endpoint: ServiceEndpoint, version: ProtocolVersion): boolean {
+  if (version === '2.0') return endpoint.supportsType(OPENID_2_0_TYPE);
+  return endpoint.supportsType(OPENID_1_1_TYPE) || endpoint.supportsType(OPENID_1_0_TYPE);
+}
+
+/**
+ * Whether an endpoint found by discovery backs the asserted information:
+ * a Claimed Identifier element (never an OP Identifier one) of the asserted
+ * version, naming the asserted OP endpoint, for the asserted claimed
+ * identifier (fragment removed) and OP-local identifier.
+ * @see OpenID 2.0 §11.2
+ */
 export function endpointMatches(endpoint: ServiceEndpoint, asserted: AssertedInformation, discoveredClaimedId: string): boolean {
-  if (endpoint.isOPIdentifier) return false;
-  if ((asserted.version === '2.0') !== endpoint.isOpenID2()) return false;
+  if (endpoint.isOPIdentifier || !speaks(endpoint, asserted.version)) return false;
   if (!sameUrl(endpoint.serverUrl, asserted.opEndpoint)) return false;
   if (!sameUrl(withoutFragment(asserted.claimedId), discoveredClaimedId)) return false;
   return sameUrl(endpoint.getLocalId(), asserted.localId);
@@ -45,7 +64,9 @@ export function endpointMatches(endpoint: ServiceEndpoint, asserted: AssertedInf
 /**
  * Discovers the asserted claimed identifier (fragment removed) and returns
  * the endpoint that matches the assertion, with the claimed identifier as
- * asserted (fragment kept).
+ * asserted (fragment kept). A failed verification is a result, not an
+ * exception; only faults other than discovery failures throw.
+ * @see OpenID 2.0 §11.2; OpenID 1.1 §4.2.2
  */
 export async function verifyDiscoveredEndpoint(asserted: AssertedInformation, options: DiscoverOptions): Promise<DiscoveredVerification> {
   let result;

@@ -2,15 +2,77 @@
  * XRI discovery, only through an application-configured proxy resolver
  * (for example `https://xri.net/`): XRI resolution itself is not
  * implemented, and without a resolver XRIs are refused with a clear error.
- * @see OpenID 2.0 §7.3.2.3
+ * The claimed identifier is the CanonicalID (an i-number, which is never
+ * reassigned), verified to come from the XRI's own authority.
+ * @see OpenID 2.0 §7.3.2.3, §11.5.2; XRI Resolution 2.0 §11 (proxy), §14.3 (CanonicalID verification)
  */
-import { DiscoveryError } from '../errors.js';
+import { DiscoveryError, OpenIDConfigError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
-import { endpointsFromServices } from './services.js';
-import { fetchForDiscovery, XRDS_CONTENT_TYPE } from './yadis.js';
-import { parseXRDS } from './xrds.js';
 import type { ServiceEndpoint } from './endpoint.js';
+import { endpointsFromServices } from './services.js';
+import { parseXRDS, type ParsedXRDS } from './xrds.js';
+import { fetchForDiscovery, XRDS_CONTENT_TYPE } from './yadis.js';
 
+/** XRI global context symbols that are root authorities by themselves. */
+const GCS = new Set(['=', '@', '+', '$', '!']);
+
+/** The root authority of an XRI: its global context symbol, a cross-reference, or its first segment. */
+export function xriRootAuthority(xri: string): string {
+  if (xri.startsWith('(')) return xri.slice(0, xri.indexOf(')') + 1);
+  const authority = xri.split('/', 1)[0] as string;
+  const first = authority[0] as string;
+  if (GCS.has(first)) return first;
+  return authority.split(/[!*]/, 1)[0] as string;
+}
+
+/** The parent of an i-number: everything before its last `!`. */
+function parentOf(canonicalId: string): string | undefined {
+  const bang = canonicalId.lastIndexOf('!');
+  return bang < 0 ? undefined : canonicalId.slice(0, bang);
+}
+
+/**
+ * The verified CanonicalID of a resolution: each XRD's CanonicalID must be
+ * a child of the previous XRD's, and the first a child of the XRI's root
+ * authority, so an XRD cannot claim someone else's i-number.
+ * @throws DiscoveryError
+ */
+export function verifiedCanonicalId(xri: string, parsed: ParsedXRDS): string {
+  const chain = parsed.canonicalIds;
+  const last = chain[chain.length - 1];
+  if (last === undefined) throw new DiscoveryError(`The XRI resolver gave no CanonicalID for ${xri}`, xri);
+  let child = last.toLowerCase();
+  for (let index = chain.length - 2; index >= 0; index -= 1) {
+    const parent = chain[index]?.toLowerCase();
+    if (parent === undefined || parentOf(child) !== parent) {
+      throw new DiscoveryError(`The CanonicalID ${last} cannot come from ${chain[index] ?? 'an XRD without CanonicalID'}`, xri);
+    }
+    child = parent;
+  }
+  if (parentOf(child) !== xriRootAuthority(xri).toLowerCase()) {
+    throw new DiscoveryError(`The CanonicalID ${last} cannot come from the root authority of ${xri}`, xri);
+  }
+  return last;
+}
+
+/** The proxy resolver URL of an XRI, asking for the whole XRDS with all services. @see XRI Resolution 2.0 §11.3 */
+export function xriProxyUrl(proxy: string, xri: string): string {
+  let base: URL;
+  try {
+    base = new URL(proxy.endsWith('/') ? proxy : `${proxy}/`);
+  } catch (cause) {
+    throw new OpenIDConfigError(`must be an http or https URL: ${String(cause)}`, 'xriProxy');
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new OpenIDConfigError('must be an http or https URL', 'xriProxy');
+  // XRI delimiters stay as they are in the path; everything else is percent-encoded.
+  const path = encodeURIComponent(xri).replace(/%(3D|40|2B|24|21|2A|28|29|3A|2F|2C)/gi, (escape) => decodeURIComponent(escape));
+  return `${base.href}${path}?_xrd_r=${encodeURIComponent(`${XRDS_CONTENT_TYPE};sep=false`)}`;
+}
+
+/**
+ * Discovers an XRI through the proxy resolver.
+ * @throws DiscoveryError without a resolver, on failures, or for an unverifiable CanonicalID
+ */
 export async function discoverXRI(
   xri: string,
   fetcher: Fetcher,
@@ -22,11 +84,11 @@ export async function discoverXRI(
       xri,
     );
   }
-  const base = proxy.endsWith('/') ? proxy : `${proxy}/`;
-  const url = `${base}${encodeURIComponent(xri).replace(/%2A/gi, '*')}?_xrd_r=${encodeURIComponent(XRDS_CONTENT_TYPE)};sep=false`;
-  const response = await fetchForDiscovery(fetcher, url, XRDS_CONTENT_TYPE, xri);
-  const parsed = parseXRDS(response.body);
-  // The CanonicalID (an i-number) is the claimed identifier: i-names can be reassigned.
-  if (parsed.canonicalId === undefined) throw new DiscoveryError(`The XRI resolver gave no CanonicalID for ${xri}`, xri);
-  return { claimedId: parsed.canonicalId, endpoints: endpointsFromServices(parsed.services, parsed.canonicalId, xri) };
+  const response = await fetchForDiscovery(fetcher, xriProxyUrl(proxy, xri), XRDS_CONTENT_TYPE, xri);
+  const parsed = parseXRDS(response.body, xri);
+  if (parsed.statusCode !== undefined && parsed.statusCode !== '100') {
+    throw new DiscoveryError(`The XRI resolver could not resolve ${xri} (status ${parsed.statusCode})`, xri);
+  }
+  const claimedId = verifiedCanonicalId(xri, parsed);
+  return { claimedId, endpoints: endpointsFromServices(parsed.services, { claimedId, identifier: xri, displayIdentifier: xri }) };
 }

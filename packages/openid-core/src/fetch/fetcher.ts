@@ -3,48 +3,56 @@
  * (discovery, association, check_authentication, relying party discovery)
  * goes through a {@link Fetcher}. Bounded by default: total timeout,
  * response size cap, redirect limit, http/https only, TLS verified, and the
- * private-address guard.
+ * private-address guard on every hop.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
-import got, { type Got, type Headers } from 'got';
-import { FetchError } from '../errors.js';
+import { performance } from 'node:perf_hooks';
+import got, { type Got } from 'got';
+import { FetchError, OpenIDConfigError } from '../errors.js';
 import { isPrivateAddress } from './address-guard.js';
-import { mapGotError, PRIVATE_ADDRESS_CODE } from './fetch-errors.js';
+import { charsetOf, decodeBody } from './decode-body.js';
+import { guardLookup, type LookupFunction } from './guarded-lookup.js';
+import { isRedirect, requestOnce, type HopRequest, type HopSettings } from './request-once.js';
 
+export type { LookupFunction } from './guarded-lookup.js';
+export { decodeBody } from './decode-body.js';
+
+/** One request. */
 export interface FetchInit {
+  /** @default 'GET' */
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
-  /** A request body (for POST, `application/x-www-form-urlencoded` unless a content-type header says otherwise). */
+  /** A request body; `application/x-www-form-urlencoded` unless a content-type header says otherwise. */
   body?: string;
+  /** The Accept header, unless `headers` has one. */
+  accept?: string;
 }
 
+/** A response of any status: only transport failures throw. */
 export interface FetchResponse {
   status: number;
   /** Response headers, lower-case names. */
   headers: Record<string, string | undefined>;
   /** The body decoded as the content-type's charset says (UTF-8 by default). */
   body: string;
-  bodyBytes: Buffer;
+  /** The raw body, when the fetcher has it (HTML discovery reads a `<meta charset>` from it). */
+  bodyBytes?: Buffer | undefined;
   /** The URL after redirects. */
   finalUrl: string;
   /** The media type, lower-case, without parameters. */
-  contentType: string | undefined;
+  contentType?: string | undefined;
 }
 
-/** What the library needs from an HTTP client. Applications may pass their own. */
+/** What the library needs from an HTTP client. Applications may pass their own (proxy, custom CA, instrumentation). */
 export interface Fetcher {
+  /** @throws FetchError on transport failures; HTTP error statuses are responses. */
   fetch(url: string, init?: FetchInit): Promise<FetchResponse>;
 }
 
-export type LookupFunction = (
-  hostname: string,
-  options: { all: true },
-  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
-) => void;
-
+/** Options of {@link createFetcher}. */
 export interface FetcherOptions {
-  /** Total time for one fetch, redirects included, in milliseconds. @default 10000 */
+  /** Total time for one fetch, redirects and body included, in milliseconds. @default 10000 */
   timeoutMs?: number;
   /** Largest response body accepted, in bytes (after decompression). @default 1048576 */
   maxBytes?: number;
@@ -57,158 +65,126 @@ export interface FetcherOptions {
    */
   allowPrivateAddresses?: boolean;
   /**
-   * Decides which resolved addresses may be connected to, replacing the
-   * default guard (an intranet can allow its own hosts by address).
-   * @default address => !isPrivateAddress(address), or allow all with allowPrivateAddresses
+   * Decides which addresses may be connected to, replacing the default guard
+   * (an intranet can allow its own hosts by address).
+   * @default address => allowPrivateAddresses || !isPrivateAddress(address)
    */
   addressPolicy?: (address: string) => boolean;
   /** @default 'openid-core (+https://openid.net/)' */
   userAgent?: string;
   /** DNS look-up (tests inject one). @default dns.lookup */
   lookup?: LookupFunction;
-  /** A got instance with the application's settings (proxy agents, CA). */
+  /**
+   * A got instance with the application's settings (`got.extend({ agent,
+   * https: { certificateAuthority }, hooks })`). The fetcher's bounds
+   * (timeout, redirects, size cap, address guard, TLS verification) are set
+   * per request and win over it.
+   * @default got
+   */
   got?: Got;
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-function charsetOf(contentType: string | undefined): string {
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '');
-  return match?.[1]?.toLowerCase() ?? 'utf-8';
+interface FetcherSettings extends HopSettings {
+  maxRedirects: number;
+  userAgent: string;
+  allowed: (address: string) => boolean;
 }
 
-/** Decodes bytes in a charset, falling back to UTF-8 for unknown charsets. */
-export function decodeBody(bytes: Buffer, charset: string): string {
-  try {
-    return new TextDecoder(charset).decode(bytes);
-  } catch {
-    return new TextDecoder('utf-8').decode(bytes);
-  }
+function positiveInteger(value: number | undefined, fallback: number, option: string, min = 1): number {
+  const resolved = value ?? fallback;
+  if (!Number.isSafeInteger(resolved) || resolved < min) throw new OpenIDConfigError(`must be an integer of at least ${min}`, option);
+  return resolved;
 }
 
-function flattenHeaders(headers: Headers | Record<string, string | string[] | undefined>): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
-}
-
-/** Creates the default, bounded fetcher. */
-export function createFetcher(options: FetcherOptions = {}): Fetcher {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const maxBytes = options.maxBytes ?? 1024 * 1024;
-  const maxRedirects = options.maxRedirects ?? 5;
+function resolveSettings(options: FetcherOptions): FetcherSettings {
+  if (options.addressPolicy !== undefined && typeof options.addressPolicy !== 'function') throw new OpenIDConfigError('must be a function', 'addressPolicy');
+  if (options.lookup !== undefined && typeof options.lookup !== 'function') throw new OpenIDConfigError('must be a function', 'lookup');
   const allowPrivate = options.allowPrivateAddresses === true;
   const allowed = options.addressPolicy ?? ((address: string) => allowPrivate || !isPrivateAddress(address));
-  const baseLookup: LookupFunction = options.lookup ?? (dnsLookup as unknown as LookupFunction);
-  const client = options.got ?? got;
-
-  // Checks the addresses actually connected to, so a name that resolves to
-  // a private address (or is rebound to one) is refused too.
-  const guardedLookup = (hostname: string, lookupOptions: unknown, callback: (...args: unknown[]) => void): void => {
-    const wantAll = typeof lookupOptions === 'object' && lookupOptions !== null && (lookupOptions as { all?: boolean }).all === true;
-    baseLookup(hostname, { all: true }, (error, addresses) => {
-      if (error) return callback(error);
-      const usable = addresses.filter((entry) => allowed(entry.address));
-      if (usable.length === 0 || usable.length !== addresses.length) {
-        const refused = Object.assign(new Error(`${hostname} resolves to a private address`), { code: PRIVATE_ADDRESS_CODE });
-        return callback(refused);
-      }
-      if (wantAll) return callback(null, usable);
-      const first = usable[0] as LookupAddress;
-      return callback(null, first.address, first.family);
-    });
-  };
-
-  function checkTarget(target: URL, original: string): void {
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-      throw new FetchError(`Only http and https URLs can be fetched, not ${target.protocol}`, original, 'scheme_not_allowed');
-    }
-    const host = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
-    const refused = isIP(host) !== 0 ? !allowed(host) : !allowPrivate && options.addressPolicy === undefined && (host === 'localhost' || host.endsWith('.localhost'));
-    if (refused) {
-      throw new FetchError(`${target.host} is a private address; fetching it is not allowed`, original, 'private_address');
-    }
-  }
-
-  async function once(target: URL, init: FetchInit, deadline: number): Promise<{ status: number; headers: Record<string, string | undefined>; bytes: Buffer }> {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new FetchError(`Timed out after ${timeoutMs} ms`, target.href, 'timeout');
-    const stream = client.stream(target, {
-      method: init.method ?? 'GET',
-      headers: { 'user-agent': options.userAgent ?? 'openid-core (+https://openid.net/)', ...init.headers },
-      ...(init.body === undefined ? {} : { body: init.body }),
-      followRedirect: false,
-      throwHttpErrors: false,
-      retry: { limit: 0 },
-      timeout: { request: remaining },
-      dnsLookup: guardedLookup as never,
-      https: { rejectUnauthorized: true },
-      decompress: true,
-    });
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let response: { statusCode: number; headers: Headers } | undefined;
-      stream.on('response', (res: { statusCode: number; headers: Headers }) => {
-        response = res;
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          stream.destroy();
-          reject(new FetchError(`The response is larger than ${maxBytes} bytes`, target.href, 'too_large'));
-        }
-      });
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          stream.destroy();
-          reject(new FetchError(`The response is larger than ${maxBytes} bytes`, target.href, 'too_large'));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      stream.on('error', (error: unknown) => reject(mapGotError(error, target.href, timeoutMs)));
-      stream.on('end', () => {
-        if (response === undefined) return reject(new FetchError('No response', target.href, 'connection'));
-        resolve({ status: response.statusCode, headers: flattenHeaders(response.headers), bytes: Buffer.concat(chunks) });
-      });
-    });
-  }
-
   return {
-    async fetch(url: string, init: FetchInit = {}): Promise<FetchResponse> {
-      let target: URL;
-      try {
-        target = new URL(url);
-      } catch (cause) {
-        throw new FetchError(`Not a valid URL: ${JSON.stringify(url.slice(0, 200))}`, url, 'invalid_url', { cause });
-      }
-      const deadline = Date.now() + timeoutMs;
-      let request = init;
-      for (let hop = 0; ; hop += 1) {
-        checkTarget(target, url);
-        const result = await once(target, request, deadline);
-        const location = result.headers.location;
-        if (REDIRECTS.has(result.status) && location !== undefined) {
-          if (hop >= maxRedirects) throw new FetchError(`More than ${maxRedirects} redirects`, url, 'too_many_redirects');
-          try {
-            target = new URL(location, target);
-          } catch (cause) {
-            throw new FetchError(`A redirect points to an invalid URL`, url, 'invalid_url', { cause });
-          }
-          // Like browsers: 301/302/303 turn a POST into a GET; 307/308 keep it.
-          if (result.status <= 303) request = { headers: init.headers ?? {} };
-          continue;
-        }
-        const contentType = result.headers['content-type'];
-        return {
-          status: result.status,
-          headers: result.headers,
-          bodyBytes: result.bytes,
-          body: decodeBody(result.bytes, charsetOf(contentType)),
-          finalUrl: target.href,
-          contentType: contentType?.split(';')[0]?.trim().toLowerCase(),
-        };
-      }
-    },
+    timeoutMs: positiveInteger(options.timeoutMs, 10_000, 'timeoutMs'),
+    maxBytes: positiveInteger(options.maxBytes, 1024 * 1024, 'maxBytes'),
+    maxRedirects: positiveInteger(options.maxRedirects, 5, 'maxRedirects', 0),
+    userAgent: options.userAgent ?? 'openid-core (+https://openid.net/)',
+    allowed,
+    lookup: guardLookup(options.lookup ?? (dnsLookup as unknown as LookupFunction), allowed),
+    client: options.got ?? got,
+  };
+}
+
+/** Scheme and literal-address checks of one hop (names are checked when resolved). */
+function checkTarget(settings: FetcherSettings, target: URL, original: string): void {
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new FetchError(`Only http and https URLs can be fetched, not ${target.protocol}`, original, 'scheme_not_allowed');
+  }
+  const host = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
+  if (isIP(host) !== 0 && !settings.allowed(host)) {
+    throw new FetchError(`${target.host} is a private address; fetching it is not allowed`, original, 'private_address');
+  }
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+function firstRequest(settings: FetcherSettings, init: FetchInit): HopRequest {
+  const headers: Record<string, string> = { 'user-agent': settings.userAgent, ...init.headers };
+  if (init.accept !== undefined && !hasHeader(headers, 'accept')) headers.accept = init.accept;
+  if (init.body !== undefined && !hasHeader(headers, 'content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
+  return { method: init.method ?? 'GET', headers, body: init.body };
+}
+
+/** The request of the next hop: 301/302/303 turn a POST into a GET without body, like browsers; 307/308 keep it. */
+function nextRequest(request: HopRequest, status: number): HopRequest {
+  if (status > 303 || request.method === 'GET') return request;
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !/^content-(type|length)$/i.test(name)));
+  return { method: 'GET', headers, body: undefined };
+}
+
+function parseTarget(url: string, base?: URL): URL {
+  try {
+    return new URL(url, base);
+  } catch (cause) {
+    const what = base === undefined ? 'Not a valid URL' : 'A redirect points to an invalid URL';
+    throw new FetchError(`${what}: ${JSON.stringify(String(url).slice(0, 200))}`, String(url), 'invalid_url', { cause });
+  }
+}
+
+async function fetchFollowing(settings: FetcherSettings, url: string, init: FetchInit): Promise<FetchResponse> {
+  let target = parseTarget(url);
+  let request = firstRequest(settings, init);
+  const deadline = performance.now() + settings.timeoutMs;
+  for (let hop = 0; ; hop += 1) {
+    checkTarget(settings, target, url);
+    const remaining = Math.floor(deadline - performance.now());
+    if (remaining <= 0) throw new FetchError(`Fetching ${url} timed out after ${settings.timeoutMs} ms`, url, 'timeout');
+    const response = await requestOnce(settings, target, request, remaining);
+    const location = response.headers.location;
+    if (isRedirect(response.status) && location !== undefined) {
+      if (hop >= settings.maxRedirects) throw new FetchError(`${url} redirects more than ${settings.maxRedirects} times`, url, 'too_many_redirects');
+      target = parseTarget(location, target);
+      request = nextRequest(request, response.status);
+      continue;
+    }
+    const contentType = response.headers['content-type'];
+    return {
+      status: response.status,
+      headers: response.headers,
+      bodyBytes: response.bytes,
+      body: decodeBody(response.bytes, charsetOf(contentType)),
+      finalUrl: target.href,
+      contentType: contentType?.split(';')[0]?.trim().toLowerCase(),
+    };
+  }
+}
+
+/**
+ * Creates the default, bounded fetcher.
+ * @throws OpenIDConfigError on invalid options
+ */
+export function createFetcher(options: FetcherOptions = {}): Fetcher {
+  const settings = resolveSettings(options);
+  return {
+    fetch: (url: string, init: FetchInit = {}) => fetchFollowing(settings, url, init),
   };
 }

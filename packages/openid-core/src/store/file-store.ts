@@ -1,40 +1,64 @@
 /**
- * A store in a directory, for one machine without a database. Several
- * processes may share the directory.
+ * A store in a directory, for one machine without a database; several
+ * processes may share the directory. No dependencies.
  *
- * - Associations: one file per (server URL, handle), named by hashes (safe
- *   whatever the URL or handle holds), written to a temporary file, flushed
- *   and renamed into place, so a crash mid-write leaves either the old file
- *   or the new one, never half of one. Temporary files start with `.` and
- *   are ignored by reads and removed by cleanup.
- * - Nonces: one empty file per nonce, created with O_EXCL (`wx`), so exactly
- *   one process can create it: the file system is the lock.
+ * Layout: `<directory>/associations/<sha256(server URL)>/<sha256(handle)>.assoc`
+ * and `<directory>/nonces/<timestamp>-<sha256(server URL, timestamp, salt)>`.
+ * Names are hashes, so no server URL or handle can climb out of the
+ * directory, collide with another after case folding, or exceed a name limit.
+ *
+ * Crash safety, thought through:
+ * - An association is written to a temporary file (`.<random>.tmp`, created
+ *   exclusively, mode 0600), flushed with fsync, then renamed over its final
+ *   name. rename is atomic, so a reader (in any process) sees the old file or
+ *   the new one, never half of one. A crash before the rename leaves a
+ *   temporary file: reads never look at names starting with `.`, and cleanup
+ *   removes those older than an hour (younger ones may belong to a writer
+ *   still at work).
+ * - So a final `.assoc` file is always complete. One that does not parse was
+ *   damaged from outside (disk fault, someone editing it): that is a fault
+ *   and reads throw a StoreError; treating it as absent would hide the damage.
+ * - A nonce is an empty file created with O_CREAT|O_EXCL (`wx`): of any
+ *   number of processes creating the same name, exactly one succeeds; the
+ *   file system is the lock. A crash after the create leaves the nonce used,
+ *   the safe side.
+ * - Limits: the directory entries are not fsynced, so after a power loss or
+ *   kernel crash (not a process crash) the last writes may be forgotten: an
+ *   association then has to be negotiated again, and a nonce recorded in the
+ *   last seconds before the crash could be accepted once more. O_EXCL needs a
+ *   local file system or NFSv3+.
+ * - A cleanup racing with a writer that replaces an expired association may
+ *   delete the fresh replacement; the association is then negotiated again.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Association } from '../association.js';
+import { Association, isValidHandle } from '../association.js';
 import { StoreError } from '../errors.js';
 import { checkNonceArgs, guard, serverKey, StoreClock, type OpenIDStore, type StoreTimeOptions } from './store.js';
 
+/** Options of {@link FileStore}. */
 export interface FileStoreOptions extends StoreTimeOptions {
-  /** The directory; created when missing. */
+  /** The directory; created (mode 0700) when missing. Every process sharing the store uses the same one. */
   directory: string;
 }
 
 const hash = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** Temporary files older than this are leftovers of a crash. */
 const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
+const DIRECTORY_MODE = 0o700;
+const FILE_MODE = 0o600;
 
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
-}
+const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 
+/** An {@link OpenIDStore} in a directory shared by the processes of one machine. */
 export class FileStore implements OpenIDStore {
   readonly #clock: StoreClock;
   readonly #associations: string;
   readonly #nonces: string;
   #ready: Promise<void> | undefined;
 
+  /** @throws TypeError without a directory; OpenIDConfigError for bad clock or skew options */
   constructor(options: FileStoreOptions) {
     if (typeof options?.directory !== 'string' || options.directory === '') throw new TypeError('FileStore needs a directory');
     this.#clock = new StoreClock(options);
@@ -43,7 +67,10 @@ export class FileStore implements OpenIDStore {
   }
 
   #init(): Promise<void> {
-    this.#ready ??= Promise.all([mkdir(this.#associations, { recursive: true }), mkdir(this.#nonces, { recursive: true })]).then(
+    this.#ready ??= Promise.all([
+      mkdir(this.#associations, { recursive: true, mode: DIRECTORY_MODE }),
+      mkdir(this.#nonces, { recursive: true, mode: DIRECTORY_MODE }),
+    ]).then(
       () => undefined,
       (error: unknown) => {
         this.#ready = undefined;
@@ -57,59 +84,60 @@ export class FileStore implements OpenIDStore {
     return join(this.#associations, serverKey(serverUrl));
   }
 
+  #associationFile(serverUrl: string, handle: string): string {
+    return join(this.#serverDir(serverUrl), `${hash(handle)}.assoc`);
+  }
+
   async storeAssociation(serverUrl: string, association: Association): Promise<void> {
     await guard('storeAssociation', async () => {
       await this.#init();
-      const dir = this.#serverDir(serverUrl);
-      await mkdir(dir, { recursive: true });
-      const target = join(dir, `${hash(association.handle)}.assoc`);
-      const temp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`);
-      const file = await open(temp, 'wx', 0o600);
+      await mkdir(this.#serverDir(serverUrl), { recursive: true, mode: DIRECTORY_MODE });
+      const temp = join(this.#serverDir(serverUrl), `.${randomBytes(12).toString('hex')}.tmp`);
       try {
-        await file.writeFile(association.serialize(), 'utf8');
-        await file.sync();
-      } finally {
-        await file.close();
+        const file = await open(temp, 'wx', FILE_MODE);
+        try {
+          await file.writeFile(association.serialize(), 'utf8');
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+        await rename(temp, this.#associationFile(serverUrl, association.handle));
+      } catch (error) {
+        await rm(temp, { force: true }).catch(() => undefined);
+        throw error;
       }
-      await rename(temp, target);
     });
   }
 
+  /** The association in a final file; undefined when the file does not exist (any more). */
   async #read(path: string): Promise<Association | undefined> {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (errorCode(error) === 'ENOENT') return undefined;
       throw error;
     }
     try {
       return Association.deserialize(text);
     } catch (cause) {
-      // Renames are atomic, so a corrupt file is damage from outside: a fault, never "not found".
-      throw new StoreError(`The association file ${path} is corrupt`, { cause });
+      // Final files are only ever made by rename of a complete, flushed file.
+      throw new StoreError(`The association file ${path} is damaged`, { cause });
     }
   }
 
   async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+    if (handle !== undefined && !isValidHandle(handle)) return undefined;
     return guard('getAssociation', async () => {
       await this.#init();
       const now = this.#clock.seconds();
-      const dir = this.#serverDir(serverUrl);
       if (handle !== undefined) {
-        const found = await this.#read(join(dir, `${hash(handle)}.assoc`));
+        const found = await this.#read(this.#associationFile(serverUrl, handle));
         return found === undefined || found.isExpired(now) || found.handle !== handle ? undefined : found;
       }
-      let names: string[];
-      try {
-        names = await readdir(dir);
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
-      }
       let newest: Association | undefined;
-      for (const name of names.filter((entry) => entry.endsWith('.assoc'))) {
-        const association = await this.#read(join(dir, name));
+      for (const path of await this.#associationFiles(this.#serverDir(serverUrl))) {
+        const association = await this.#read(path);
         if (association === undefined || association.isExpired(now)) continue;
         if (newest === undefined || association.issued > newest.issued) newest = association;
       }
@@ -117,14 +145,25 @@ export class FileStore implements OpenIDStore {
     });
   }
 
+  /** Final association files of a server directory (temporary files left out). */
+  async #associationFiles(dir: string): Promise<string[]> {
+    try {
+      return (await readdir(dir)).filter((name) => name.endsWith('.assoc') && !name.startsWith('.')).map((name) => join(dir, name));
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
   async removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+    if (!isValidHandle(handle)) return false;
     return guard('removeAssociation', async () => {
       await this.#init();
       try {
-        await unlink(join(this.#serverDir(serverUrl), `${hash(handle)}.assoc`));
+        await unlink(this.#associationFile(serverUrl, handle));
         return true;
       } catch (error) {
-        if (isMissing(error)) return false;
+        if (errorCode(error) === 'ENOENT') return false;
         throw error;
       }
     });
@@ -136,13 +175,13 @@ export class FileStore implements OpenIDStore {
     return guard('useNonce', async () => {
       await this.#init();
       // The timestamp leads the name so cleanup can tell the age without reading.
-      const name = `${Math.floor(timestamp)}-${hash(JSON.stringify([serverUrl, timestamp, salt]))}`;
+      const name = `${timestamp}-${hash(JSON.stringify([serverUrl, timestamp, salt]))}`;
       try {
-        const file = await open(join(this.#nonces, name), 'wx', 0o600);
+        const file = await open(join(this.#nonces, name), 'wx', FILE_MODE);
         await file.close();
         return true;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException)?.code === 'EEXIST') return false;
+        if (errorCode(error) === 'EEXIST') return false;
         throw error;
       }
     });
@@ -151,23 +190,9 @@ export class FileStore implements OpenIDStore {
   async cleanup(): Promise<{ associations: number; nonces: number }> {
     return guard('cleanup', async () => {
       await this.#init();
-      const now = this.#clock.seconds();
       let associations = 0;
       for (const server of await readdir(this.#associations)) {
-        const dir = join(this.#associations, server);
-        for (const name of await readdir(dir)) {
-          const path = join(dir, name);
-          if (name.startsWith('.')) {
-            const info = await stat(path).catch(() => undefined);
-            if (info !== undefined && now * 1000 - info.mtimeMs > TEMP_MAX_AGE_MS) await rm(path, { force: true });
-            continue;
-          }
-          const association = await this.#read(path);
-          if (association !== undefined && association.isExpired(now)) {
-            await rm(path, { force: true });
-            associations += 1;
-          }
-        }
+        associations += await this.#cleanServer(join(this.#associations, server));
       }
       const horizon = this.#clock.nonceHorizon();
       let nonces = 0;
@@ -182,7 +207,28 @@ export class FileStore implements OpenIDStore {
     });
   }
 
+  /** Removes a server's expired associations and stale temporary files; returns how many associations. */
+  async #cleanServer(dir: string): Promise<number> {
+    const now = this.#clock.seconds();
+    let removed = 0;
+    for (const name of await readdir(dir)) {
+      const path = join(dir, name);
+      if (name.startsWith('.')) {
+        const info = await stat(path).catch(() => undefined);
+        if (info !== undefined && this.#clock.seconds() * 1000 - info.mtimeMs > TEMP_MAX_AGE_MS) await rm(path, { force: true });
+        continue;
+      }
+      const association = await this.#read(path);
+      if (association !== undefined && association.isExpired(now)) {
+        await rm(path, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  /** Nothing stays open between operations. */
   async close(): Promise<void> {
-    // Nothing stays open between operations.
+    this.#ready = undefined;
   }
 }

@@ -1,11 +1,14 @@
 /**
  * An in-process store. Fine for one process and for tests; behind a load
  * balancer, use a shared store (openid-store-sql, openid-store-redis), or
- * nonces used on one machine would be accepted again on another.
+ * nonces used on one machine would be accepted again on another. Everything
+ * is lost when the process exits, and nothing is removed until `cleanup()`
+ * runs: call it from a timer.
  */
-import type { Association } from '../association.js';
+import { isValidHandle, type Association } from '../association.js';
 import { checkNonceArgs, StoreClock, type OpenIDStore, type StoreTimeOptions } from './store.js';
 
+/** An {@link OpenIDStore} in this process's memory; no dependencies, no faults. */
 export class MemoryStore implements OpenIDStore {
   readonly #clock: StoreClock;
   /** serverUrl → handle → association */
@@ -13,6 +16,7 @@ export class MemoryStore implements OpenIDStore {
   /** nonce key → timestamp */
   readonly #nonces = new Map<string, number>();
 
+  /** @throws OpenIDConfigError for bad clock or skew options */
   constructor(options: StoreTimeOptions = {}) {
     this.#clock = new StoreClock(options);
   }
@@ -31,6 +35,7 @@ export class MemoryStore implements OpenIDStore {
     if (byHandle === undefined) return undefined;
     const now = this.#clock.seconds();
     if (handle !== undefined) {
+      if (!isValidHandle(handle)) return undefined;
       const found = byHandle.get(handle);
       return found === undefined || found.isExpired(now) ? undefined : found;
     }

@@ -1,45 +1,74 @@
 /**
  * The store contract: where consumers and providers keep associations and
  * single-use nonces. One process can use the embedded stores; several
- * processes behind a load balancer need a shared one (SQL, Redis).
+ * processes behind a load balancer need a shared one (openid-store-sql,
+ * openid-store-redis).
  *
- * Rules every implementation follows:
+ * Rules every implementation follows (the conformance suite in
+ * openid-test-helpers, `runStoreConformance`, checks each of them):
  * - "not found" is `undefined` (or `false`); a fault (unreachable database,
- *   failed query) throws a {@link StoreError}. Never confuse the two: a fault
- *   must not look like a fresh nonce or a missing association.
+ *   failed query, corrupt data) throws a {@link StoreError} with the cause,
+ *   within a bounded time. Never confuse the two: a fault must not look like
+ *   a fresh nonce or a missing association.
  * - Expired associations are never returned, whether or not cleanup has run.
  * - `useNonce` is atomic: of any number of concurrent calls with the same
  *   triple, across processes, exactly one returns true.
- * @see OpenID 2.0 §8 (associations), §11.3 (nonces)
+ * - Time comes from the `now` option, so tests move the clock instead of
+ *   sleeping.
+ * @see OpenID 2.0 §8 (associations), §10.1 and §11.3 (nonces)
  */
 import { createHash } from 'node:crypto';
 import type { Association } from '../association.js';
+import { NonceError, OpenIDConfigError, StoreError } from '../errors.js';
 import { DEFAULT_NONCE_SKEW_SECONDS } from '../nonce.js';
-import { StoreError } from '../errors.js';
 
+/** Where associations and used nonces are kept. Implement it to add a backend. */
 export interface OpenIDStore {
-  /** Stores an association, replacing one with the same server URL and handle. */
+  /**
+   * Stores an association of a server, replacing one with the same server
+   * URL and handle.
+   * @param serverUrl the OP endpoint URL (consumer) or a fixed key (provider)
+   * @throws StoreError on a fault
+   */
   storeAssociation(serverUrl: string, association: Association): Promise<void>;
   /**
-   * The association with this handle, or without a handle the newest
-   * (greatest issue time) unexpired one; undefined if there is none.
+   * The unexpired association with this handle; without a handle the newest
+   * unexpired one (greatest `issued`). `undefined` if there is none, including
+   * for a handle no association can have (`!isValidHandle(handle)`: handles
+   * come from the network; answer those without asking the backend, where a
+   * NUL byte, say, would be a database error rather than a miss).
+   * @throws StoreError on a fault, never `undefined`
+   * @see OpenID 2.0 §8.2.1 (handles)
    */
   getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined>;
-  /** Removes an association; true if one was removed. */
+  /**
+   * Removes an association; true if one was removed, so of two concurrent
+   * removals exactly one wins.
+   * @throws StoreError on a fault, never `false`
+   */
   removeAssociation(serverUrl: string, handle: string): Promise<boolean>;
   /**
-   * Records a nonce. True exactly once for a given (server URL, timestamp,
-   * salt); false when it was used before or the timestamp lies outside the
-   * allowed skew.
-   * @param timestamp seconds since the epoch
+   * Records a nonce: true exactly once for a given (server URL, timestamp,
+   * salt), false when it was used before, and false without recording it
+   * when the timestamp lies more than the skew from now (past or future).
+   * @param timestamp whole seconds since the epoch (`parseNonce(...).timestamp`)
+   * @param salt the characters after the timestamp (`parseNonce(...).salt`)
+   * @throws TypeError / NonceError for arguments no nonce can have
+   * @throws StoreError on a fault, never `true`
+   * @see OpenID 2.0 §10.1, §11.3
    */
   useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean>;
-  /** Removes expired associations and nonces older than the skew; returns how many. */
+  /**
+   * Removes expired associations and nonces older than the skew window;
+   * resolves with how many of each it removed. Run it from a timer or a job:
+   * reads never depend on it.
+   */
   cleanup(): Promise<{ associations: number; nonces: number }>;
   /** Closes connections the store opened itself (not those it was given). */
   close(): Promise<void>;
 }
 
+/** The clock and nonce window options every store takes. */
 export interface StoreTimeOptions {
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
@@ -52,9 +81,15 @@ export class StoreClock {
   readonly #now: () => number;
   readonly skewSeconds: number;
 
+  /** @throws OpenIDConfigError for a `now` that is not a function or a negative or non-finite `skewSeconds` */
   constructor(options: StoreTimeOptions = {}) {
-    this.#now = options.now ?? Date.now;
-    this.skewSeconds = options.skewSeconds ?? DEFAULT_NONCE_SKEW_SECONDS;
+    const { now = Date.now, skewSeconds = DEFAULT_NONCE_SKEW_SECONDS } = options;
+    if (typeof now !== 'function') throw new OpenIDConfigError('must be a function returning milliseconds', 'now');
+    if (typeof skewSeconds !== 'number' || !Number.isFinite(skewSeconds) || skewSeconds < 0) {
+      throw new OpenIDConfigError('must be a finite number of seconds, 0 or more', 'skewSeconds');
+    }
+    this.#now = now;
+    this.skewSeconds = skewSeconds;
   }
 
   /** Now, in whole seconds since the epoch. */
@@ -78,12 +113,21 @@ export function serverKey(serverUrl: string): string {
   return createHash('sha256').update(serverUrl, 'utf8').digest('hex');
 }
 
-/** Checks arguments common to every store, so bad input fails the same way everywhere. */
+/** Printable non-whitespace ASCII, at most 255 characters: what a nonce's salt can hold. @see OpenID 2.0 §10.1 */
+const NONCE_SALT = /^[\x21-\x7e]{0,255}$/;
+
+/**
+ * Checks the arguments of `useNonce`, so bad input fails the same way in
+ * every store (and never reaches a database): the timestamp must be whole
+ * seconds, the salt what §10.1 allows after the timestamp.
+ * @throws TypeError for arguments of the wrong type or a timestamp that is not an integer
+ * @throws NonceError for a salt §10.1 does not allow
+ */
 export function checkNonceArgs(serverUrl: string, timestamp: number, salt: string): void {
-  if (typeof serverUrl !== 'string' || typeof salt !== 'string' || typeof timestamp !== 'number') {
-    throw new TypeError('useNonce(serverUrl: string, timestamp: number, salt: string)');
+  if (typeof serverUrl !== 'string' || typeof salt !== 'string' || !Number.isSafeInteger(timestamp)) {
+    throw new TypeError('useNonce(serverUrl: string, timestamp: integer seconds, salt: string)');
   }
-  if (salt.length > 255) throw new TypeError('A nonce salt is at most 255 characters');
+  if (!NONCE_SALT.test(salt)) throw new NonceError('A nonce salt is at most 255 printable ASCII characters');
 }
 
 /** Wraps any error of a backend in a StoreError naming the operation. */

@@ -1,0 +1,122 @@
+/**
+ * The private-address guard, on by default: literal addresses, names that
+ * resolve to private addresses (checked on the address the socket uses),
+ * and every redirect hop.
+ */
+import type { LookupAddress } from 'node:dns';
+import { startServer, type TestServer } from 'openid-test-helpers';
+import { createFetcher, type LookupFunction } from '../../src/fetch/fetcher.js';
+import { FetchError } from '../../src/errors.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/to-private') {
+      res.writeHead(302, { location: `http://127.0.0.2:${server.port}/secret` });
+      res.end();
+    } else if (path === '/to-name') {
+      res.writeHead(302, { location: `http://rebinding.example:${server.port}/secret` });
+      res.end();
+    } else {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`you reached ${path}`);
+    }
+  });
+});
+afterAll(() => server.close());
+
+async function failure(promise: Promise<unknown>): Promise<FetchError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(FetchError);
+  return error as FetchError;
+}
+
+/** A DNS look-up answering from a table, counting its calls. */
+function fakeDns(table: Record<string, string[] | (() => string[])>): { lookup: LookupFunction; calls: string[] } {
+  const calls: string[] = [];
+  const lookup: LookupFunction = (hostname, _options, callback) => {
+    calls.push(hostname);
+    const entry = table[hostname];
+    if (entry === undefined) {
+      callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+      return;
+    }
+    const addresses = typeof entry === 'function' ? entry() : entry;
+    callback(null, addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })));
+  };
+  return { lookup, calls };
+}
+
+const secretRequests = (): number => server.requests.filter((path) => path === '/secret').length;
+
+describe('the private-address guard', () => {
+  test.each([
+    ['the test server itself', () => `${server.url}/secret`],
+    ['localhost', () => `http://localhost:${server.port}/secret`],
+    ['IPv6 loopback', () => 'http://[::1]/'],
+    ['IPv4-mapped link-local (cloud metadata)', () => 'http://[::ffff:169.254.169.254]/latest/meta-data/'],
+    ['a decimal IPv4 address', () => `http://2130706433:${server.port}/secret`],
+    ['a hexadecimal IPv4 address', () => `http://0x7f.0.0.1:${server.port}/secret`],
+    ['0.0.0.0', () => `http://0.0.0.0:${server.port}/secret`],
+  ])('refuses %s by default', async (_name, url) => {
+    const error = await failure(createFetcher({ timeoutMs: 2000 }).fetch(url()));
+    expect(error.reason).toBe('private_address');
+    expect(secretRequests()).toBe(0);
+  });
+
+  test.each([
+    ['127.0.0.1'], ['::ffff:127.0.0.1'], ['10.0.0.1'], ['169.254.169.254'], ['fd00::1'],
+  ])('refuses a public name that resolves to %s', async (address) => {
+    const dns = fakeDns({ 'evil.example': [address] });
+    const error = await failure(createFetcher({ timeoutMs: 2000, lookup: dns.lookup }).fetch(`http://evil.example:${server.port}/secret`));
+    expect(error.reason).toBe('private_address');
+    expect(error.message).toMatch(/evil\.example/);
+    expect(secretRequests()).toBe(0);
+  });
+
+  test('refuses a name with one public and one private address', async () => {
+    const dns = fakeDns({ 'mixed.example': ['93.184.216.34', '127.0.0.1'] });
+    const error = await failure(createFetcher({ timeoutMs: 2000, lookup: dns.lookup }).fetch(`http://mixed.example:${server.port}/secret`));
+    expect(error.reason).toBe('private_address');
+  });
+
+  test('checks every redirect hop, literal address', async () => {
+    // 127.0.0.1 stands in for a public host; the redirect goes to 127.0.0.2.
+    const fetcher = createFetcher({ timeoutMs: 2000, addressPolicy: (address) => address === '127.0.0.1' });
+    const error = await failure(fetcher.fetch(`${server.url}/to-private`));
+    expect(error.reason).toBe('private_address');
+    expect(error.url).toBe(`${server.url}/to-private`);
+    expect(secretRequests()).toBe(0);
+  });
+
+  test('resolves and checks the name again on each connection (DNS rebinding)', async () => {
+    // First answer allowed, every later one private: a check made once, before connecting, would be fooled.
+    let answers = 0;
+    const dns = fakeDns({ 'rebinding.example': () => ((answers += 1) === 1 ? ['127.0.0.1'] : ['127.0.0.2']) });
+    const fetcher = createFetcher({ timeoutMs: 2000, lookup: dns.lookup, addressPolicy: (address) => address === '127.0.0.1' });
+    const error = await failure(fetcher.fetch(`http://rebinding.example:${server.port}/to-name`));
+    expect(error.reason).toBe('private_address');
+    expect(dns.calls).toEqual(['rebinding.example', 'rebinding.example']);
+    expect(secretRequests()).toBe(0);
+  });
+
+  test('allowPrivateAddresses lets tests and intranets through', async () => {
+    const response = await createFetcher({ allowPrivateAddresses: true }).fetch(`${server.url}/allowed`);
+    expect(response.body).toBe('you reached /allowed');
+  });
+
+  test('an allowed name is connected to at the address the look-up gave', async () => {
+    const dns = fakeDns({ 'intranet.example': ['127.0.0.1'] });
+    const fetcher = createFetcher({ lookup: dns.lookup, allowPrivateAddresses: true });
+    expect((await fetcher.fetch(`http://intranet.example:${server.port}/named`)).body).toBe('you reached /named');
+  });
+
+  test('DNS failures are typed', async () => {
+    const dns = fakeDns({});
+    const error = await failure(createFetcher({ timeoutMs: 2000, lookup: dns.lookup }).fetch('http://nowhere.example/'));
+    expect(error.reason).toBe('dns');
+    expect(error.cause).toBeDefined();
+  });
+});
