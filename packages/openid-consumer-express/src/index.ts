@@ -1,3 +1,5 @@
-export { openidConsumer, relyingPartyXrds, type ConsumerRouter, type OpenIDSessionData } from './router.js';
-export type { ConsumerMiddlewareOptions } from './options.js';
+export { openidConsumer, type ConsumerRouter } from './router.js';
+export { relyingPartyXrds } from './routes/xrds.js';
+export type { OpenIDSessionData } from './routes/return.js';
+export type { ConsumerMiddlewareOptions, ConsumerFailure, LoginFailure } from './options.js';
 export { OpenIDStrategy, type OpenIDStrategyOptions } from './passport.js';

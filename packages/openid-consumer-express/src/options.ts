@@ -1,59 +1,79 @@
 /**
- * Options of the relying-party middleware, validated when it is created.
+ * Options of the relying-party middleware, validated when it is created:
+ * a typo, an off-site redirect, a realm that does not cover the return URL
+ * or an insecure setting fails at start-up, not at the first login.
  */
 import type { Request, Response } from 'express';
 import {
   OpenIDConfigError,
-  PROFILE_FIELDS,
   Realm,
   isProfileField,
   normalizeUrl,
+  PROFILE_FIELDS,
   type AuthRequest,
-  type CompletionResult,
+  type CancelResult,
+  type ConsumerOptions,
   type DiscoveryCache,
+  type FailureResult,
   type Fetcher,
   type OpenIDStore,
+  type SetupNeededResult,
   type SuccessResult,
-  type ConsumerOptions,
 } from 'openid-core';
+
+/** A login that could not start: nothing to discover, or nothing found. */
+export interface LoginFailure {
+  status: 'failure';
+  reason: 'missing_identifier' | 'discovery_failed';
+  message: string;
+}
+
+/** What `onFailure` gets: the consumer's cancel, setup-needed or failure result, or a login that could not start. */
+export type ConsumerFailure = CancelResult | SetupNeededResult | FailureResult | LoginFailure;
 
 export interface ConsumerMiddlewareOptions {
   /**
    * The absolute URL where the router is mounted (`https://rp.example/openid`).
-   * Without it, URLs are built from the request (behind a proxy, set Express's
-   * `trust proxy` so the scheme and host are right).
+   * Without it, URLs are built from the request: behind a proxy, set
+   * Express's `trust proxy` so the scheme and host are right.
+   * @default from the request
    */
   baseUrl?: string;
-  /** The realm to ask users to trust. @default the origin of baseUrl, or of the request */
+  /** The realm users are asked to trust; must cover `<baseUrl>/return`. @default the origin of baseUrl (or of the request) */
   realm?: string;
-  /** Associations and nonces; without one the relying party is stateless. Use a shared store behind a load balancer. */
+  /** Associations and nonces; without one the relying party is stateless. Use a shared store behind a load balancer. @default none */
   store?: OpenIDStore;
+  /** @default createFetcher() (timeouts, size limits, private-address guard) */
   fetcher?: Fetcher;
+  /** @default none */
   discoveryCache?: DiscoveryCache;
-  /** Used when /login gets no `openid_identifier`: a "Sign in with X" button (an OP identifier URL). */
+  /** Used when /login gets no `openid_identifier`: a "Sign in with X" button (an OP identifier URL). @default none */
   opIdentifier?: string;
-  /** Where to go after a successful login, unless `onSuccess` answers. @default '/' */
+  /** Where to go after a successful login, unless `onSuccess` answers. A local path. @default '/' */
   successRedirect?: string;
-  /** Where to go after cancel, setup needed or failure (with `?openid_error=<reason>`), unless `onFailure` answers. @default '/' */
+  /** Where to go after cancel, setup needed or failure (with `?openid_error=<reason>`), unless `onFailure` answers. A local path. @default '/' */
   failureRedirect?: string;
-  /** Called after the session was regenerated and `req.session.openid` set. */
+  /** Called after the session was regenerated and `req.session.openid` set; answer the request. @default redirect to successRedirect */
   onSuccess?: (req: Request, res: Response, result: SuccessResult) => unknown;
-  /** Called for cancel, setup needed and failure results. */
-  onFailure?: (req: Request, res: Response, result: Exclude<CompletionResult, SuccessResult> | { status: 'failure'; reason: 'missing_identifier' | 'discovery_failed'; message: string }) => unknown;
+  /** Called for cancel, setup needed and failures; answer the request. @default redirect to failureRedirect */
+  onFailure?: (req: Request, res: Response, result: ConsumerFailure) => unknown;
   /**
    * Profile fields to ask for, mapped to SREG and AX (AX in OpenID 2.0 only);
    * the signed answer appears as `req.session.openid.profile`.
+   * @default none
    */
   profile?: { required?: readonly string[]; optional?: readonly string[] };
-  /** PAPE policies to ask for; the signed answer appears as `req.session.openid.pape`. */
+  /** PAPE policies to ask for; the signed answer appears as `req.session.openid.pape`. @default none */
   pape?: { policies?: readonly string[]; maxAuthAge?: number };
-  /** Adds further extension arguments to each request. */
+  /** Adds further extension arguments to each request (`authRequest.addExtension(...)`). @default none */
   extendRequest?: (authRequest: AuthRequest, req: Request) => unknown;
-  /** Extra result data to keep in the session (for example a normalized profile). */
+  /** Extra result data to keep in `req.session.openid`. @default none */
   sessionData?: (result: SuccessResult) => Record<string, unknown>;
-  /** @default false: refused, to prevent login CSRF */
+  /** Accept logins no /login in this session started. They allow login CSRF. @default false */
   allowUnsolicitedAssertions?: boolean;
-  /** Extra consumer settings (presets such as Steam's). */
+  /** Allow a plain-http baseUrl on a host other than localhost (session cookies and assertions in the clear). @default false */
+  allowInsecureHttp?: boolean;
+  /** Further consumer settings (presets such as `steamPreset(...).consumer`). @default none */
   consumer?: Partial<Omit<ConsumerOptions, 'session'>>;
 }
 
@@ -62,14 +82,14 @@ export interface ResolvedConsumerOptions extends ConsumerMiddlewareOptions {
   failureRedirect: string;
 }
 
-/** Profile field names are checked once, here, rather than failing at each login. */
-export function checkProfileFields(profile: { required?: readonly string[]; optional?: readonly string[] } | undefined, option: string): void {
-  for (const name of [...(profile?.required ?? []), ...(profile?.optional ?? [])]) {
-    if (!isProfileField(name)) throw new OpenIDConfigError(`${JSON.stringify(name)} is not a profile field (known: ${PROFILE_FIELDS.join(', ')})`, option);
-  }
-}
+const KNOWN_OPTIONS = new Set([
+  'baseUrl', 'realm', 'store', 'fetcher', 'discoveryCache', 'opIdentifier', 'successRedirect', 'failureRedirect', 'onSuccess', 'onFailure',
+  'profile', 'pape', 'extendRequest', 'sessionData', 'allowUnsolicitedAssertions', 'allowInsecureHttp', 'consumer',
+]);
+const STORE_METHODS = ['storeAssociation', 'getAssociation', 'removeAssociation', 'useNonce'] as const;
 
-function checkUrl(value: string, option: string): string {
+function checkUrl(value: unknown, option: string): string {
+  if (typeof value !== 'string') throw new OpenIDConfigError('must be an absolute http or https URL', option);
   try {
     return normalizeUrl(value);
   } catch (cause) {
@@ -77,27 +97,84 @@ function checkUrl(value: string, option: string): string {
   }
 }
 
-export function resolveOptions(options: ConsumerMiddlewareOptions = {}): ResolvedConsumerOptions {
-  const baseUrl = options.baseUrl === undefined ? undefined : checkUrl(options.baseUrl, 'baseUrl').replace(/\/$/, '');
-  if (options.realm !== undefined) {
-    let realm: Realm;
-    try {
-      realm = Realm.parse(options.realm);
-    } catch (cause) {
-      throw new OpenIDConfigError((cause as Error).message, 'realm');
-    }
-    if (!realm.isSane()) throw new OpenIDConfigError('covers too much (a wildcard over a public suffix); providers will refuse it', 'realm');
-    if (baseUrl !== undefined && !realm.matches(`${baseUrl}/return`)) {
-      throw new OpenIDConfigError(`does not cover the return URL ${baseUrl}/return`, 'realm');
-    }
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+function checkBaseUrl(options: ConsumerMiddlewareOptions): string | undefined {
+  if (options.baseUrl === undefined) return undefined;
+  const baseUrl = checkUrl(options.baseUrl, 'baseUrl').replace(/\/$/, '');
+  const url = new URL(baseUrl);
+  if (url.search !== '' || url.hash !== '') throw new OpenIDConfigError('must not have a query or fragment', 'baseUrl');
+  if (url.protocol === 'http:' && !isLoopback(url.hostname) && options.allowInsecureHttp !== true) {
+    throw new OpenIDConfigError('is plain http on a public host: use https (or set allowInsecureHttp: true, knowing that sessions and assertions travel in the clear)', 'baseUrl');
   }
-  if (options.opIdentifier !== undefined) checkUrl(options.opIdentifier, 'opIdentifier');
+  return baseUrl;
+}
+
+function checkRealm(realmText: string, baseUrl: string | undefined): void {
+  let realm: Realm;
+  try {
+    realm = Realm.parse(realmText);
+  } catch (cause) {
+    throw new OpenIDConfigError((cause as Error).message, 'realm');
+  }
+  if (!realm.isSane()) throw new OpenIDConfigError('covers too much (a wildcard over a public suffix); providers will refuse it', 'realm');
+  if (baseUrl !== undefined && !realm.matches(`${baseUrl}/return`)) throw new OpenIDConfigError(`does not cover the return URL ${baseUrl}/return`, 'realm');
+}
+
+function checkTypes(options: ConsumerMiddlewareOptions): void {
+  for (const name of ['onSuccess', 'onFailure', 'extendRequest', 'sessionData'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new OpenIDConfigError('must be a function', name);
+  }
+  for (const name of ['allowUnsolicitedAssertions', 'allowInsecureHttp'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new OpenIDConfigError('must be true or false', name);
+  }
+  const store = options.store as unknown as Record<string, unknown> | undefined;
+  if (store !== undefined && STORE_METHODS.some((method) => typeof store?.[method] !== 'function')) {
+    throw new OpenIDConfigError(`must be an OpenIDStore (${STORE_METHODS.join(', ')})`, 'store');
+  }
+  if (options.fetcher !== undefined && typeof options.fetcher?.fetch !== 'function') throw new OpenIDConfigError('must be a Fetcher (createFetcher())', 'fetcher');
+  if (options.consumer !== undefined && (options.consumer === null || typeof options.consumer !== 'object')) throw new OpenIDConfigError('must be an object', 'consumer');
+}
+
+/** Refuses names that are not profile fields (shared with the Passport strategy). */
+export function checkProfileFields(profile: { required?: readonly string[]; optional?: readonly string[] } | undefined, option: string): void {
+  if (profile === undefined) return;
+  const { required = [], optional = [] } = profile;
+  if (!Array.isArray(required) || !Array.isArray(optional)) throw new OpenIDConfigError('must be { required?: string[], optional?: string[] }', option);
+  for (const name of [...required, ...optional]) {
+    if (typeof name !== 'string' || !isProfileField(name)) throw new OpenIDConfigError(`${JSON.stringify(name)} is not a profile field (known: ${PROFILE_FIELDS.join(', ')})`, option);
+  }
+}
+
+function checkExtensions(options: ConsumerMiddlewareOptions): void {
+  // Unknown field names are refused here, not at the first login.
   checkProfileFields(options.profile, 'profile');
+  if (options.pape !== undefined) {
+    const { policies = [], maxAuthAge } = options.pape;
+    if (!Array.isArray(policies) || policies.some((policy) => typeof policy !== 'string' || !URL.canParse(policy))) throw new OpenIDConfigError('policies must be policy URIs', 'pape');
+    if (maxAuthAge !== undefined && (!Number.isSafeInteger(maxAuthAge) || maxAuthAge < 0)) throw new OpenIDConfigError('maxAuthAge must be whole seconds, 0 or more', 'pape');
+  }
+}
+
+/** Checks the options and fills in defaults. @throws OpenIDConfigError naming the option */
+export function resolveOptions(options: ConsumerMiddlewareOptions = {}): ResolvedConsumerOptions {
+  if (options === null || typeof options !== 'object') throw new OpenIDConfigError('must be an object', 'options');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new OpenIDConfigError(`is not an option of openidConsumer (known: ${[...KNOWN_OPTIONS].join(', ')})`, key);
+  }
+  checkTypes(options);
+  const baseUrl = checkBaseUrl(options);
+  if (options.realm !== undefined) checkRealm(options.realm, baseUrl);
+  if (options.opIdentifier !== undefined) checkUrl(options.opIdentifier, 'opIdentifier');
   for (const name of ['successRedirect', 'failureRedirect'] as const) {
     const value = options[name];
-    if (value !== undefined && (!value.startsWith('/') || value.startsWith('//'))) {
+    // eslint-disable-next-line no-control-regex
+    if (value !== undefined && (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f\u007f]/.test(value))) {
       throw new OpenIDConfigError('must be a path on this site (starting with a single /)', name);
     }
   }
+  checkExtensions(options);
   return { ...options, ...(baseUrl === undefined ? {} : { baseUrl }), successRedirect: options.successRedirect ?? '/', failureRedirect: options.failureRedirect ?? '/' };
 }

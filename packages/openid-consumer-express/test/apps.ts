@@ -1,5 +1,6 @@
 /** A relying party and a provider, each a real Express app on its own port. */
 import { createServer, type Server } from 'node:http';
+import { CookieClient, deliverIndirect } from 'openid-test-helpers';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import session from 'express-session';
@@ -53,21 +54,49 @@ export const longProfile = (base: string): Decision => ({
   extensions: [{ namespace: SREG_1_1_NS, args: { fullname: 'Zoë '.repeat(600) } }],
 });
 
+export interface RPSettings extends Partial<ConsumerMiddlewareOptions> {
+  store?: OpenIDStore;
+  /** false: no session middleware at all. */
+  withSession?: boolean;
+  /** express-session options over the defaults (saveUninitialized false, SameSite unset, i.e. Lax in browsers). */
+  sessionOptions?: Partial<session.SessionOptions>;
+  /** Leave baseUrl out (URLs from the request). */
+  noBaseUrl?: boolean;
+  /** Mount point of the router. @default '/openid' */
+  mount?: string;
+  /** Called with the app before the router is mounted. */
+  prepare?: (app: Express) => void;
+}
+
 /** A relying party app: the consumer router at /openid and a page showing the session. */
-export async function startRP(options: Partial<ConsumerMiddlewareOptions> & { store?: OpenIDStore; withSession?: boolean } = {}): Promise<Running> {
+export async function startRP(settings: RPSettings = {}): Promise<Running> {
+  const { withSession, sessionOptions, noBaseUrl, mount = '/openid', prepare, ...options } = settings;
   const app = express();
   const running = await listen(app);
-  if (options.withSession !== false) app.use(session({ secret: 'rp', resave: false, saveUninitialized: false, name: 'rp.sid' }));
-  const router = openidConsumer({ baseUrl: `${running.base}/openid`, fetcher, successRedirect: '/me', failureRedirect: '/failed', ...options });
-  app.use('/openid', router);
-  app.get('/', router.realmDiscovery, (_req, res) => {
-    res.send('home');
-  });
+  prepare?.(app);
+  if (withSession !== false) app.use(session({ secret: 'rp', resave: false, saveUninitialized: false, name: 'rp.sid', ...sessionOptions }));
+  const router = openidConsumer({ ...(noBaseUrl === true ? {} : { baseUrl: `${running.base}${mount}` }), fetcher, successRedirect: '/me', failureRedirect: '/failed', ...options });
+  app.use(mount, router);
+  if (noBaseUrl !== true) {
+    app.get('/', router.realmDiscovery, (_req, res) => {
+      res.send('home');
+    });
+  }
   app.get('/me', (req, res) => {
     res.json((req as unknown as { session: Record<string, unknown> }).session.openid ?? null);
   });
-  app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(500).send(error.message);
+  app.use((error: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(error.status ?? 500).send(error.message);
   });
   return running;
+}
+
+/** A browser: RP /login → OP → RP /return (→ /me when it succeeded). */
+export async function signIn(rp: Running, identifier: string | undefined, client = new CookieClient(), path = '/openid'): Promise<{ client: CookieClient; final: string; me: unknown }> {
+  const start = await client.post(`${rp.base}${path}/login`, identifier === undefined ? {} : { openid_identifier: identifier });
+  expect(start.status).toBe(303);
+  const atOp = await client.get(start.location as string, true);
+  const { response: back } = await deliverIndirect(client, atOp, start.location as string);
+  const me = back.location?.endsWith('/me') === true ? JSON.parse((await client.get(back.location)).body || 'null') : undefined;
+  return { client, final: back.location ?? `status ${back.status}`, me };
 }

@@ -18,9 +18,6 @@ export {
   DEFAULT_DH_MODULUS,
   DEFAULT_DH_GENERATOR,
   MAX_MODULUS_BITS_CEILING,
-  DEFAULT_MIN_MODULUS_BITS,
-  DEFAULT_MAX_MODULUS_BITS,
-  resolveLimits,
   validateGroup,
   type DiffieHellmanLimits,
   type DiffieHellmanOptions,
@@ -47,7 +44,6 @@ export {
   type SessionType,
   type ConsumerSession,
   type ServerSession,
-  type ConsumerSessionOptions,
 } from './association-session.js';
 export {
   makeNonce,

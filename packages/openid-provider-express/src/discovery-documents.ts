@@ -51,7 +51,9 @@ export function identityLinks(endpoint: string, options: { localId?: string; xrd
   return lines.join('\n');
 }
 
-function wantsXrds(req: Request): boolean {
+/** Whether to answer with XRDS; the answer varies with Accept, which caches must know. */
+function wantsXrds(req: Request, res: Response): boolean {
+  res.vary('Accept');
   return req.query.format === 'xrds' || (req.get('accept') ?? '').includes(XRDS_CONTENT_TYPE);
 }
 
@@ -68,7 +70,7 @@ export function serveIdentity(
   res: Response,
   options: { endpoint: string; claimedId: string; localId?: string; title?: string; body?: string; extraTypes?: readonly string[] },
 ): void {
-  if (wantsXrds(req)) {
+  if (wantsXrds(req, res)) {
     res.type(XRDS_CONTENT_TYPE).send(claimedIdentifierXrds(options.endpoint, options, options.extraTypes));
     return;
   }
@@ -81,7 +83,7 @@ export function serveIdentity(
 
 /** Answers a request for the OP Identifier: XRDS when asked for it, else HTML pointing to it. */
 export function serveOPIdentifier(req: Request, res: Response, options: { endpoint: string; url: string; body?: string; extraTypes?: readonly string[] }): void {
-  if (wantsXrds(req)) {
+  if (wantsXrds(req, res)) {
     res.type(XRDS_CONTENT_TYPE).send(opIdentifierXrds(options.endpoint, options.extraTypes));
     return;
   }

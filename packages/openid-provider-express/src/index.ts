@@ -1,4 +1,5 @@
-export { openidProvider, type ProviderRouter, type InteractionDetails } from './router.js';
-export type { ProviderOptions, Decision, DecisionContext } from './options.js';
+export { openidProvider, type ProviderRouter, type InteractionDetails, type ResumeInput } from './router.js';
+export type { ProviderOptions, Decision, AllowDecision, DecisionContext } from './options.js';
+export { regenerateSession } from './interaction.js';
 export { protectFromFraming } from './send.js';
 export { opIdentifierXrds, claimedIdentifierXrds, identityLinks, serveIdentity, serveOPIdentifier } from './discovery-documents.js';

@@ -18,70 +18,115 @@ export interface DecisionContext {
   pape: { preferredPolicies: string[]; maxAuthAge: number | undefined } | undefined;
 }
 
-/** The app's decision. */
-export type Decision =
-  | {
-      type: 'allow';
-      identity?: string;
-      claimedId?: string;
-      /** Released profile values, signed into the answer as SREG and/or AX (as the request asked). */
-      profile?: Profile;
-      /** PAPE answer: policies met, and when the user authenticated. */
-      pape?: { policies: string[]; authTime?: Date };
-      extensions?: readonly ExtensionArgs[];
-    }
-  | { type: 'deny' }
-  | { type: 'interact' };
+/** A positive answer: what to assert, and the extension data to sign in. */
+export interface AllowDecision {
+  type: 'allow';
+  /** The OP-local identifier; required for identifier select, else it must equal `request.identity` if given. */
+  identity?: string;
+  /** The claimed identifier (identifier select; defaults to `identity`). */
+  claimedId?: string;
+  /** Released profile values, signed into the answer as SREG and/or AX (as the request asked). */
+  profile?: Profile;
+  /** PAPE answer: policies met, and when the user authenticated. */
+  pape?: { policies: string[]; authTime?: Date };
+  /** Any other extension arguments to sign in, by namespace URI. */
+  extensions?: readonly ExtensionArgs[];
+}
 
+/**
+ * The app's decision. `interact` keeps the request and sends the user to the
+ * app's page (`url`, or the `interactionUrl` option) with the interaction id;
+ * an immediate request that needs interaction is answered "setup needed".
+ */
+export type Decision = AllowDecision | { type: 'deny' } | { type: 'interact'; url?: string };
+
+/** Options of {@link openidProvider}. */
 export interface ProviderOptions {
-  /** A configured server; or give `endpoint` and `store` and one is made. */
+  /** A configured server; or give `endpoint` and `store` and one is made with default settings. */
   server?: Server;
-  /** The OP endpoint URL, where this router is mounted. */
+  /** The OP endpoint URL, where this router is mounted (used when `server` is not given). */
   endpoint?: string;
+  /** Associations and check_authentication nonces (used when `server` is not given). */
   store?: OpenIDStore;
+  /** For relying party discovery (used when `server` is not given). @default createFetcher() */
   fetcher?: Fetcher;
   /** Decides checkid requests: allow, deny, or interact (log in, consent). */
   decide(context: DecisionContext): Promise<Decision>;
   /**
-   * The app's login/consent page, given the interaction id (as a query
-   * parameter `interaction` when a string is given).
+   * The app's login/consent page: a path or URL, to which `?interaction=<id>`
+   * is added, or a function of the interaction id.
    */
   interactionUrl: string | ((interactionId: string) => string);
   /** How long a pending interaction lives, in milliseconds. @default 600000 (10 minutes) */
   interactionTtlMs?: number;
-  /** Size limit of POSTed requests. @default '64kb' */
-  bodyLimit?: string;
+  /** Size limit of POSTed requests (a byte count or a string such as '64kb'). @default '64kb' */
+  bodyLimit?: string | number;
+  /** Clock in milliseconds, for interaction expiry. @default Date.now */
+  now?: () => number;
 }
 
+/** The options in force. */
 export interface ResolvedOptions {
   server: Server;
   decide: ProviderOptions['decide'];
-  interactionUrl: (interactionId: string) => string;
+  interactionUrl: (interactionId: string, base?: string) => string;
   interactionTtlMs: number;
-  bodyLimit: string;
+  bodyLimit: string | number;
+  now: () => number;
 }
 
+function withInteraction(base: string, id: string): string {
+  return `${base}${base.includes('?') ? '&' : '?'}interaction=${encodeURIComponent(id)}`;
+}
+
+function resolveServer(options: ProviderOptions): Server {
+  if (options.server !== undefined) {
+    if (typeof (options.server as Partial<Server> | null)?.decodeRequest !== 'function') throw new OpenIDConfigError('must be a Server from openid-core', 'server');
+    return options.server;
+  }
+  if (options.endpoint === undefined) throw new OpenIDConfigError('give either server, or endpoint and store', 'endpoint');
+  if (options.store === undefined) throw new OpenIDConfigError('give either server, or endpoint and store', 'store');
+  return new Server({ endpoint: options.endpoint, store: options.store, ...(options.fetcher === undefined ? {} : { fetcher: options.fetcher }) });
+}
+
+/** Checks the options and applies defaults. @throws OpenIDConfigError naming the option at fault */
 export function resolveOptions(options: ProviderOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new OpenIDConfigError('options are required');
   if (typeof options.decide !== 'function') throw new OpenIDConfigError('must be a function returning a Promise of a decision', 'decide');
-  let server = options.server;
-  if (server === undefined) {
-    if (options.endpoint === undefined) throw new OpenIDConfigError('give either server, or endpoint and store', 'endpoint');
-    if (options.store === undefined) throw new OpenIDConfigError('give either server, or endpoint and store', 'store');
-    server = new Server({ endpoint: options.endpoint, store: options.store, ...(options.fetcher === undefined ? {} : { fetcher: options.fetcher }) });
-  }
+  const server = resolveServer(options);
   const { interactionUrl } = options;
-  if (typeof interactionUrl !== 'string' && typeof interactionUrl !== 'function') {
+  if (!(typeof interactionUrl === 'string' && interactionUrl !== '') && typeof interactionUrl !== 'function') {
     throw new OpenIDConfigError('must be a URL path or a function of the interaction id', 'interactionUrl');
   }
+  const ttl = options.interactionTtlMs ?? 10 * 60 * 1000;
+  if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new OpenIDConfigError('must be a positive number of milliseconds', 'interactionTtlMs');
+  const bodyLimit = options.bodyLimit ?? '64kb';
+  if (!(typeof bodyLimit === 'string' && bodyLimit !== '') && !(Number.isSafeInteger(bodyLimit) && (bodyLimit as number) > 0)) {
+    throw new OpenIDConfigError("must be a positive byte count or a size such as '64kb'", 'bodyLimit');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') throw new OpenIDConfigError('must be a function returning milliseconds', 'now');
   return {
     server,
     decide: options.decide,
-    interactionUrl:
-      typeof interactionUrl === 'function'
-        ? interactionUrl
-        : (id) => `${interactionUrl}${interactionUrl.includes('?') ? '&' : '?'}interaction=${encodeURIComponent(id)}`,
-    interactionTtlMs: options.interactionTtlMs ?? 10 * 60 * 1000,
-    bodyLimit: options.bodyLimit ?? '64kb',
+    interactionUrl: (id, base) => {
+      if (base !== undefined) return withInteraction(base, id);
+      return typeof interactionUrl === 'function' ? interactionUrl(id) : withInteraction(interactionUrl, id);
+    },
+    interactionTtlMs: ttl,
+    bodyLimit,
+    now: options.now ?? Date.now,
   };
+}
+
+/** Checks what the decision hook (or `resume`) was given, so an app's mistake is named rather than a crash. */
+export function checkDecision(decision: unknown, allowInteract: boolean): Decision {
+  const type = (decision as { type?: unknown } | null | undefined)?.type;
+  if (type === 'allow' || type === 'deny') return decision as Decision;
+  if (type === 'interact' && allowInteract) {
+    const url = (decision as { url?: unknown }).url;
+    if (url === undefined || (typeof url === 'string' && url !== '')) return decision as Decision;
+    throw new OpenIDConfigError('an interact decision\'s url must be a non-empty string', 'decision.url');
+  }
+  const expected = allowInteract ? "{ type: 'allow' | 'deny' | 'interact' }" : "{ type: 'allow' | 'deny' }";
+  throw new OpenIDConfigError(`must be ${expected}, not ${JSON.stringify(decision)?.slice(0, 100)}`, 'decision');
 }

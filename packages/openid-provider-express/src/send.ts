@@ -2,15 +2,16 @@
  * Writes the core's framework-free responses to Express, with framing
  * protection on every page.
  */
-import type { Response } from 'express';
-import { encodeResponse, escapeHTML, type EncodedResponse } from 'openid-core';
+import type { NextFunction, Response } from 'express';
+import { encodeResponse, escapeHTML, Message, OPENID_NS, type EncodedResponse } from 'openid-core';
 
-/** Headers that keep provider pages out of frames (clickjacking on consent). */
+/** Headers that keep provider pages out of frames (clickjacking on consent): use them on your login and consent pages too. */
 export function protectFromFraming(res: Response): void {
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
 }
 
+/** Sends an encoded response. */
 export function send(res: Response, encoded: EncodedResponse): void {
   protectFromFraming(res);
   res.status(encoded.status);
@@ -21,6 +22,27 @@ export function send(res: Response, encoded: EncodedResponse): void {
 /** An HTML error page; the text is escaped and never contains internals. */
 export function sendPage(res: Response, status: number, title: string, text: string): void {
   send(res, encodeResponse({ kind: 'page', status, title, text }));
+}
+
+const BODY_ERRORS: Readonly<Record<string, string>> = {
+  'entity.too.large': 'The request body is too large',
+  'parameters.too.many': 'The request has too many parameters',
+  'charset.unsupported': 'The request body uses an unsupported charset',
+  'encoding.unsupported': 'The request body uses an unsupported content encoding',
+};
+
+/**
+ * Answers a body parser failure with its 4xx status and a key-value error
+ * (what a relying party posting a direct request can read); other errors
+ * go on to the app's error handler.
+ */
+export function sendBodyError(res: Response, error: unknown, next: NextFunction): void {
+  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499) return next(error);
+  const message = new Message();
+  message.setArg(OPENID_NS, 'mode', 'error');
+  message.setArg(OPENID_NS, 'error', (typeof type === 'string' ? BODY_ERRORS[type] : undefined) ?? 'The request body could not be read');
+  send(res, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: message.toKVForm() });
 }
 
 export { escapeHTML };

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import { createFetcher, escapeHTML, MemoryStore, type OpenIDStore } from 'openid-core';
-import { openidProvider, serveIdentity, serveOPIdentifier, type Decision, type DecisionContext, type ProviderRouter } from '../src/index.js';
+import { openidProvider, protectFromFraming, regenerateSession, serveIdentity, serveOPIdentifier, type Decision, type DecisionContext, type ProviderRouter, type ProviderOptions } from '../src/index.js';
 
 export interface TestProvider {
   base: string;
@@ -17,7 +17,12 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export async function startProvider(options: { withSession?: boolean } = {}): Promise<TestProvider> {
+/**
+ * Starts the app. Its login page (`/login?interaction=<id>`) shows the realm
+ * and a form; posting it with `approve=1` signs alice in (regenerating the
+ * session, as a real login does) and allows, anything else denies.
+ */
+export async function startProvider(options: { withSession?: boolean; provider?: Partial<ProviderOptions> } = {}): Promise<TestProvider> {
   const app = express();
   const http: HttpServer = createServer(app);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -46,6 +51,7 @@ export async function startProvider(options: { withSession?: boolean } = {}): Pr
       state.contexts.push(context);
       return state.decide(context);
     },
+    ...options.provider,
   });
   app.use('/openid', state.router);
   app.get('/', (req, res) => serveOPIdentifier(req, res, { endpoint, url: `${base}/` }));
@@ -57,6 +63,7 @@ export async function startProvider(options: { withSession?: boolean } = {}): Pr
     res.type('html').send(`<html><head><link rel="openid.server" href="${escapeHTML(endpoint)}"></head><body>1.x only</body></html>`);
   });
   app.get('/login', (req, res) => {
+    protectFromFraming(res);
     const details = state.router.interactionDetails(req, req.query.interaction);
     if (details === undefined) {
       res.status(400).send('unknown interaction');
@@ -67,10 +74,16 @@ export async function startProvider(options: { withSession?: boolean } = {}): Pr
         `<input type="hidden" name="csrf" value="${escapeHTML(details.csrfToken)}"><p>${escapeHTML(details.realm)}</p><button name="approve" value="1">Allow</button></form>`,
     );
   });
-  app.post('/login', express.urlencoded({ extended: false }), (req, res, next) => {
-    const body = req.body as Record<string, string>;
-    const decision: Decision = body.approve === '1' ? { type: 'allow', identity: `${base}/user/alice` } : { type: 'deny' };
-    state.router.resume(req, res, { interactionId: body.interaction, csrfToken: body.csrf, decision }).catch(next);
+  app.post('/login', express.urlencoded({ extended: false }), async (req, res, next) => {
+    try {
+      const body = req.body as Record<string, string>;
+      const approve = body.approve === '1';
+      if (approve) await regenerateSession(req);
+      const decision: Decision = approve ? { type: 'allow', identity: `${base}/user/alice` } : { type: 'deny' };
+      await state.router.resume(req, res, { interactionId: body.interaction, csrfToken: body.csrf, decision });
+    } catch (error) {
+      next(error);
+    }
   });
   return state;
 }

@@ -7,3 +7,6 @@ export * from './store-conformance.js';
 export * from './cookie-client.js';
 export { startStorePeer, PeerError, type StorePeer, type SharedStoreSpec } from './store-peer.js';
 export { expectStoreError, FAULT_BOUND_MS } from './store-fixtures.js';
+export * from './browser-flow.js';
+export * from './steam-stand-in.js';
+export * from './python-op.js';

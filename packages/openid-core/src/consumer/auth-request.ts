@@ -5,15 +5,35 @@
 import type { Association } from '../association.js';
 import { IDENTIFIER_SELECT, OPENID1_NS, OPENID2_NS } from '../constants.js';
 import type { ServiceEndpoint } from '../discovery/endpoint.js';
+import { OpenIDConfigError, RealmError } from '../errors.js';
+import { addExtensionToMessage } from '../extensions/extension.js';
 import { Message, OPENID_NS, type FormMarkupOptions, type IndirectEncoding } from '../message.js';
+import { Realm } from '../realm.js';
 import { TRANSACTION_PARAM } from './session.js';
 
+/** An extension request, such as SREG's, AX's or PAPE's request objects. */
+export interface ExtensionRequest {
+  /** The namespace (type) URI. */
+  readonly namespace: string;
+  /** The alias to declare when it is free (`sreg`, `ax`, `pape`). */
+  readonly preferredAlias?: string;
+  toArgs(): Record<string, string>;
+}
+
+export interface RequestOptions {
+  /** checkid_immediate: the OP answers without showing anything (§9.3). @default false */
+  immediate?: boolean;
+}
+
+/** What `begin()` returns: render it as a redirect or an auto-submitting form. */
 export class AuthRequest {
+  /** The OP endpoint the request goes to (its claimed identifier is undefined for identifier select). */
   readonly endpoint: ServiceEndpoint;
+  /** The association the OP will sign with, or undefined (stateless). */
   readonly association: Association | undefined;
   /** The transaction id carried in return_to. */
   readonly transactionId: string;
-  readonly #extensions: Array<{ namespace: string; args: Record<string, string> }> = [];
+  readonly #extensions: Array<{ namespace: string; args: Record<string, string>; preferredAlias: string | undefined }> = [];
 
   constructor(endpoint: ServiceEndpoint, association: Association | undefined, transactionId: string) {
     this.endpoint = endpoint;
@@ -21,24 +41,47 @@ export class AuthRequest {
     this.transactionId = transactionId;
   }
 
-  /** Adds extension arguments (SREG, AX, PAPE, ...) to the request. */
-  addExtensionArgs(namespace: string, args: Readonly<Record<string, string>>): this {
-    this.#extensions.push({ namespace, args: { ...args } });
+  /**
+   * Adds extension arguments (without `openid.<alias>.`) under a namespace
+   * URI; the message picks the alias (the well-known one when free, `sreg`
+   * without declaration in OpenID 1.x).
+   * @see OpenID 2.0 §12
+   */
+  addExtensionArgs(namespace: string, args: Readonly<Record<string, string>>, preferredAlias?: string): this {
+    if (typeof namespace !== 'string' || namespace === '') throw new OpenIDConfigError('must be a namespace URI', 'namespace');
+    this.#extensions.push({ namespace, args: { ...args }, preferredAlias });
     return this;
+  }
+
+  /** Adds an extension request object (`new SRegRequest(...)`, an AX fetch request, `profileRequest(...).extensions`). */
+  addExtension(extension: ExtensionRequest): this {
+    return this.addExtensionArgs(extension.namespace, extension.toArgs(), extension.preferredAlias);
   }
 
   /** return_to with the transaction id, which ties the answer to this browser's session. */
   returnToWithTransaction(returnTo: string): string {
-    const url = new URL(returnTo);
+    let url: URL;
+    try {
+      url = new URL(returnTo);
+    } catch {
+      throw new OpenIDConfigError(`must be an absolute URL, not ${JSON.stringify(returnTo)}`, 'returnTo');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OpenIDConfigError('must be an http(s) URL', 'returnTo');
+    url.hash = '';
     url.searchParams.set(TRANSACTION_PARAM, this.transactionId);
     return url.href;
   }
 
-  /** The request message (§9.1), in the OP's protocol version. */
-  getMessage(realm: string, returnTo: string, immediate = false): Message {
+  /**
+   * The request message (§9.1), in the OP's protocol version.
+   * @throws OpenIDConfigError when the realm is invalid or does not cover returnTo (the OP would refuse it)
+   */
+  getMessage(realm: string, returnTo: string, options: RequestOptions = {}): Message {
+    const target = this.returnToWithTransaction(returnTo);
+    checkRealm(realm, target);
     const v2 = this.endpoint.isOpenID2();
     const message = new Message(v2 ? OPENID2_NS : OPENID1_NS);
-    message.setArg(OPENID_NS, 'mode', immediate ? 'checkid_immediate' : 'checkid_setup');
+    message.setArg(OPENID_NS, 'mode', options.immediate === true ? 'checkid_immediate' : 'checkid_setup');
     if (this.endpoint.isOPIdentifier) {
       message.setArg(OPENID_NS, 'claimed_id', IDENTIFIER_SELECT);
       message.setArg(OPENID_NS, 'identity', IDENTIFIER_SELECT);
@@ -46,30 +89,44 @@ export class AuthRequest {
       if (v2) message.setArg(OPENID_NS, 'claimed_id', this.endpoint.claimedId as string);
       message.setArg(OPENID_NS, 'identity', this.endpoint.getLocalId() as string);
     }
-    message.setArg(OPENID_NS, 'return_to', this.returnToWithTransaction(returnTo));
+    message.setArg(OPENID_NS, 'return_to', target);
     message.setArg(OPENID_NS, v2 ? 'realm' : 'trust_root', realm);
     if (this.association !== undefined) message.setArg(OPENID_NS, 'assoc_handle', this.association.handle);
-    for (const { namespace, args } of this.#extensions) message.updateArgs(namespace, args);
+    for (const { namespace, args, preferredAlias } of this.#extensions) {
+      if (preferredAlias === undefined) message.updateArgs(namespace, args);
+      else addExtensionToMessage(message, namespace, preferredAlias, args);
+    }
     return message;
   }
 
-  /** The URL to redirect the user to. */
-  redirectUrl(realm: string, returnTo: string, options: { immediate?: boolean } = {}): string {
-    return this.getMessage(realm, returnTo, options.immediate).toURL(this.endpoint.serverUrl);
+  /** The URL to redirect the user to (§5.2.1). */
+  redirectUrl(realm: string, returnTo: string, options: RequestOptions = {}): string {
+    return this.getMessage(realm, returnTo, options).toURL(this.endpoint.serverUrl);
   }
 
   /** A redirect, or for OpenID 2.0 requests too long for a URL, an auto-submitting form (§5.2). */
-  indirect(realm: string, returnTo: string, options: { immediate?: boolean } & FormMarkupOptions = {}): IndirectEncoding {
-    return this.getMessage(realm, returnTo, options.immediate).toIndirect(this.endpoint.serverUrl, options);
+  indirect(realm: string, returnTo: string, options: RequestOptions & FormMarkupOptions = {}): IndirectEncoding {
+    return this.getMessage(realm, returnTo, options).toIndirect(this.endpoint.serverUrl, options);
   }
 
-  /** A `<form>` posting the request to the OP. */
-  formMarkup(realm: string, returnTo: string, options: { immediate?: boolean } & FormMarkupOptions = {}): string {
-    return this.getMessage(realm, returnTo, options.immediate).toFormMarkup(this.endpoint.serverUrl, options);
+  /** A `<form>` posting the request to the OP (§5.2.2). */
+  formMarkup(realm: string, returnTo: string, options: RequestOptions & FormMarkupOptions = {}): string {
+    return this.getMessage(realm, returnTo, options).toFormMarkup(this.endpoint.serverUrl, options);
   }
 
-  /** A whole page that posts the request to the OP. */
-  htmlMarkup(realm: string, returnTo: string, options: { immediate?: boolean } & FormMarkupOptions = {}): string {
-    return this.getMessage(realm, returnTo, options.immediate).toHTMLAutoSubmit(this.endpoint.serverUrl, options);
+  /** A whole page that posts the request to the OP (with a button when scripts are off). */
+  htmlMarkup(realm: string, returnTo: string, options: RequestOptions & FormMarkupOptions = {}): string {
+    return this.getMessage(realm, returnTo, options).toHTMLAutoSubmit(this.endpoint.serverUrl, options);
   }
+}
+
+function checkRealm(realm: string, returnTo: string): void {
+  let parsed: Realm;
+  try {
+    parsed = Realm.parse(realm);
+  } catch (cause) {
+    if (cause instanceof RealmError) throw new OpenIDConfigError(cause.message, 'realm');
+    throw cause;
+  }
+  if (!parsed.matches(returnTo)) throw new OpenIDConfigError(`${realm} does not cover the return URL ${returnTo}`, 'realm');
 }

@@ -5,124 +5,186 @@
  */
 import { randomBytes } from 'node:crypto';
 import { OPENID_IDP_2_0_TYPE } from '../constants.js';
-import { discover } from '../discovery/discover.js';
+import { discover, type DiscoverOptions } from '../discovery/discover.js';
 import type { DiscoveryCache } from '../discovery/cache.js';
 import { ServiceEndpoint } from '../discovery/endpoint.js';
-import { MessageError, OpenIDConfigError, StoreError } from '../errors.js';
+import { DiscoveryError, FetchError, MessageError, OpenIDConfigError, StoreError } from '../errors.js';
+import { signedExtensionArgs } from '../extensions/extension.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS, type MessageArgs } from '../message.js';
-import { sanitizeErrorText } from '../server/response.js';
 import type { OpenIDStore } from '../store/store.js';
 import { AuthRequest } from './auth-request.js';
 import { Negotiator, type AssociationPreference } from './negotiator.js';
-import { failure, type CompletionResult, type FailureResult, type SuccessResult } from './result.js';
-import { saveTransaction, takeTransaction, transactionOf, TRANSACTION_PARAM, TRANSACTION_TTL_MS, type ConsumerSessionStore, type Transaction } from './session.js';
+import { failure, type AssertionClaims, type CompletionResult, type FailureResult, type SuccessResult } from './result.js';
+import { hasTransaction, saveTransaction, takeTransaction, transactionOf, TRANSACTION_PARAM, TRANSACTION_TTL_MS, type ConsumerSessionStore, type Transaction } from './session.js';
 import { checkAuthentication } from './verify/check-authentication.js';
 import { checkDiscovered } from './verify/discovered.js';
 import { checkFields, signedSet } from './verify/fields.js';
+import { readMode } from './verify/mode.js';
 import { checkNonce } from './verify/nonce.js';
 import { checkReturnTo } from './verify/return-to.js';
+import { checkSignature, storedAssociation } from './verify/signature.js';
 
 export interface ConsumerOptions {
   /** The user's session (express-session's `req.session` through `objectSession`). */
   session: ConsumerSessionStore;
-  /** Associations and nonces; without one the consumer is stateless (check_authentication). */
+  /**
+   * Associations and nonces. Without one the consumer is stateless: every
+   * assertion is verified with `check_authentication`, and replays are
+   * caught only by the OP. Behind a load balancer, use a shared store.
+   */
   store?: OpenIDStore | undefined;
-  /** @default createFetcher() */
+  /** Never associate, even with a store (which then still records nonces). Presets for OPs with unusable associations set it. @default false */
+  stateless?: boolean;
+  /** Timeouts, size and redirect limits, private-address guard. @default createFetcher() */
   fetcher?: Fetcher;
+  /** Discovery results by identifier. @default none */
   discoveryCache?: DiscoveryCache;
+  /** An XRI proxy resolver (`https://xri.net/`); without one, XRIs are refused. */
   xriProxy?: string;
   /** @default HMAC-SHA256 over DH-SHA256, then HMAC-SHA1 over DH-SHA1 */
   associationPreferences?: readonly AssociationPreference[];
   /**
    * Accept assertions that no login in this session started. Off by default:
    * they allow login CSRF (an attacker signs the victim in as the attacker).
+   * OpenID 1.x assertions are refused regardless (nothing verifies them).
    * @default false
    */
   allowUnsolicitedAssertions?: boolean;
   /** Extra headers for check_authentication (Steam wants Origin and Referer). */
   checkAuthenticationHeaders?: Record<string, string>;
-  /** A last check of a verified success (presets use it); return a failure message to refuse. */
-  acceptSuccess?: (result: SuccessResult) => SuccessResult | string;
-  /** Nonce window in seconds. @default 5 h */
+  /**
+   * Refuses assertions on what they claim, after the field and return_to
+   * checks and before any request (discovery, check_authentication) is made
+   * on their behalf. Presets pin their OP with it.
+   */
+  screenAssertion?: (claims: AssertionClaims) => FailureResult | undefined;
+  /** A last look at a verified success: return it (possibly with more data), or a failure to refuse it. */
+  acceptSuccess?: (result: SuccessResult) => SuccessResult | FailureResult;
+  /** How far response nonces may lie from now, in seconds. @default 5 h */
   skewSeconds?: number;
+  /** How long a login may take between begin and complete. @default 1 h */
+  transactionTtlMs?: number;
+  /** @default Date.now */
   now?: () => number;
 }
 
+/** Begins logins and completes them; one instance per request (it holds the user's session). */
 export class Consumer {
   readonly #options: ConsumerOptions;
   readonly #fetcher: Fetcher;
   readonly #now: () => number;
 
   constructor(options: ConsumerOptions) {
-    if (options?.session === undefined || typeof options.session.get !== 'function') {
-      throw new OpenIDConfigError('a session with get, set and delete is required (express-session: objectSession(req.session))', 'session');
+    const session = options?.session as Partial<ConsumerSessionStore> | undefined;
+    if (typeof session?.get !== 'function' || typeof session.set !== 'function' || typeof session.delete !== 'function') {
+      throw new OpenIDConfigError('must be a session with get, set and delete (express-session: objectSession(req.session))', 'session');
     }
     this.#options = options;
     this.#fetcher = options.fetcher ?? createFetcher();
     this.#now = options.now ?? Date.now;
   }
 
-  /** Normalizes and discovers the identifier, associates, and starts a transaction. @throws DiscoveryError */
+  get #discoverOptions(): DiscoverOptions {
+    return { fetcher: this.#fetcher, cache: this.#options.discoveryCache, xriProxy: this.#options.xriProxy };
+  }
+
+  /**
+   * Normalizes and discovers what the user typed, associates, and starts a
+   * transaction in the session.
+   * @throws DiscoveryError when no endpoint is found or none can be reached
+   * @see OpenID 2.0 §7
+   */
   async begin(userInput: string): Promise<AuthRequest> {
-    const found = await discover(userInput, { fetcher: this.#fetcher, cache: this.#options.discoveryCache, xriProxy: this.#options.xriProxy });
+    const found = await discover(userInput, this.#discoverOptions);
     return this.beginWithEndpoints(found.endpoints);
   }
 
-  /** Starts at an OP Identifier ("Sign in with X" buttons) without discovery. */
+  /** Starts at a known OP endpoint, identifier select, without discovery ("Sign in with X" buttons). */
   beginWithOPEndpoint(serverUrl: string): Promise<AuthRequest> {
     return this.beginWithEndpoints([new ServiceEndpoint({ serverUrl, typeUris: [OPENID_IDP_2_0_TYPE] })]);
   }
 
-  /** Starts with known endpoints: the first one an association can be made with, else the first, stateless. */
+  /**
+   * Starts with known endpoints, in order of preference: the first one an
+   * association can be made with; else the first that answered; a store-less
+   * consumer takes the first.
+   * @throws DiscoveryError when no endpoint can be reached
+   */
   async beginWithEndpoints(endpoints: readonly ServiceEndpoint[]): Promise<AuthRequest> {
-    const first = endpoints[0];
-    if (first === undefined) throw new OpenIDConfigError('at least one endpoint is needed', 'endpoints');
-    let chosen = first;
-    let association;
-    if (this.#options.store !== undefined) {
-      const negotiator = new Negotiator({ store: this.#options.store, fetcher: this.#fetcher, now: this.#now, ...(this.#options.associationPreferences === undefined ? {} : { preferences: this.#options.associationPreferences }) });
-      for (const endpoint of endpoints) {
-        association = await negotiator.associate(endpoint);
-        if (association !== undefined) {
-          chosen = endpoint;
-          break;
-        }
+    if (endpoints.length === 0) throw new OpenIDConfigError('must list at least one endpoint', 'endpoints');
+    for (const endpoint of endpoints) {
+      if (!/^https?:\/\//i.test(endpoint.serverUrl)) throw new OpenIDConfigError(`must be http(s) URLs, not ${JSON.stringify(endpoint.serverUrl)}`, 'endpoints');
+    }
+    const { endpoint, association } = await this.#chooseEndpoint(endpoints);
+    const id = randomBytes(24).toString('base64url');
+    await saveTransaction(this.#options.session, transactionOf(id, endpoint, this.#now()), this.#ttl);
+    return new AuthRequest(endpoint, association, id);
+  }
+
+  get #ttl(): number {
+    return this.#options.transactionTtlMs ?? TRANSACTION_TTL_MS;
+  }
+
+  async #chooseEndpoint(endpoints: readonly ServiceEndpoint[]): Promise<{ endpoint: ServiceEndpoint; association: Awaited<ReturnType<Negotiator['associate']>> }> {
+    const first = endpoints[0] as ServiceEndpoint;
+    const store = this.#options.store;
+    if (store === undefined || this.#options.stateless === true) return { endpoint: first, association: undefined };
+    const preferences = this.#options.associationPreferences;
+    const negotiator = new Negotiator({ store, fetcher: this.#fetcher, now: this.#now, ...(preferences === undefined ? {} : { preferences }) });
+    let answered: ServiceEndpoint | undefined;
+    let unreachable: FetchError | undefined;
+    for (const endpoint of endpoints) {
+      try {
+        const association = await negotiator.associate(endpoint);
+        if (association !== undefined) return { endpoint, association };
+        answered ??= endpoint;
+      } catch (error) {
+        // An endpoint that cannot be reached: try the next one (§7.3: several endpoints, in priority order).
+        if (!(error instanceof FetchError)) throw error;
+        unreachable = error;
       }
     }
-    const id = randomBytes(24).toString('base64url');
-    await saveTransaction(this.#options.session, transactionOf(id, chosen, this.#now()));
-    return new AuthRequest(chosen, association, id);
+    if (answered !== undefined) return { endpoint: answered, association: undefined };
+    throw new DiscoveryError(`No OP endpoint could be reached (${unreachable?.message ?? 'no answer'})`, first.serverUrl, { cause: unreachable });
+  }
+
+  /**
+   * Whether the URL an answer arrived at names a login in progress in this
+   * session (without taking it). The Express middleware uses it to spot a
+   * cross-site POST that arrived without the session cookie.
+   */
+  async hasTransactionFor(currentUrl: string): Promise<boolean> {
+    if (typeof currentUrl !== 'string' || !URL.canParse(currentUrl)) return false;
+    return hasTransaction(this.#options.session, new URL(currentUrl).searchParams.get(TRANSACTION_PARAM));
   }
 
   /**
    * Completes a login from the OP's answer: the query (GET) or the form body
-   * (POST), and the URL the answer arrived at. One verification path for both.
+   * (POST, and then only the body), and the URL the answer arrived at. One
+   * verification path for both. A failed login is a result, never an
+   * exception (a store fault too comes back, as `store_error`).
+   * @see OpenID 2.0 §11
    */
   async complete(args: MessageArgs, currentUrl: string): Promise<CompletionResult> {
+    if (typeof currentUrl !== 'string' || !URL.canParse(currentUrl)) return failure('invalid_message', 'The current URL is not an absolute URL (build it from the request, with trust proxy or a baseUrl)');
+    const transactionId = new URL(currentUrl).searchParams.get(TRANSACTION_PARAM);
+    if (args === null || typeof args !== 'object') return failure('invalid_message', 'The response arguments are not a set of key-value pairs');
     let message: Message;
-    let transactionId: string | null;
     try {
       message = Message.fromPostArgs(args);
-      transactionId = new URL(currentUrl).searchParams.get(TRANSACTION_PARAM);
     } catch (cause) {
-      if (cause instanceof MessageError || cause instanceof TypeError) return failure('invalid_message', `The response is malformed: ${(cause as Error).message}`, cause);
+      if (cause instanceof MessageError) return failure('invalid_message', `The response is malformed: ${cause.message}`, cause);
       throw cause;
     }
     // One-time state leaves the session before anything is verified.
     const transaction = await takeTransaction(this.#options.session, transactionId);
-    const mode = message.getArg(OPENID_NS, 'mode');
-    if (mode === 'cancel') return { status: 'cancel' };
-    if (mode === 'error') return failure('provider_error', `The OP answered with an error: ${sanitizeErrorText(message.getArg(OPENID_NS, 'error') ?? '(no text)')}`);
-    if (mode === 'setup_needed' && message.isOpenID2()) return { status: 'setup_needed', setupUrl: undefined };
-    if (mode === 'id_res' && message.isOpenID1() && message.hasKey(OPENID_NS, 'user_setup_url')) {
-      return { status: 'setup_needed', setupUrl: message.getArg(OPENID_NS, 'user_setup_url') };
-    }
-    if (mode !== 'id_res') return failure('invalid_message', `Unexpected openid.mode ${JSON.stringify(mode ?? '(none)')}`);
+    const mode = readMode(message);
+    if (mode !== 'id_res') return mode;
     if (transaction === undefined && this.#options.allowUnsolicitedAssertions !== true) {
-      return failure('unsolicited_assertion', 'No login was started in this session for this response (unsolicited assertions are refused to prevent login CSRF)');
+      return failure('unsolicited_assertion', 'No login was started in this session for this response (unsolicited assertions are refused to prevent login CSRF; did the session cookie reach the return URL?)');
     }
-    if (transaction !== undefined && this.#now() - transaction.created > TRANSACTION_TTL_MS) {
+    if (transaction !== undefined && this.#now() - transaction.created > this.#ttl) {
       return failure('transaction_expired', 'The login took too long; please start again');
     }
     try {
@@ -133,31 +195,32 @@ export class Consumer {
     }
   }
 
+  /** fields → return_to → pins → signature → discovered information → nonce, or without an association: discovered information first (§11). */
   async #verify(message: Message, currentUrl: string, transaction: Transaction | undefined): Promise<CompletionResult> {
     const early = checkFields(message) ?? checkReturnTo(message, currentUrl);
     if (early !== undefined) return early;
-    const store = this.#options.store;
-    const serverUrl = message.isOpenID2() ? (message.getArg(OPENID_NS, 'op_endpoint') as string) : transaction?.serverUrl;
-    if (serverUrl === undefined) return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');
-    const handle = message.getArg(OPENID_NS, 'assoc_handle') as string;
-    const association = store === undefined ? undefined : await store.getAssociation(serverUrl, handle);
-    const discoverOptions = { fetcher: this.#fetcher, cache: this.#options.discoveryCache, xriProxy: this.#options.xriProxy };
+    const claims = claimsOf(message, transaction);
+    if (claims === undefined) return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');
+    const screened = this.#options.screenAssertion?.(claims);
+    if (screened !== undefined) return screened;
+    const association = await storedAssociation(message, claims.opEndpoint, this.#options.store, this.#now());
     let discovered;
     if (association !== undefined) {
-      // With a stored association the signature is checked first: nothing the
-      // assertion says triggers a request before it is known to be genuine.
-      if (!association.verifyMessage(message)) return failure('signature_mismatch', 'The signature does not match (the response was altered, or signed with another key)');
-      discovered = await checkDiscovered(message, transaction, discoverOptions);
+      // The signature is checked first: nothing the assertion says triggers a request before it is known to be genuine.
+      const signature = checkSignature(message, association);
+      if (signature !== undefined) return signature;
+      discovered = await checkDiscovered(message, transaction, this.#discoverOptions);
       if (!('ok' in discovered)) return discovered;
     } else {
-      // Without one, discovery comes first, so check_authentication only goes to a verified endpoint.
-      discovered = await checkDiscovered(message, transaction, discoverOptions);
+      // Discovery first, so check_authentication only ever goes to a verified endpoint.
+      discovered = await checkDiscovered(message, transaction, this.#discoverOptions);
       if (!('ok' in discovered)) return discovered;
       const checked = await checkAuthentication(message, discovered.endpoint.serverUrl, this.#fetcher, this.#options.checkAuthenticationHeaders);
       if (!('ok' in checked)) return checked;
-      if (checked.invalidateHandle !== undefined && store !== undefined) await store.removeAssociation(serverUrl, checked.invalidateHandle);
+      if (checked.invalidateHandle !== undefined) await this.#options.store?.removeAssociation(discovered.endpoint.serverUrl, checked.invalidateHandle);
     }
-    const nonce = await checkNonce(message, serverUrl, store, { now: this.#now, ...(this.#options.skewSeconds === undefined ? {} : { skewSeconds: this.#options.skewSeconds }) });
+    const skew = this.#options.skewSeconds;
+    const nonce = await checkNonce(message, claims.opEndpoint, this.#options.store, { now: this.#now, ...(skew === undefined ? {} : { skewSeconds: skew }) });
     if (nonce !== undefined) return nonce;
     return this.#success(message, discovered.endpoint);
   }
@@ -170,25 +233,20 @@ export class Consumer {
       displayIdentifier: endpoint.displayIdentifier ?? (endpoint.claimedId as string),
       identity: message.getArg(OPENID_NS, 'identity') as string,
       endpoint,
-      signedFields: [...signed],
-      message,
-      getSignedArgs: (namespace) => signedArgs(message, signed, namespace),
+      signedFields: Object.freeze([...signed]),
+      getSignedArgs: (namespace) => signedExtensionArgs(message, signed, namespace),
     };
-    const accepted = this.#options.acceptSuccess?.(result) ?? result;
-    return typeof accepted === 'string' ? failure('rejected_by_policy', accepted) : accepted;
+    return this.#options.acceptSuccess?.(result) ?? result;
   }
 }
 
-/** The arguments of one extension that the signature covers (with its namespace declaration, in 2.0). */
-function signedArgs(message: Message, signed: Set<string>, namespace: string): Record<string, string> {
-  const alias = message.aliases.aliasOf(namespace);
-  if (alias === undefined) return {};
-  if (message.isOpenID2() && !message.aliases.isImplicit(namespace) && !signed.has(`ns.${alias}`)) return {};
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(message.getArgs(namespace))) {
-    if (signed.has(key === '' ? alias : `${alias}.${key}`)) out[key] = value;
+/** What the assertion claims; undefined for an OpenID 1.x assertion without its transaction. */
+function claimsOf(message: Message, transaction: Transaction | undefined): AssertionClaims | undefined {
+  const identity = message.getArg(OPENID_NS, 'identity') as string;
+  if (message.isOpenID2()) {
+    return { version: '2.0', opEndpoint: message.getArg(OPENID_NS, 'op_endpoint') as string, claimedId: message.getArg(OPENID_NS, 'claimed_id'), identity };
   }
-  return out;
+  // OpenID 1.x names no endpoint: the request's own transaction does.
+  if (transaction === undefined) return undefined;
+  return { version: '1.x', opEndpoint: transaction.serverUrl, claimedId: transaction.claimedId, identity };
 }
-
-export type { FailureResult };

@@ -3,25 +3,29 @@
  * stored one until it expires.
  * @see OpenID 2.0 §8
  */
-import { Association, isValidHandle, type AssociationType } from '../association.js';
+import { Association, isAssociationType, isValidHandle, type AssociationType } from '../association.js';
 import { assocTypeMatchesSession, createConsumerSession, isSessionType, type SessionType } from '../association-session.js';
+import { OPENID1_NS, OPENID2_NS } from '../constants.js';
 import type { ServiceEndpoint } from '../discovery/endpoint.js';
-import { isAssociationType } from '../association.js';
+import { FetchError, StoreError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS } from '../message.js';
-import { OPENID1_NS, OPENID2_NS } from '../constants.js';
 import type { OpenIDStore } from '../store/store.js';
 
+/** An association type with the session type that carries its key. */
 export interface AssociationPreference {
   assocType: AssociationType;
   sessionType: SessionType;
 }
 
 /** HMAC-SHA256 over DH-SHA256 first, then HMAC-SHA1 over DH-SHA1. */
-export const DEFAULT_ASSOCIATION_PREFERENCES: readonly AssociationPreference[] = [
+export const DEFAULT_ASSOCIATION_PREFERENCES: readonly AssociationPreference[] = Object.freeze([
   { assocType: 'HMAC-SHA256', sessionType: 'DH-SHA256' },
   { assocType: 'HMAC-SHA1', sessionType: 'DH-SHA1' },
-];
+] as const);
+
+/** An association is reused only while it has at least this long to live. */
+const MIN_REMAINING_SECONDS = 60;
 
 class UnsupportedType extends Error {
   constructor(readonly suggestion: AssociationPreference | undefined) {
@@ -32,10 +36,13 @@ class UnsupportedType extends Error {
 export interface NegotiatorOptions {
   store: OpenIDStore;
   fetcher: Fetcher;
+  /** In order of preference. @default DEFAULT_ASSOCIATION_PREFERENCES */
   preferences?: readonly AssociationPreference[];
+  /** @default Date.now */
   now?: () => number;
 }
 
+/** Finds or makes the association a relying party signs its checks with. */
 export class Negotiator {
   readonly #options: NegotiatorOptions;
   readonly #preferences: readonly AssociationPreference[];
@@ -45,28 +52,36 @@ export class Negotiator {
     this.#preferences = options.preferences ?? DEFAULT_ASSOCIATION_PREFERENCES;
   }
 
-  #allowed(pair: AssociationPreference, serverUrl: string): boolean {
+  /** Whether our policy allows a pair with this endpoint. */
+  allows(pair: AssociationPreference, endpoint: ServiceEndpoint): boolean {
     // No-encryption sends the MAC key in the clear: never over plain HTTP (§8.4.1).
-    if (pair.sessionType === 'no-encryption' && !serverUrl.startsWith('https:')) return false;
+    if (pair.sessionType === 'no-encryption' && !endpoint.serverUrl.startsWith('https:')) return false;
+    // OpenID 1.x knows HMAC-SHA1 only (OpenID 1.1 §4.1.1).
+    if (!endpoint.isOpenID2() && (pair.assocType !== 'HMAC-SHA1' || pair.sessionType === 'DH-SHA256')) return false;
     return this.#preferences.some((p) => p.assocType === pair.assocType && p.sessionType === pair.sessionType);
   }
 
-  /** A usable association with the endpoint, or undefined to go stateless. */
+  /**
+   * A usable association with the endpoint, or undefined when the OP
+   * declines or answers badly (the login then goes stateless).
+   * @throws FetchError when the endpoint cannot be reached; StoreError when the store fails
+   */
   async associate(endpoint: ServiceEndpoint): Promise<Association | undefined> {
     const now = Math.floor((this.#options.now ?? Date.now)() / 1000);
     const existing = await this.#options.store.getAssociation(endpoint.serverUrl);
-    if (existing !== undefined && existing.expiresIn(now) > 60) return existing;
-    const first = this.#preferences.find((pair) => this.#allowed(pair, endpoint.serverUrl));
+    const usable = existing !== undefined && existing.expiresIn(now) > MIN_REMAINING_SECONDS && (endpoint.isOpenID2() || existing.assocType === 'HMAC-SHA1');
+    if (usable) return existing;
+    const first = this.#preferences.find((pair) => this.allows(pair, endpoint));
     if (first === undefined) return undefined;
     try {
       return await this.#request(endpoint, first, now);
     } catch (error) {
-      if (!(error instanceof UnsupportedType)) return undefined;
+      if (!(error instanceof UnsupportedType)) return passFaults(error);
       // Retry once with the OP's suggestion, only if our policy allows it.
       const suggestion = error.suggestion;
-      if (suggestion === undefined || !this.#allowed(suggestion, endpoint.serverUrl)) return undefined;
+      if (suggestion === undefined || !this.allows(suggestion, endpoint)) return undefined;
       if (suggestion.assocType === first.assocType && suggestion.sessionType === first.sessionType) return undefined;
-      return this.#request(endpoint, suggestion, now).catch(() => undefined);
+      return this.#request(endpoint, suggestion, now).catch(passFaults);
     }
   }
 
@@ -75,6 +90,7 @@ export class Negotiator {
     const request = new Message(endpoint.isOpenID2() ? OPENID2_NS : OPENID1_NS);
     request.setArg(OPENID_NS, 'mode', 'associate');
     request.setArg(OPENID_NS, 'assoc_type', pair.assocType);
+    // OpenID 1.x leaves session_type out for no-encryption (OpenID 1.1 §4.1.1).
     if (endpoint.isOpenID2() || pair.sessionType !== 'no-encryption') request.setArg(OPENID_NS, 'session_type', pair.sessionType);
     request.updateArgs(OPENID_NS, session.requestArgs());
     const response = await this.#options.fetcher.fetch(endpoint.serverUrl, {
@@ -83,23 +99,43 @@ export class Negotiator {
       body: request.toURLEncoded(),
     });
     const reply = Message.fromKVForm(response.body, { strict: false });
-    if (response.status === 400 && reply.getArg(OPENID_NS, 'error_code') === 'unsupported-type') {
-      const assocType = reply.getArg(OPENID_NS, 'assoc_type');
-      const sessionType = reply.getArg(OPENID_NS, 'session_type');
-      const valid = isAssociationType(assocType) && isSessionType(sessionType) && assocTypeMatchesSession(assocType, sessionType);
-      throw new UnsupportedType(valid ? { assocType, sessionType } : undefined);
-    }
+    if (response.status === 400 && reply.getArg(OPENID_NS, 'error_code') === 'unsupported-type') throw new UnsupportedType(suggestionOf(reply));
     if (response.status !== 200) throw new Error(`associate answered HTTP ${response.status}`);
-    const fields = reply.getArgs(OPENID_NS);
-    const handle = fields.assoc_handle ?? '';
-    const expiresIn = Number(fields.expires_in);
-    if (fields.assoc_type !== pair.assocType || !isValidHandle(handle) || !Number.isSafeInteger(expiresIn) || expiresIn <= 0) {
-      throw new Error('malformed associate response');
-    }
-    const sessionType = fields.session_type ?? (endpoint.isOpenID2() ? undefined : 'no-encryption');
-    if (sessionType !== pair.sessionType) throw new Error('associate response with another session type');
-    const association = Association.fromExpiresIn(expiresIn, handle, session.extractSecret(fields, pair.assocType), pair.assocType, now);
+    const association = readAssociation(reply, pair, endpoint, (fields) => session.extractSecret(fields, pair.assocType), now);
     await this.#options.store.storeAssociation(endpoint.serverUrl, association);
     return association;
   }
+}
+
+/** Unreachable endpoints and store faults propagate; anything else means "no association". */
+function passFaults(error: unknown): undefined {
+  if (error instanceof FetchError || error instanceof StoreError) throw error;
+  return undefined;
+}
+
+/** The OP's suggested pair in an unsupported-type error (§8.2.4), if it is a consistent one. */
+function suggestionOf(reply: Message): AssociationPreference | undefined {
+  const assocType = reply.getArg(OPENID_NS, 'assoc_type');
+  const sessionType = reply.getArg(OPENID_NS, 'session_type');
+  return isAssociationType(assocType) && isSessionType(sessionType) && assocTypeMatchesSession(assocType, sessionType) ? { assocType, sessionType } : undefined;
+}
+
+/** The association of a successful associate response (§8.2), checked against what was asked. */
+function readAssociation(
+  reply: Message,
+  pair: AssociationPreference,
+  endpoint: ServiceEndpoint,
+  extractSecret: (fields: Record<string, string>) => Buffer,
+  now: number,
+): Association {
+  const fields = reply.getArgs(OPENID_NS);
+  const handle = fields.assoc_handle ?? '';
+  const expiresIn = Number(fields.expires_in);
+  if (fields.assoc_type !== pair.assocType || !isValidHandle(handle) || !Number.isSafeInteger(expiresIn) || expiresIn <= 0) {
+    throw new Error('malformed associate response');
+  }
+  // OpenID 1.x OPs may leave session_type out for no-encryption, never otherwise.
+  const sessionType = fields.session_type ?? (endpoint.isOpenID2() ? undefined : 'no-encryption');
+  if (sessionType !== pair.sessionType) throw new Error('associate response with another session type');
+  return Association.fromExpiresIn(expiresIn, handle, extractSecret(fields), pair.assocType, now);
 }

@@ -3,13 +3,32 @@
  * Every failure names the check that failed.
  */
 import type { ServiceEndpoint } from '../discovery/endpoint.js';
-import type { Message } from '../message.js';
 
-/** Why an assertion was refused. */
+/**
+ * Why an assertion was refused, one code per check.
+ *
+ * | reason | check |
+ * | --- | --- |
+ * | `invalid_message` | the arguments are not one well-formed OpenID message (duplicate keys, NUL bytes, unknown namespace, unexpected mode) |
+ * | `provider_error` | the OP answered `openid.mode=error` |
+ * | `unsolicited_assertion` | no login in this session started it (§11: login CSRF) |
+ * | `transaction_expired` | the login took longer than the transaction lifetime |
+ * | `missing_field` | a field §10.1 requires is absent |
+ * | `missing_signed_field` | a field §10.1 requires to be signed is not in `openid.signed` |
+ * | `return_to_mismatch` | `openid.return_to` is not the URL the answer arrived at (§11.1) |
+ * | `signature_mismatch` | the stored association's signature does not match (§11.4.1) |
+ * | `discovery_failed` / `discovery_mismatch` | the claimed identifier does not, by discovery, name the OP that signed (§11.2) |
+ * | `check_authentication_failed` | the OP did not confirm the signature with exactly `is_valid:true` (§11.4.2) |
+ * | `invalid_nonce` / `nonce_stale` / `nonce_reused` | the response nonce is malformed, outside the time window, or used before (§11.3) |
+ * | `steam_endpoint_mismatch` / `steam_identity_mismatch` / `steam_identifier_invalid` | the Steam preset's pins (op_endpoint, claimed = local identifier, identifier form) |
+ * | `rejected_by_policy` | the application's `acceptSuccess` refused it |
+ * | `store_error` | the store failed (a fault, never read as "fresh nonce") |
+ */
 export type FailureReason =
   | 'invalid_message'
   | 'provider_error'
   | 'unsolicited_assertion'
+  | 'transaction_expired'
   | 'missing_field'
   | 'missing_signed_field'
   | 'return_to_mismatch'
@@ -20,48 +39,98 @@ export type FailureReason =
   | 'invalid_nonce'
   | 'nonce_stale'
   | 'nonce_reused'
-  | 'transaction_expired'
+  | 'steam_endpoint_mismatch'
+  | 'steam_identity_mismatch'
+  | 'steam_identifier_invalid'
   | 'rejected_by_policy'
   | 'store_error';
 
+/** Every failure reason, for documentation, tests and exhaustive mappings. */
+export const FAILURE_REASONS: readonly FailureReason[] = Object.freeze([
+  'invalid_message',
+  'provider_error',
+  'unsolicited_assertion',
+  'transaction_expired',
+  'missing_field',
+  'missing_signed_field',
+  'return_to_mismatch',
+  'signature_mismatch',
+  'discovery_failed',
+  'discovery_mismatch',
+  'check_authentication_failed',
+  'invalid_nonce',
+  'nonce_stale',
+  'nonce_reused',
+  'steam_endpoint_mismatch',
+  'steam_identity_mismatch',
+  'steam_identifier_invalid',
+  'rejected_by_policy',
+  'store_error',
+] as const);
+
+/** A verified positive assertion. */
 export interface SuccessResult {
   status: 'success';
-  /** The verified claimed identifier (with any fragment, §11.5.1). */
+  /** The verified claimed identifier (with any fragment, §11.5.1): the key to the user's account. */
   claimedId: string;
   /** The claimed identifier without fragment, to show to the user. */
   displayIdentifier: string;
-  /** The OP-local identifier. */
+  /** The OP-local identifier (`openid.identity`). */
   identity: string;
+  /** The verified OP endpoint that signed the assertion. */
   endpoint: ServiceEndpoint;
-  /** Fields covered by the signature, without `openid.`. */
+  /** Fields covered by the signature, without `openid.` (`op_endpoint`, `sreg.email`, ...). */
   signedFields: readonly string[];
-  message: Message;
-  /** The arguments of an extension that the signature covers; unsigned ones are never returned. */
+  /**
+   * The arguments of an extension, by namespace URI whatever alias the OP
+   * chose, that the signature covers; unsigned ones are never returned (in
+   * OpenID 2.0 the alias declaration must be signed too).
+   * @see OpenID 2.0 §12
+   */
   getSignedArgs(namespace: string): Record<string, string>;
   /** Set by the Steam preset: the SteamID64. */
   steamId?: string;
 }
 
+/** The user cancelled at the OP. */
 export interface CancelResult {
   status: 'cancel';
 }
 
+/** An immediate request the OP cannot answer without the user. */
 export interface SetupNeededResult {
   status: 'setup_needed';
-  /** Where the user can finish at the OP (OpenID 1.x `user_setup_url`), when given. */
+  /**
+   * Where the user can finish at the OP (OpenID 1.x `user_setup_url`), when
+   * given as an http(s) URL. Unverified (the answer is unsigned): show it as a
+   * link at most.
+   */
   setupUrl: string | undefined;
 }
 
+/** A refused assertion. */
 export interface FailureResult {
   status: 'failure';
   reason: FailureReason;
-  /** What went wrong and a hint, for logs and developers. */
+  /** What went wrong and a hint, for logs and developers (may quote the response: escape before showing it). */
   message: string;
   cause?: unknown;
 }
 
 export type CompletionResult = SuccessResult | CancelResult | SetupNeededResult | FailureResult;
 
+/** Builds a failure result. */
 export function failure(reason: FailureReason, message: string, cause?: unknown): FailureResult {
   return cause === undefined ? { status: 'failure', reason, message } : { status: 'failure', reason, message, cause };
+}
+
+/** What an assertion claims, before any of it is verified: what presets pin before any request is made. */
+export interface AssertionClaims {
+  version: '2.0' | '1.x';
+  /** `openid.op_endpoint` (2.0), or the endpoint the 1.x request went to. */
+  opEndpoint: string;
+  /** `openid.claimed_id` (2.0), or the claimed identifier the 1.x request was for. */
+  claimedId: string | undefined;
+  /** `openid.identity`. */
+  identity: string;
 }

@@ -1,10 +1,13 @@
 /**
  * The consumer's session: any object with get/set/delete (sync or async).
  * Transactions are kept there between begin and complete, so an assertion
- * is accepted only in the browser that started the login.
+ * is accepted only in the browser that started the login. The transaction
+ * id travels in return_to (signed by the OP), which also makes it the
+ * consumer-side nonce OpenID 1.x needs: it can be taken out once.
  */
 import type { ServiceEndpoint } from '../discovery/endpoint.js';
 
+/** Where the consumer keeps transactions: express-session's `req.session` through {@link objectSession}, or any key-value session. */
 export interface ConsumerSessionStore {
   get(key: string): unknown;
   set(key: string, value: unknown): unknown;
@@ -24,7 +27,7 @@ export function objectSession(target: Record<string, unknown>): ConsumerSessionS
   };
 }
 
-/** One login in progress. */
+/** One login in progress: what begin() discovered, to verify the answer against. */
 export interface Transaction {
   id: string;
   serverUrl: string;
@@ -36,11 +39,15 @@ export interface Transaction {
   created: number;
 }
 
+/** The return_to query argument carrying the transaction id. */
 export const TRANSACTION_PARAM = 'openid_tx';
-const KEY = 'openidTransactions';
+/** The session key holding the transactions in progress. */
+export const TRANSACTIONS_KEY = 'openidTransactions';
+/** Logins in progress kept per session (several tabs); the oldest go first. */
 const MAX_TRANSACTIONS = 5;
 /** A login not finished within this time is refused. */
 export const TRANSACTION_TTL_MS = 60 * 60 * 1000;
+const TRANSACTION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 export function transactionOf(id: string, endpoint: ServiceEndpoint, created: number): Transaction {
   return {
@@ -54,28 +61,50 @@ export function transactionOf(id: string, endpoint: ServiceEndpoint, created: nu
   };
 }
 
+/** A session store may hand back anything (a serialized, older or foreign shape): only a whole transaction counts. */
+function isTransaction(value: unknown, id: string): value is Transaction {
+  if (value === null || typeof value !== 'object') return false;
+  const entry = value as Record<string, unknown>;
+  const optionalString = (field: unknown): boolean => field === undefined || typeof field === 'string';
+  return (
+    entry.id === id &&
+    typeof entry.serverUrl === 'string' &&
+    optionalString(entry.claimedId) &&
+    optionalString(entry.localId) &&
+    Array.isArray(entry.typeUris) &&
+    entry.typeUris.every((uri) => typeof uri === 'string') &&
+    typeof entry.created === 'number'
+  );
+}
+
 async function table(session: ConsumerSessionStore): Promise<Record<string, Transaction>> {
-  const value = await session.get(KEY);
+  const value = await session.get(TRANSACTIONS_KEY);
   return value !== null && typeof value === 'object' ? { ...(value as Record<string, Transaction>) } : {};
 }
 
 /** Saves a transaction; only the newest few unexpired ones are kept. */
-export async function saveTransaction(session: ConsumerSessionStore, transaction: Transaction): Promise<void> {
+export async function saveTransaction(session: ConsumerSessionStore, transaction: Transaction, ttlMs = TRANSACTION_TTL_MS): Promise<void> {
   const entries = Object.values(await table(session))
-    .filter((entry) => transaction.created - entry.created < TRANSACTION_TTL_MS)
+    .filter((entry) => transaction.created - entry.created < ttlMs)
     .sort((a, b) => a.created - b.created)
     .slice(-(MAX_TRANSACTIONS - 1));
   entries.push(transaction);
-  await session.set(KEY, Object.fromEntries(entries.map((entry) => [entry.id, entry])));
+  await session.set(TRANSACTIONS_KEY, Object.fromEntries(entries.map((entry) => [entry.id, entry])));
 }
 
 /** Takes a transaction out of the session: it can be used once. */
 export async function takeTransaction(session: ConsumerSessionStore, id: string | null): Promise<Transaction | undefined> {
-  if (id === null || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) return undefined;
+  if (id === null || !TRANSACTION_ID.test(id)) return undefined;
   const entries = await table(session);
   const found = Object.hasOwn(entries, id) ? entries[id] : undefined;
   if (found === undefined) return undefined;
   delete entries[id];
-  await session.set(KEY, entries);
-  return found;
+  await session.set(TRANSACTIONS_KEY, entries);
+  return isTransaction(found, id) ? found : undefined;
+}
+
+/** Whether the session holds the transaction with this id (without taking it). */
+export async function hasTransaction(session: ConsumerSessionStore, id: string | null): Promise<boolean> {
+  if (id === null || !TRANSACTION_ID.test(id)) return false;
+  return Object.hasOwn(await table(session), id);
 }

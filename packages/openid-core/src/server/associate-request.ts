@@ -12,7 +12,7 @@ import {
   type SessionType,
 } from '../association-session.js';
 import type { DiffieHellmanLimits } from '../diffie-hellman.js';
-import { DiffieHellmanError, IntegerError, ProtocolError } from '../errors.js';
+import { DiffieHellmanError, IntegerError, OpenIDConfigError, ProtocolError } from '../errors.js';
 import { Message, OPENID_NS } from '../message.js';
 import type { OpenIDResponse } from './response.js';
 import type { Signatory } from './signatory.js';
@@ -20,10 +20,40 @@ import type { Signatory } from './signatory.js';
 export interface AssociationPolicy {
   /** Association types the OP accepts. @default ['HMAC-SHA256', 'HMAC-SHA1'] */
   assocTypes?: readonly AssociationType[];
-  /** What an `unsupported-type` error suggests (§8.2.4). @default HMAC-SHA256 over DH-SHA256 */
+  /**
+   * What an `unsupported-type` error suggests (§8.2.4). Over plain HTTP a
+   * no-encryption preference is replaced by the DH session of the same hash,
+   * so the suggestion is always one the OP would accept.
+   * @default HMAC-SHA256 over DH-SHA256
+   */
   preferred?: { assocType: AssociationType; sessionType: SessionType };
-  /** Limits on relying-party supplied Diffie-Hellman groups. */
+  /** Limits on relying-party supplied Diffie-Hellman groups. @default 1024 to 2048 bits */
   dhLimits?: DiffieHellmanLimits;
+}
+
+type Pair = { assocType: AssociationType; sessionType: SessionType };
+
+/**
+ * Checks an association policy: known, non-empty types, and a preferred pair
+ * the OP accepts itself.
+ * @throws OpenIDConfigError naming the option at fault
+ */
+export function resolveAssociationPolicy(policy: AssociationPolicy): Required<Pick<AssociationPolicy, 'assocTypes' | 'preferred'>> & AssociationPolicy {
+  const assocTypes = policy.assocTypes ?? ['HMAC-SHA256', 'HMAC-SHA1'];
+  if (!Array.isArray(assocTypes) || assocTypes.length === 0 || !assocTypes.every(isAssociationType)) {
+    throw new OpenIDConfigError('must be a non-empty list of HMAC-SHA1 and HMAC-SHA256', 'assocTypes');
+  }
+  const preferred = policy.preferred ?? { assocType: assocTypes[0] as AssociationType, sessionType: assocTypes[0] === 'HMAC-SHA1' ? 'DH-SHA1' : 'DH-SHA256' };
+  if (!assocTypes.includes(preferred.assocType) || !isSessionType(preferred.sessionType) || !assocTypeMatchesSession(preferred.assocType, preferred.sessionType)) {
+    throw new OpenIDConfigError('must be an accepted association type over a session type that can carry it (HMAC-SHA256 over DH-SHA256, HMAC-SHA1 over DH-SHA1, either over no-encryption)', 'preferred');
+  }
+  return { ...policy, assocTypes, preferred };
+}
+
+/** The pair to suggest over this transport: never no-encryption over plain HTTP. */
+function suggestion(preferred: Pair, secure: boolean): Pair {
+  if (sessionAllowedOverTransport(preferred.sessionType, secure)) return preferred;
+  return { assocType: preferred.assocType, sessionType: preferred.assocType === 'HMAC-SHA1' ? 'DH-SHA1' : 'DH-SHA256' };
 }
 
 export class AssociateRequest {
@@ -44,8 +74,9 @@ export class AssociateRequest {
    */
   static fromMessage(message: Message, secure: boolean, policy: AssociationPolicy = {}): AssociateRequest {
     const namespace = message.namespace;
-    const preferred = policy.preferred ?? { assocType: 'HMAC-SHA256', sessionType: 'DH-SHA256' };
-    const allowed = policy.assocTypes ?? ['HMAC-SHA256', 'HMAC-SHA1'];
+    const resolved = resolveAssociationPolicy(policy);
+    const preferred = suggestion(resolved.preferred, secure);
+    const allowed = resolved.assocTypes;
     const unsupported = (text: string): ProtocolError =>
       new ProtocolError(text, {
         namespace,

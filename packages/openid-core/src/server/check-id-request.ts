@@ -3,25 +3,40 @@
  * answers to them.
  * @see OpenID 2.0 §9, §10; OpenID 1.1 §4.2
  */
-import { IDENTIFIER_SELECT, OPENID2_NS } from '../constants.js';
-import { ProtocolError, RealmError, UrlError } from '../errors.js';
+import { IDENTIFIER_SELECT, OPENID1_NAMESPACES, OPENID2_NS } from '../constants.js';
+import { OpenIDConfigError, ProtocolError, RealmError, UrlError } from '../errors.js';
 import { BARE_NS, Message, OPENID_NS } from '../message.js';
 import { makeNonce } from '../nonce.js';
 import { normalizeUrl } from '../normalize-url.js';
 import { Realm, returnToMatches } from '../realm.js';
 import type { OpenIDResponse } from './response.js';
 
-/** Extension arguments to add to (and sign in) a positive assertion. */
+/**
+ * Extension arguments to add to (and sign in) a positive assertion: the
+ * extension's namespace URI and its arguments without `openid.<alias>.`
+ * (the alias is chosen when the message is encoded: `sreg`, `ax`, `pape`
+ * where free, `sreg` undeclared in OpenID 1.x).
+ * @see OpenID 2.0 §12
+ */
 export interface ExtensionArgs {
   namespace: string;
   args: Readonly<Record<string, string>>;
 }
 
+/** What a positive assertion asserts. */
 export interface AllowOptions {
-  /** The OP-local identifier to assert; required for identifier select. */
+  /**
+   * The OP-local identifier to assert. Required for identifier select;
+   * otherwise it may be left out, and must equal the requested one if given.
+   */
   identity?: string;
-  /** The claimed identifier; defaults to `identity` for identifier select. */
+  /**
+   * The claimed identifier (OpenID 2.0). For identifier select it defaults
+   * to `identity`; otherwise it may be left out, and must equal the
+   * requested one if given.
+   */
   claimedId?: string;
+  /** Extension arguments, all signed (§10.1). Values are UTF-8 text without line breaks. */
   extensions?: readonly ExtensionArgs[];
 }
 
@@ -43,6 +58,41 @@ function validUrl(value: string): boolean {
   }
 }
 
+/** A non-empty identifier that key-value form (and so a signature) can carry. */
+function isIdentifier(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && !/[\r\n\0]/.test(value);
+}
+
+/** An extension key fits a signed list and key-value form: printable ASCII, no comma or colon. */
+const EXTENSION_KEY = /^[\x21-\x2b\x2d-\x39\x3b-\x7e]*$/;
+
+/**
+ * Checks extension arguments before anything is signed: a value key-value
+ * form cannot carry (a line break) would otherwise fail in the middle of
+ * signing. These come from the application, so faults are argument errors.
+ */
+function checkExtensions(extensions: readonly ExtensionArgs[]): void {
+  extensions.forEach((extension, index) => {
+    const where = `extensions[${index}]`;
+    const { namespace, args } = extension ?? {};
+    if (typeof namespace !== 'string' || !/^[^\s\u0000-\u001f\u007f]+$/.test(namespace) || namespace === OPENID2_NS || OPENID1_NAMESPACES.includes(namespace)) {
+      throw new OpenIDConfigError('must be an extension namespace URI (not an OpenID namespace)', `${where}.namespace`);
+    }
+    if (args === null || typeof args !== 'object') throw new OpenIDConfigError('must be an object of string arguments', `${where}.args`);
+    for (const [key, value] of Object.entries(args)) {
+      if (!EXTENSION_KEY.test(key)) throw new OpenIDConfigError('must be printable ASCII without a comma or colon', `${where}.args[${JSON.stringify(key)}]`);
+      if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+        throw new OpenIDConfigError('must be a string without line breaks or NUL', `${where}.args.${key}`);
+      }
+    }
+  });
+}
+
+/**
+ * A `checkid_setup` or `checkid_immediate` request. When it was decoded,
+ * return_to was checked to be a well-formed http(s) URL inside a valid,
+ * sane realm; the app decides whether the user allows it.
+ */
 export class CheckIDRequest {
   readonly mode: 'checkid_setup' | 'checkid_immediate';
   readonly message: Message;
@@ -56,6 +106,7 @@ export class CheckIDRequest {
   readonly realm: Realm;
   readonly assocHandle: string | undefined;
   readonly #context: CheckIDContext;
+  #returnToVerified: Promise<boolean> | undefined;
 
   private constructor(message: Message, context: CheckIDContext, fields: { identity: string; claimedId: string; returnTo: string; realm: Realm }) {
     this.message = message;
@@ -121,14 +172,16 @@ export class CheckIDRequest {
 
   /**
    * Relying party discovery (§9.2.1, §13): whether the realm publishes this
-   * return_to. False when it publishes none, or discovery fails.
+   * return_to. False when it publishes none, or discovery fails (the fetcher
+   * refuses private addresses unless configured otherwise). Discovery runs
+   * once per request object.
    */
-  async returnToVerified(): Promise<boolean> {
-    try {
-      return returnToMatches(await this.#context.discoverReturnTos(this.realm.toString()), this.returnTo);
-    } catch {
-      return false;
-    }
+  returnToVerified(): Promise<boolean> {
+    this.#returnToVerified ??= this.#context
+      .discoverReturnTos(this.realm.toString())
+      .then((allowed) => returnToMatches(allowed, this.returnTo))
+      .catch(() => false);
+    return this.#returnToVerified;
   }
 
   #response(mode: string): Message {
@@ -144,6 +197,7 @@ export class CheckIDRequest {
   async answer(allow: boolean, options: AllowOptions = {}): Promise<OpenIDResponse> {
     if (!allow) return this.immediate ? this.setupNeeded() : this.cancel();
     const { identity, claimedId } = this.#identifiers(options);
+    checkExtensions(options.extensions ?? []);
     const response = this.#response('id_res');
     if (response.isOpenID2()) {
       response.setArg(OPENID_NS, 'op_endpoint', this.#context.endpoint);
@@ -161,14 +215,23 @@ export class CheckIDRequest {
     return { kind: 'indirect', message: response, returnTo: this.returnTo };
   }
 
+  /** The identifiers to assert; a mismatch is the application's mistake, not the user's. */
   #identifiers(options: AllowOptions): { identity: string; claimedId: string } {
-    const fail = (text: string): ProtocolError => new ProtocolError(text);
     if (this.idSelect) {
-      if (options.identity === undefined) throw fail('Identifier select: answer(true, { identity }) must name the identifier the user chose');
+      if (!isIdentifier(options.identity)) {
+        throw new OpenIDConfigError('identifier select: answer(true, { identity }) must name the identifier the user chose', 'identity');
+      }
+      if (options.claimedId !== undefined && !isIdentifier(options.claimedId)) {
+        throw new OpenIDConfigError('must be an identifier without line breaks', 'claimedId');
+      }
       return { identity: options.identity, claimedId: options.claimedId ?? options.identity };
     }
     if (options.identity !== undefined && options.identity !== this.identity) {
-      throw fail(`The request is for ${this.identity}; it cannot be answered for ${options.identity}`);
+      throw new OpenIDConfigError(`the request is for ${this.identity}; it cannot be answered for ${options.identity}`, 'identity');
+    }
+    // OpenID 1.x carries no claimed identifier: the relying party keeps it.
+    if (this.isOpenID2() && options.claimedId !== undefined && options.claimedId !== this.claimedId) {
+      throw new OpenIDConfigError(`the request is for ${this.claimedId}; it cannot be answered for ${options.claimedId}`, 'claimedId');
     }
     return { identity: this.identity, claimedId: this.claimedId };
   }

@@ -3,70 +3,128 @@
  * requests, answer checkid requests, encode the response.
  * @see OpenID 2.0 §5, §8, §9, §10, §11.4.2
  */
+import { OPENID1_NS, OPENID2_NS } from '../constants.js';
 import { OpenIDConfigError, MessageError, ProtocolError } from '../errors.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { discoverRelyingPartyReturnTos } from '../discovery/relying-party.js';
 import { Message, OPENID_NS, type MessageArgs } from '../message.js';
 import { normalizeUrl } from '../normalize-url.js';
 import type { OpenIDStore } from '../store/store.js';
-import { AssociateRequest, type AssociationPolicy } from './associate-request.js';
+import { AssociateRequest, resolveAssociationPolicy, type AssociationPolicy } from './associate-request.js';
 import { CheckAuthRequest } from './check-auth-request.js';
 import { CheckIDRequest } from './check-id-request.js';
 import { encodeResponse, errorResponse, type EncodedResponse, type OpenIDResponse } from './response.js';
 import { Signatory } from './signatory.js';
 
+/** Options of {@link Server}, checked by its constructor. */
 export interface ServerOptions extends AssociationPolicy {
-  /** Where associations and check_authentication nonces are kept. */
+  /** Where associations and check_authentication nonces are kept (shared by every instance of the OP). */
   store: OpenIDStore;
-  /** The OP endpoint URL (http or https), as relying parties discover it. */
+  /** The OP endpoint URL (http or https), exactly as relying parties discover it: signed into every assertion as `op_endpoint`. */
   endpoint: string;
-  /** For relying party discovery (return_to verification). @default createFetcher() */
+  /** For relying party discovery (return_to verification, §9.2.1). @default createFetcher() (private addresses refused) */
   fetcher?: Fetcher;
   /** Lifetime of shared associations, in seconds. @default 1209600 (14 days) */
   associationLifetime?: number;
+  /** Lifetime of private associations: how long a stateless relying party has to call check_authentication, in seconds. @default 300 */
+  privateAssociationLifetime?: number;
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
 }
 
+/** A decoded request: checkid (answered by the app's decision), associate or check_authentication (answered by {@link Server.handleRequest}). */
 export type DecodedRequest = CheckIDRequest | AssociateRequest | CheckAuthRequest;
 
+/** Where the request came from: `secure` is true when it arrived over HTTPS. */
+export interface RequestContext {
+  secure: boolean;
+}
+
+const DIRECT_MODES: readonly string[] = ['associate', 'check_authentication'];
+
+function lifetime(value: number | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new OpenIDConfigError('must be a positive whole number of seconds', option);
+  return value;
+}
+
+/** All string values of a raw argument, whatever shape the body parser gave it. */
+function rawValues(args: MessageArgs, key: string): string[] {
+  const entries: Iterable<readonly [string, unknown]> =
+    args instanceof URLSearchParams ? args.entries() : Symbol.iterator in args ? (args as Iterable<readonly [string, unknown]>) : Object.entries(args);
+  const values: string[] = [];
+  for (const [name, value] of entries) {
+    if (name !== key) continue;
+    for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') values.push(item);
+  }
+  return values;
+}
+
+/**
+ * A malformed request (duplicate keys, NUL bytes, unknown `openid.ns`) as a
+ * protocol error: a KV form answer when every `openid.mode` it carries is a
+ * direct one (a relying party is reading the answer), else an error page.
+ */
+function malformed(args: MessageArgs, error: MessageError): ProtocolError {
+  const modes = rawValues(args, 'openid.mode');
+  const direct = modes.length > 0 && modes.every((mode) => DIRECT_MODES.includes(mode));
+  const ns = rawValues(args, 'openid.ns');
+  const namespace = ns.length === 0 ? OPENID1_NS : OPENID2_NS;
+  return new ProtocolError(`Malformed OpenID request: ${error.message}`, { cause: error, direct, namespace });
+}
+
+/**
+ * The OP: decodes requests, answers direct ones, and encodes every response
+ * as a framework-free `{ status, headers, body }`.
+ */
 export class Server {
   readonly endpoint: string;
   readonly signatory: Signatory;
-  readonly #options: ServerOptions;
+  readonly #policy: AssociationPolicy;
+  readonly #store: OpenIDStore;
   readonly #fetcher: Fetcher;
   readonly #now: () => number;
 
+  /** @throws OpenIDConfigError naming the option at fault */
   constructor(options: ServerOptions) {
-    if (options === undefined || typeof options.store?.useNonce !== 'function') throw new OpenIDConfigError('a store is required', 'store');
+    if (options === null || typeof options !== 'object') throw new OpenIDConfigError('options are required');
+    if (typeof options.store?.useNonce !== 'function') throw new OpenIDConfigError('an OpenIDStore is required', 'store');
+    if (typeof options.endpoint !== 'string') throw new OpenIDConfigError('must be an absolute http or https URL', 'endpoint');
     try {
       this.endpoint = normalizeUrl(options.endpoint);
     } catch (cause) {
       throw new OpenIDConfigError(`must be an absolute http or https URL (${(cause as Error).message})`, 'endpoint');
     }
-    this.#options = options;
+    if (options.now !== undefined && typeof options.now !== 'function') throw new OpenIDConfigError('must be a function returning milliseconds', 'now');
+    this.#policy = resolveAssociationPolicy(options);
+    this.#store = options.store;
     this.#now = options.now ?? Date.now;
     this.#fetcher = options.fetcher ?? createFetcher();
-    this.signatory = new Signatory({ store: options.store, endpoint: this.endpoint, associationLifetime: options.associationLifetime, now: this.#now });
+    this.signatory = new Signatory({
+      store: options.store,
+      endpoint: this.endpoint,
+      associationLifetime: lifetime(options.associationLifetime, 14 * 24 * 60 * 60, 'associationLifetime'),
+      privateLifetime: lifetime(options.privateAssociationLifetime, 300, 'privateAssociationLifetime'),
+      now: this.#now,
+    });
   }
 
   /**
    * Decodes an OpenID request.
    * @param args query (GET) or form body (POST) arguments
-   * @param context.secure whether the request came over HTTPS
+   * @param context.secure whether the request came over HTTPS (no-encryption associations need it, §8.4.1)
    * @returns undefined when the arguments are not an OpenID request (no openid.mode)
    * @throws ProtocolError, ready for {@link Server.encodeError}
    */
-  decodeRequest(args: MessageArgs | Message, context: { secure: boolean }): DecodedRequest | undefined {
+  decodeRequest(args: MessageArgs | Message, context: RequestContext): DecodedRequest | undefined {
     let message: Message;
     try {
       message = args instanceof Message ? args : Message.fromPostArgs(args);
     } catch (error) {
-      if (error instanceof MessageError) throw new ProtocolError(`Malformed OpenID request: ${error.message}`, { cause: error });
+      if (error instanceof MessageError && !(args instanceof Message)) throw malformed(args, error);
       throw error;
     }
     const mode = message.getArg(OPENID_NS, 'mode');
-    const namespace = message.namespace;
     switch (mode) {
       case undefined:
         return undefined;
@@ -79,27 +137,31 @@ export class Server {
           discoverReturnTos: (realm) => discoverRelyingPartyReturnTos(realm, this.#fetcher),
         });
       case 'associate':
-        return AssociateRequest.fromMessage(message, context.secure, this.#options);
+        return AssociateRequest.fromMessage(message, context.secure === true, this.#policy);
       case 'check_authentication':
         return CheckAuthRequest.fromMessage(message);
-      default: {
-        const returnTo = message.getArg(OPENID_NS, 'return_to');
-        const direct = returnTo === undefined;
-        throw new ProtocolError(`Unknown openid.mode ${JSON.stringify(mode.slice(0, 64))}`, { namespace, direct });
-      }
+      default:
+        // Without return_to nobody can be sent back: a direct answer. With
+        // one, it is not verified here, so the user gets an error page.
+        throw new ProtocolError(`Unknown openid.mode ${JSON.stringify(mode.slice(0, 64))}`, {
+          namespace: message.namespace,
+          direct: !message.hasKey(OPENID_NS, 'return_to'),
+        });
     }
   }
 
   /** Answers associate and check_authentication requests (checkid requests are answered with `request.answer`). */
   handleRequest(request: AssociateRequest | CheckAuthRequest): Promise<OpenIDResponse> {
     if (request instanceof AssociateRequest) return request.answer(this.signatory);
-    return request.answer(this.signatory, this.#options.store, `${this.endpoint}|check_authentication`);
+    return request.answer(this.signatory, this.#store, `${this.endpoint}|check_authentication`);
   }
 
+  /** Encodes a response: KV form (direct), a 302 redirect, an auto-submitting form, or an error page. */
   encodeResponse(response: OpenIDResponse): EncodedResponse {
     return encodeResponse(response);
   }
 
+  /** Encodes a protocol error the way §5.1.2.2 and §5.2.3 say, never redirecting to an unverified URL. */
   encodeError(error: ProtocolError): EncodedResponse {
     return encodeResponse(errorResponse(error));
   }

@@ -25,6 +25,7 @@ export interface SignatoryOptions {
   now?: () => number;
 }
 
+/** Creates, finds and uses the OP's associations (see the module comment). */
 export class Signatory {
   readonly #store: OpenIDStore;
   readonly #sharedKey: string;
@@ -46,7 +47,7 @@ export class Signatory {
     return Math.floor(this.#now() / 1000);
   }
 
-  /** Makes and stores a new association. */
+  /** Makes and stores a new association: shared (for `associate`) or private (for stateless relying parties). */
   async createAssociation(assocType: AssociationType, shared: boolean): Promise<Association> {
     const issued = this.#seconds();
     const association = new Association({
@@ -60,10 +61,16 @@ export class Signatory {
     return association;
   }
 
-  getAssociation(handle: string, shared: boolean): Promise<Association | undefined> {
-    return this.#store.getAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
+  /**
+   * An unexpired association of the given kind, or undefined. Expiry is
+   * checked against this signatory's clock as well as the store's.
+   */
+  async getAssociation(handle: string, shared: boolean): Promise<Association | undefined> {
+    const association = await this.#store.getAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
+    return association === undefined || association.isExpired(this.#seconds()) ? undefined : association;
   }
 
+  /** Removes an association; true if it was there (so exactly one caller wins a race). */
   invalidate(handle: string, shared: boolean): Promise<boolean> {
     return this.#store.removeAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
   }

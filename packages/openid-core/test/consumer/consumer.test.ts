@@ -1,250 +1,191 @@
 /**
- * The consumer against a real OP over HTTP: positive flows, and one forged
- * or broken response per verification rule, each failing with its reason.
+ * The consumer against our own OP (the core Server over node:http): every
+ * positive flow end to end over real HTTP. The forged and broken responses
+ * are in verify/, one file per check.
  */
 import { Consumer } from '../../src/consumer/consumer.js';
 import { objectSession } from '../../src/consumer/session.js';
-import type { CompletionResult } from '../../src/consumer/result.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
-import { createFetcher } from '../../src/fetch/fetcher.js';
-import { Association } from '../../src/association.js';
-import { SREG_1_1_NS } from '../../src/constants.js';
+import { OpenIDConfigError, DiscoveryError } from '../../src/errors.js';
+import { SREG_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
 import { startOP, type TestOP } from './op.js';
-
-const RP = 'http://rp.example/return';
-const REALM = 'http://rp.example/';
-const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 3000 });
+import { forgeAssertion, knownAssociation } from './forge.js';
+import { assertionUrl, complete, fetcher, party, REALM, returnToFor, RP } from './parties.js';
 
 let op: TestOP;
-let attacker: TestOP;
 beforeAll(async () => {
   op = await startOP();
-  attacker = await startOP();
 });
-afterAll(async () => {
-  await op.close();
-  await attacker.close();
-});
+afterAll(() => op.close());
 afterEach(() => {
   op.decide = (request) => ({ allow: true, ...(request.idSelect ? { identity: `${op.base}/user/alice` } : {}) });
 });
 
-interface Party {
-  consumer: Consumer;
-  store: MemoryStore | undefined;
-  session: Record<string, unknown>;
-}
-
-function party(stateless = false): Party {
-  const store = stateless ? undefined : new MemoryStore();
-  const session: Record<string, unknown> = {};
-  return { consumer: new Consumer({ session: objectSession(session), store, fetcher }), store, session };
-}
-
-/** begin → the OP's redirect → the URL the browser lands on. */
-async function assertionUrl(rp: Party, identifier: string, immediate = false): Promise<string> {
-  const auth = await rp.consumer.begin(identifier);
-  const response = await fetch(auth.redirectUrl(REALM, RP, { immediate }), { redirect: 'manual' });
-  expect(response.status).toBe(302);
-  return response.headers.get('location') as string;
-}
-
-function complete(rp: Party, url: string): Promise<CompletionResult> {
-  return rp.consumer.complete(new URL(url).searchParams, url);
-}
-
-function expectFailure(result: CompletionResult, reason: string): void {
-  expect(result.status).toBe('failure');
-  if (result.status === 'failure') {
-    expect(result.reason).toBe(reason);
-    expect(result.message.length).toBeGreaterThan(10);
-  }
-}
-
 describe('positive flows', () => {
-  test.each([['smart', false], ['stateless', true]])('OpenID 2.0, %s', async (_name, stateless) => {
-    const rp = party(stateless);
+  test.each([['smart', true], ['stateless', false]])('OpenID 2.0, %s', async (_name, withStore) => {
+    const rp = party({ withStore });
+    const before = op.checkAuthCount;
     const result = await complete(rp, await assertionUrl(rp, `${op.base}/user/alice`));
-    expect(result).toMatchObject({ status: 'success', claimedId: `${op.base}/user/alice`, identity: `${op.base}/user/alice` });
-    if (!stateless) expect(await rp.store?.getAssociation(op.endpoint)).toBeDefined();
+    expect(result).toMatchObject({ status: 'success', claimedId: `${op.base}/user/alice`, identity: `${op.base}/user/alice`, displayIdentifier: `${op.base}/user/alice` });
+    if (result.status === 'success') expect(result.endpoint).toMatchObject({ serverUrl: op.endpoint, version: '2.0' });
+    // Smart mode verifies locally; stateless asks the OP.
+    expect(op.checkAuthCount - before).toBe(withStore ? 0 : 1);
+    if (withStore) expect((await rp.store?.getAssociation(op.endpoint))?.assocType).toBe('HMAC-SHA256');
   });
 
-  test.each([['smart', false], ['stateless', true]])('OpenID 1.1, %s', async (_name, stateless) => {
-    const rp = party(stateless);
-    const result = await complete(rp, await assertionUrl(rp, `${op.base}/v1/bob`));
+  test.each([['smart', true], ['stateless', false]])('OpenID 1.1, %s (HMAC-SHA1 only)', async (_name, withStore) => {
+    const rp = party({ withStore });
+    const auth = await rp.consumer.begin(`${op.base}/v1/bob`);
+    expect(auth.association?.assocType).toBe(withStore ? 'HMAC-SHA1' : undefined);
+    const message = auth.getMessage(REALM, RP);
+    expect(message.isOpenID1()).toBe(true);
+    const response = await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' });
+    const result = await complete(rp, response.headers.get('location') as string);
     expect(result).toMatchObject({ status: 'success', claimedId: `${op.base}/v1/bob` });
-    if (result.status === 'success') expect(result.message.isOpenID1()).toBe(true);
+    if (result.status === 'success') expect(result.endpoint.version).not.toBe('2.0');
   });
 
-  test('identifier select and delegation', async () => {
+  test('identifier select: the OP picks the identifier, which is rediscovered', async () => {
     const rp = party();
-    expect(await complete(rp, await assertionUrl(rp, `${op.base}/`))).toMatchObject({ status: 'success', claimedId: `${op.base}/user/alice` });
-    expect(await complete(rp, await assertionUrl(rp, `${op.base}/delegated/carol`))).toMatchObject({
-      status: 'success',
-      claimedId: `${op.base}/delegated/carol`,
-      identity: `${op.base}/user/carol`,
-    });
+    const result = await complete(rp, await assertionUrl(rp, `${op.base}/`));
+    expect(result).toMatchObject({ status: 'success', claimedId: `${op.base}/user/alice` });
   });
 
-  test('cancel and setup needed', async () => {
+  test('delegation: the claimed identifier names the OP-local one', async () => {
+    const rp = party();
+    const result = await complete(rp, await assertionUrl(rp, `${op.base}/delegated/carol`));
+    expect(result).toMatchObject({ status: 'success', claimedId: `${op.base}/delegated/carol`, identity: `${op.base}/user/carol` });
+  });
+
+  test('begin without discovery, at a known OP endpoint (a provider button)', async () => {
+    const rp = party();
+    const auth = await rp.consumer.beginWithOPEndpoint(op.endpoint);
+    expect(auth.endpoint.isOPIdentifier).toBe(true);
+    const response = await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' });
+    expect(await complete(rp, response.headers.get('location') as string)).toMatchObject({ status: 'success', claimedId: `${op.base}/user/alice` });
+  });
+
+  test('immediate mode, allowed: success without interaction', async () => {
+    const rp = party();
+    expect(await complete(rp, await assertionUrl(rp, `${op.base}/user/alice`, { immediate: true }))).toMatchObject({ status: 'success' });
+  });
+
+  test('cancel, and setup needed in immediate mode (2.0 without URL, 1.x with user_setup_url)', async () => {
     const rp = party();
     op.decide = () => ({ allow: false });
-    expect((await complete(rp, await assertionUrl(rp, `${op.base}/user/alice`))).status).toBe('cancel');
-    expect((await complete(rp, await assertionUrl(rp, `${op.base}/user/alice`, true))).status).toBe('setup_needed');
-    const v1 = await complete(rp, await assertionUrl(rp, `${op.base}/v1/bob`, true));
+    expect(await complete(rp, await assertionUrl(rp, `${op.base}/user/alice`))).toEqual({ status: 'cancel' });
+    expect(await complete(rp, await assertionUrl(rp, `${op.base}/user/alice`, { immediate: true }))).toEqual({ status: 'setup_needed', setupUrl: undefined });
+    const v1 = await complete(rp, await assertionUrl(rp, `${op.base}/v1/bob`, { immediate: true }));
     expect(v1.status).toBe('setup_needed');
-    if (v1.status === 'setup_needed') expect(v1.setupUrl).toContain('checkid_setup');
+    if (v1.status === 'setup_needed') expect(new URL(v1.setupUrl as string).searchParams.get('openid.mode')).toBe('checkid_setup');
   });
 
-  test('a POSTed assertion takes the same verification path', async () => {
+  test('a POSTed assertion: the body, and only the body, is the message', async () => {
     const rp = party();
     const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
     const body = new URLSearchParams([...url.searchParams].filter(([key]) => key.startsWith('openid.')));
-    for (const key of [...url.searchParams.keys()]) if (key.startsWith('openid.')) url.searchParams.delete(key);
-    expect((await rp.consumer.complete(body, url.href)).status).toBe('success');
-    const tamperedRp = party();
-    const other = new URL(await assertionUrl(tamperedRp, `${op.base}/user/alice`));
-    const tamperedBody = new URLSearchParams([...other.searchParams].filter(([key]) => key.startsWith('openid.')));
-    tamperedBody.set('openid.return_to', 'http://evil.example/return');
-    for (const key of [...other.searchParams.keys()]) if (key.startsWith('openid.')) other.searchParams.delete(key);
-    expectFailure(await tamperedRp.consumer.complete(tamperedBody, other.href), 'return_to_mismatch');
+    for (const key of [...body.keys()]) url.searchParams.delete(key);
+    expect(await rp.consumer.complete(body, url.href)).toMatchObject({ status: 'success' });
   });
 
-  test('signed extension values (UTF-8) are exposed; unsigned ones never', async () => {
-    op.decide = () => ({ allow: true, extensions: [{ namespace: SREG_1_1_NS, args: { email: 'zoë@example.com' } }] });
+  test('a return_to with its own query and UTF-8 arguments survives the round trip', async () => {
+    const rp = party();
+    const returnTo = `${RP}?next=${encodeURIComponent('/café/東京?x=1&y=2')}`;
+    const url = await assertionUrl(rp, `${op.base}/user/alice`, { returnTo });
+    expect(new URL(url).searchParams.get('next')).toBe('/café/東京?x=1&y=2');
+    expect(await complete(rp, url)).toMatchObject({ status: 'success' });
+  });
+
+  test('a claimed identifier with a fragment (§11.5.1): kept on claimedId, not on displayIdentifier', async () => {
+    const rp = party();
+    op.decide = () => ({ allow: true, identity: `${op.base}/user/dora`, claimedId: `${op.base}/user/dora#2` });
+    const result = await complete(rp, await assertionUrl(rp, `${op.base}/`));
+    expect(result).toMatchObject({ status: 'success', claimedId: `${op.base}/user/dora#2`, displayIdentifier: `${op.base}/user/dora` });
+  });
+});
+
+describe('extension data', () => {
+  test('signed SREG values (UTF-8) read by namespace URI; an injected unsigned one never', async () => {
+    op.decide = () => ({ allow: true, extensions: [{ namespace: SREG_1_1_NS, args: { email: 'zoë@example.com', fullname: 'Zoë 東京' } }] });
     const rp = party();
     const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
     url.searchParams.set('openid.sreg.nickname', 'injected');
     const result = await complete(rp, url.href);
     expect(result.status).toBe('success');
-    if (result.status === 'success') expect(result.getSignedArgs(SREG_1_1_NS)).toEqual({ email: 'zoë@example.com' });
+    if (result.status !== 'success') return;
+    expect(result.getSignedArgs(SREG_1_1_NS)).toEqual({ email: 'zoë@example.com', fullname: 'Zoë 東京' });
+    expect(result.getSignedArgs(SREG_1_0_NS)).toEqual({});
+    expect(result.signedFields).toEqual(expect.arrayContaining(['ns.sreg', 'sreg.email', 'op_endpoint']));
+    expect(result.signedFields).not.toContain('sreg.nickname');
+    expect(result).not.toHaveProperty('message');
+  });
+
+  test('an extension namespace injected under another alias: nothing of it is exposed', async () => {
+    op.decide = () => ({ allow: true, extensions: [{ namespace: SREG_1_1_NS, args: { email: 'alice@example.com' } }] });
+    const rp = party();
+    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
+    url.searchParams.set('openid.ns.ext9', SREG_1_0_NS);
+    url.searchParams.set('openid.ext9.email', 'mallory@example.com');
+    const result = await complete(rp, url.href);
+    expect(result.status).toBe('success');
+    if (result.status !== 'success') return;
+    expect(result.getSignedArgs(SREG_1_0_NS)).toEqual({});
+    expect(result.getSignedArgs(SREG_1_1_NS)).toEqual({ email: 'alice@example.com' });
+  });
+
+  test('signed extension values under an unsigned alias declaration (OpenID 2.0): not exposed', async () => {
+    const association = knownAssociation();
+    const rp = party();
+    await rp.store?.storeAssociation(op.endpoint, association);
+    const returnTo = await returnToFor(rp, `${op.base}/user/alice`);
+    const extra = { 'ns.sreg': SREG_1_1_NS, 'sreg.email': 'alice@example.com' };
+    const signed = ['op_endpoint', 'claimed_id', 'identity', 'return_to', 'response_nonce', 'sreg.email'];
+    const result = await complete(rp, forgeAssertion({ association, opEndpoint: op.endpoint, claimedId: `${op.base}/user/alice`, returnTo, extra, signed }));
+    expect(result.status).toBe('success');
+    if (result.status === 'success') expect(result.getSignedArgs(SREG_1_1_NS)).toEqual({});
+  });
+
+  test('extension arguments added to the request reach the OP, UTF-8 intact', async () => {
+    let seen: Record<string, string> = {};
+    op.decide = (request) => {
+      seen = request.message.getArgs(SREG_1_1_NS);
+      return { allow: true };
+    };
+    const rp = party();
+    const auth = await rp.consumer.begin(`${op.base}/user/alice`);
+    auth.addExtension({ namespace: SREG_1_1_NS, toArgs: () => ({ required: 'email', policy_url: 'http://rp.example/privé' }) });
+    const response = await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' });
+    expect(await complete(rp, response.headers.get('location') as string)).toMatchObject({ status: 'success' });
+    expect(seen).toEqual({ required: 'email', policy_url: 'http://rp.example/privé' });
   });
 });
 
-describe('one forged or broken response per verification rule', () => {
-  test('a replayed response: nonce_reused', async () => {
-    const rp = party();
-    const url = await assertionUrl(rp, `${op.base}/user/alice`);
-    expect((await complete(rp, url)).status).toBe('success');
-    // The transaction is gone after the first use; allow a fresh one to reach the nonce check.
-    const again = party();
-    again.store = rp.store;
-    const replayer = new Consumer({ session: objectSession(again.session), store: rp.store, fetcher, allowUnsolicitedAssertions: true });
-    expectFailure(await replayer.complete(new URL(url).searchParams, url), 'nonce_reused');
+describe('begin', () => {
+  test('an identifier without an OpenID service: DiscoveryError', async () => {
+    await expect(party().consumer.begin(`${op.base}/nobody`)).rejects.toBeInstanceOf(DiscoveryError);
+    await expect(party().consumer.begin('javascript:alert(1)')).rejects.toBeInstanceOf(DiscoveryError);
   });
 
-  test('the same response twice in one session: the second has no transaction', async () => {
-    const rp = party();
-    const url = await assertionUrl(rp, `${op.base}/user/alice`);
-    expect((await complete(rp, url)).status).toBe('success');
-    expectFailure(await complete(rp, url), 'unsolicited_assertion');
+  test('a session without get/set/delete is refused when the consumer is made', () => {
+    expect(() => new Consumer({ session: {} as never })).toThrow(OpenIDConfigError);
+    expect(() => new Consumer({ session: { get: () => undefined } as never })).toThrow(/get, set and delete/);
   });
 
-  test('a changed signature: signature_mismatch', async () => {
-    const rp = party();
-    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
-    url.searchParams.set('openid.sig', Buffer.alloc(32, 1).toString('base64'));
-    expectFailure(await complete(rp, url.href), 'signature_mismatch');
-  });
-
-  test.each(['claimed_id', 'identity'])('a changed %s: signature_mismatch', async (field) => {
-    const rp = party();
-    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
-    url.searchParams.set(`openid.${field}`, `${op.base}/user/mallory`);
-    expectFailure(await complete(rp, url.href), 'signature_mismatch');
-  });
-
-  test.each(['op_endpoint', 'return_to', 'response_nonce', 'assoc_handle', 'claimed_id', 'identity'])('%s dropped from openid.signed: missing_signed_field', async (field) => {
-    const rp = party();
-    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
-    url.searchParams.set('openid.signed', (url.searchParams.get('openid.signed') as string).split(',').filter((f) => f !== field).join(','));
-    expectFailure(await complete(rp, url.href), 'missing_signed_field');
-  });
-
-  test('a changed return_to: return_to_mismatch', async () => {
-    const rp = party();
-    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
-    const elsewhere = new URL(url.href);
-    elsewhere.pathname = '/other';
-    expectFailure(await complete(rp, elsewhere.href), 'return_to_mismatch');
-    const second = party();
-    const auth = await second.consumer.begin(`${op.base}/user/alice`);
-    const response = await fetch(auth.redirectUrl(REALM, `${RP}?next=%2Fhome`), { redirect: 'manual' });
-    const changed = new URL(response.headers.get('location') as string);
-    changed.searchParams.set('next', '/evil');
-    expectFailure(await complete(second, changed.href), 'return_to_mismatch');
-  });
-
-  test("an op_endpoint pointing at an attacker's provider: discovery_mismatch, and the attacker receives no request", async () => {
-    // The attacker's OP signs an assertion for the victim's identifier with a private association.
-    attacker.decide = () => ({ allow: true, identity: `${op.base}/user/alice`, claimedId: `${op.base}/user/alice` });
-    const rp = party(true);
-    const auth = await rp.consumer.begin(`${op.base}/user/alice`);
-    const forged = await fetch(
-      `${attacker.endpoint}?${new URLSearchParams({
-        'openid.ns': 'http://specs.openid.net/auth/2.0',
-        'openid.mode': 'checkid_setup',
-        'openid.claimed_id': 'http://specs.openid.net/auth/2.0/identifier_select',
-        'openid.identity': 'http://specs.openid.net/auth/2.0/identifier_select',
-        'openid.return_to': auth.returnToWithTransaction(RP),
-        'openid.realm': REALM,
-      })}`,
-      { redirect: 'manual' },
-    );
-    const before = attacker.checkAuthCount;
-    const url = forged.headers.get('location') as string;
-    expect(new URL(url).searchParams.get('openid.op_endpoint')).toBe(attacker.endpoint);
-    expectFailure(await complete(rp, url), 'discovery_mismatch');
-    expect(attacker.checkAuthCount).toBe(before);
-  });
-
-  test('an expired association: the RP goes stateless, and the OP refuses to confirm a shared signature', async () => {
-    let now = Date.now();
-    const store = new MemoryStore({ now: () => now });
-    const session: Record<string, unknown> = {};
-    const consumer = new Consumer({ session: objectSession(session), store, fetcher, now: () => now });
+  test('an async session (get/set/delete returning promises) works the same', async () => {
+    const data = new Map<string, unknown>();
+    const session = { get: async (k: string) => data.get(k), set: async (k: string, v: unknown) => void data.set(k, v), delete: async (k: string) => void data.delete(k) };
+    const consumer = new Consumer({ session, fetcher });
     const auth = await consumer.begin(`${op.base}/user/alice`);
     const response = await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' });
-    now += 15 * 24 * 60 * 60 * 1000; // past the association's 14 days
     const url = response.headers.get('location') as string;
-    const result = await consumer.complete(new URL(url).searchParams, url);
-    expect(result.status).toBe('failure');
+    expect(await consumer.complete(new URL(url).searchParams, url)).toMatchObject({ status: 'success' });
   });
 
-  test('invalidate_handle: the OP does not know the handle, the RP forgets it', async () => {
-    const rp = party();
-    const stale = new Association({ handle: '{HMAC-SHA256}{stale}', secret: Buffer.alloc(32, 9), issued: Math.floor(Date.now() / 1000), lifetime: 3600, assocType: 'HMAC-SHA256' });
-    await rp.store?.storeAssociation(op.endpoint, stale);
-    const url = await assertionUrl(rp, `${op.base}/user/alice`);
-    expect(new URL(url).searchParams.get('openid.invalidate_handle')).toBe(stale.handle);
-    expect((await complete(rp, url)).status).toBe('success');
-    expect(await rp.store?.getAssociation(op.endpoint, stale.handle)).toBeUndefined();
-  });
-
-  test('duplicate query keys: invalid_message', async () => {
-    const rp = party();
-    const url = await assertionUrl(rp, `${op.base}/user/alice`);
-    const polluted = `${url}&openid.identity=${encodeURIComponent(`${op.base}/user/mallory`)}`;
-    expectFailure(await complete(rp, polluted), 'invalid_message');
-  });
-
-  test('a NUL byte in a field: invalid_message', async () => {
-    const rp = party();
-    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
-    url.searchParams.set('openid.claimed_id', `${op.base}/user/alice\0evil`);
-    expectFailure(await complete(rp, url.href), 'invalid_message');
-  });
-
-  test('an unsolicited assertion: refused unless allowed', async () => {
-    const starter = party();
-    const url = await assertionUrl(starter, `${op.base}/user/alice`);
-    expectFailure(await complete(party(), url), 'unsolicited_assertion');
-  });
-
-  test('a check_authentication answer that is not exactly is_valid:true fails closed', async () => {
-    const rp = party(true);
-    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
-    url.searchParams.set('openid.response_nonce', `${new Date().toISOString().slice(0, 19)}Zforged`);
-    expectFailure(await complete(rp, url.href), 'check_authentication_failed');
+  test('objectSession adapts a plain object such as req.session', () => {
+    const target: Record<string, unknown> = {};
+    const session = objectSession(target);
+    session.set('a', 1);
+    expect(session.get('a')).toBe(1);
+    session.delete('a');
+    expect(target).toEqual({});
   });
 });

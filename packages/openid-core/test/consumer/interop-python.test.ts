@@ -3,9 +3,8 @@
  * stateless, OpenID 2.0 and 1.1, delegation, identifier select, immediate
  * mode, cancel.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describeWith, pythonOpenIDAvailability, SYSTEM_PYTHON } from 'openid-test-helpers';
+import { describeWith, pythonOpenIDAvailability, startPythonOP, type PythonOP } from 'openid-test-helpers';
 import { Consumer } from '../../src/consumer/consumer.js';
 import { objectSession } from '../../src/consumer/session.js';
 import type { CompletionResult } from '../../src/consumer/result.js';
@@ -19,25 +18,20 @@ const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 5000 });
 const RP = 'http://rp.example/return';
 
 describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
-  let child: ChildProcess;
+  let python: PythonOP;
   let base: string;
   beforeAll(async () => {
-    child = spawn(SYSTEM_PYTHON, [SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const port = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
-    base = `http://127.0.0.1:${port}`;
+    python = await startPythonOP(SCRIPT);
+    base = python.base;
   });
-  afterAll(() => {
-    child.kill();
-  });
+  afterAll(() => python.close());
 
-  async function policy(value: string): Promise<void> {
-    await fetch(`${base}/policy?set=${value}`);
-  }
+  const policy = (value: 'allow' | 'cancel' | 'setup'): Promise<void> => python.policy(value);
 
-  async function login(identifier: string, options: { stateless?: boolean; immediate?: boolean } = {}): Promise<CompletionResult> {
+  async function login(identifier: string, options: { stateless?: boolean; immediate?: boolean; returnTo?: string } = {}): Promise<CompletionResult> {
     const consumer = new Consumer({ session: objectSession({}), store: options.stateless === true ? undefined : new MemoryStore(), fetcher });
     const auth = await consumer.begin(identifier);
-    const response = await fetch(auth.redirectUrl('http://rp.example/', RP, { immediate: options.immediate ?? false }), { redirect: 'manual' });
+    const response = await fetch(auth.redirectUrl('http://rp.example/', options.returnTo ?? RP, { immediate: options.immediate ?? false }), { redirect: 'manual' });
     expect(response.status).toBe(302);
     const url = response.headers.get('location') as string;
     return consumer.complete(new URL(url).searchParams, url);
@@ -74,13 +68,41 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
     expect(profile).toEqual({ email: 'zoë@example.com', nickname: 'zoë', fullname: 'Zoë 東京', firstName: 'Zoë' });
   });
 
-  test('cancel, and setup needed in immediate mode (2.0 and 1.1)', async () => {
+  test('cancel, and setup needed in immediate mode (2.0 and 1.1, with its user_setup_url)', async () => {
     await policy('cancel');
     expect((await login(`${base}/user/alice`)).status).toBe('cancel');
     await policy('setup');
-    expect((await login(`${base}/user/alice`, { immediate: true })).status).toBe('setup_needed');
+    expect(await login(`${base}/user/alice`, { immediate: true })).toEqual({ status: 'setup_needed', setupUrl: undefined });
     const v1 = await login(`${base}/v1/bob`, { immediate: true });
     expect(v1.status).toBe('setup_needed');
+    if (v1.status === 'setup_needed') expect(v1.setupUrl).toMatch(new RegExp(`^${base}/openid\\?`));
     await policy('allow');
+  });
+
+  test('immediate mode, allowed: success (2.0 and 1.1)', async () => {
+    await policy('allow');
+    expect(await login(`${base}/user/alice`, { immediate: true })).toMatchObject({ status: 'success' });
+    expect(await login(`${base}/v1/bob`, { immediate: true })).toMatchObject({ status: 'success' });
+  });
+
+  test('a return_to with UTF-8 arguments, both versions', async () => {
+    await policy('allow');
+    const returnTo = `${RP}?next=${encodeURIComponent('/café/東京')}`;
+    expect(await login(`${base}/user/alice`, { returnTo })).toMatchObject({ status: 'success' });
+    expect(await login(`${base}/v1/bob`, { returnTo, stateless: true })).toMatchObject({ status: 'success' });
+  });
+
+  test('a tampered answer from its OP fails, smart and stateless', async () => {
+    await policy('allow');
+    for (const stateless of [false, true]) {
+      const consumer = new Consumer({ session: objectSession({}), store: stateless ? undefined : new MemoryStore(), fetcher });
+      const auth = await consumer.begin(`${base}/user/alice`);
+      const response = await fetch(auth.redirectUrl('http://rp.example/', RP), { redirect: 'manual' });
+      const url = new URL(response.headers.get('location') as string);
+      url.searchParams.set('openid.identity', `${base}/user/mallory`);
+      url.searchParams.set('openid.claimed_id', `${base}/user/mallory`);
+      const result = await consumer.complete(url.searchParams, url.href);
+      expect(result).toMatchObject({ status: 'failure', reason: stateless ? 'check_authentication_failed' : 'signature_mismatch' });
+    }
   });
 });

@@ -1,107 +1,159 @@
 /**
  * The Steam preset against a local stand-in that behaves as Steam's OP
- * does: identifier select only, assoc_handle 1234567890, a fixed signed list,
- * check_authentication answered only with the right Origin.
+ * does: identifier select only, assoc_handle 1234567890, a fixed signed
+ * list, check_authentication answered only with the right Origin.
  */
-import { startServer, type TestServer } from 'openid-test-helpers';
+import { startSteamStandIn, type SteamStandIn } from 'openid-test-helpers';
 import { Consumer } from '../../src/consumer/consumer.js';
 import { objectSession } from '../../src/consumer/session.js';
-import { steamPreset, steamIdFromClaimedId } from '../../src/consumer/presets/steam.js';
-import { Association } from '../../src/association.js';
-import { Message, OPENID_NS } from '../../src/message.js';
-import { makeNonce } from '../../src/nonce.js';
-import { createFetcher } from '../../src/fetch/fetcher.js';
-import { OPENID2_NS, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE } from '../../src/constants.js';
+import { steamPreset, steamIdFromClaimedId, STEAM_OP_ENDPOINT, STEAM_OP_IDENTIFIER } from '../../src/consumer/presets/steam.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { OpenIDConfigError } from '../../src/errors.js';
+import type { OpenIDStore } from '../../src/store/store.js';
+import { expectFailure, fetcher, startStandIn, type StandIn } from './parties.js';
 
 const RP_ORIGIN = 'http://rp.example';
 const STEAM_ID = '76561197960287930';
-const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 3000 });
 
-let steam: TestServer;
-let checks: Array<string | undefined> = [];
-const secret = Buffer.alloc(20, 7);
-const used = new Set<string>();
-
-function xrds(type: string, endpoint: string): string {
-  return `<?xml version="1.0"?><xrds:XRDS xmlns:xrds="xri://$xrds" xmlns="xri://$xrd*($v*2.0)"><XRD><Service priority="0"><Type>${type}</Type><URI>${endpoint}</URI></Service></XRD></xrds:XRDS>`;
-}
+let steam: SteamStandIn;
+let attacker: StandIn;
 
 beforeAll(async () => {
-  steam = await startServer((req, res, body) => {
-    const url = new URL(req.url ?? '/', steam.url);
-    const endpoint = `${steam.url}/openid/login`;
-    const association = new Association({ handle: '1234567890', secret, issued: 0, lifetime: 10 ** 10, assocType: 'HMAC-SHA1' });
-    if (url.pathname === '/openid') {
-      res.writeHead(200, { 'content-type': 'application/xrds+xml' }).end(xrds(OPENID_IDP_2_0_TYPE, endpoint));
-    } else if (url.pathname.startsWith('/openid/id/')) {
-      res.writeHead(200, { 'content-type': 'application/xrds+xml' }).end(xrds(OPENID_2_0_TYPE, endpoint));
-    } else if (url.pathname === '/openid/login' && req.method === 'GET') {
-      const claimed = `${steam.url}/openid/id/${STEAM_ID}`;
-      const response = new Message(OPENID2_NS);
-      response.updateArgs(OPENID_NS, { mode: 'id_res', op_endpoint: endpoint, claimed_id: claimed, identity: claimed, return_to: url.searchParams.get('openid.return_to') as string, response_nonce: makeNonce() });
-      association.signMessage(response, ['signed', 'op_endpoint', 'claimed_id', 'identity', 'return_to', 'response_nonce', 'assoc_handle']);
-      res.writeHead(302, { location: response.toURL(url.searchParams.get('openid.return_to') as string) }).end();
-    } else if (url.pathname === '/openid/login' && req.method === 'POST') {
-      checks.push(req.headers.origin);
-      const message = Message.fromPostArgs(new URLSearchParams(body));
-      message.setArg(OPENID_NS, 'mode', 'id_res');
-      const nonce = message.getArg(OPENID_NS, 'response_nonce') ?? '';
-      const valid = req.headers.origin === RP_ORIGIN && association.verifyMessage(message) && !used.has(nonce);
-      used.add(nonce);
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(`ns:${OPENID2_NS}\nis_valid:${valid}\n`);
-    } else {
-      res.writeHead(404).end();
-    }
-  });
+  steam = await startSteamStandIn({ origin: RP_ORIGIN, steamId: STEAM_ID });
+  attacker = await startStandIn();
 });
-afterAll(() => steam.close());
+afterAll(async () => {
+  await steam.close();
+  await attacker.close();
+});
 beforeEach(() => {
-  checks = [];
+  steam.checks = [];
+  steam.singleUse = true;
+  steam.associateRequests = 0;
 });
 
-function steamConsumer(origin = RP_ORIGIN): { consumer: Consumer; opIdentifier: string } {
-  const preset = steamPreset({ origin, steamBase: steam.url });
-  return { consumer: new Consumer({ session: objectSession({}), fetcher, ...preset.consumer }), opIdentifier: preset.opIdentifier };
+function steamConsumer(options: { origin?: string; store?: OpenIDStore } = {}): { consumer: Consumer; opIdentifier: string } {
+  const preset = steamPreset({ origin: options.origin ?? RP_ORIGIN, steamBase: steam.http.url });
+  return { consumer: new Consumer({ session: objectSession({}), fetcher, store: options.store, ...preset.consumer }), opIdentifier: preset.opIdentifier };
 }
 
 async function assertion(consumer: Consumer, opIdentifier: string): Promise<URL> {
   const auth = await consumer.begin(opIdentifier);
   expect(auth.association).toBeUndefined();
   const response = await fetch(auth.redirectUrl(`${RP_ORIGIN}/`, `${RP_ORIGIN}/return`), { redirect: 'manual' });
+  expect(response.status).toBe(302);
   return new URL(response.headers.get('location') as string);
 }
 
 describe('Steam preset', () => {
-  test('a Steam login yields the SteamID64, checked with the right Origin', async () => {
-    const { consumer, opIdentifier } = steamConsumer();
+  test('a Steam login yields the SteamID64, checked with the Origin and Referer Steam wants, never associating', async () => {
+    const { consumer, opIdentifier } = steamConsumer({ store: new MemoryStore() });
     const url = await assertion(consumer, opIdentifier);
+    expect(url.searchParams.get('openid.assoc_handle')).toBe('1234567890');
     const result = await consumer.complete(url.searchParams, url.href);
-    expect(result).toMatchObject({ status: 'success', steamId: STEAM_ID, claimedId: `${steam.url}/openid/id/${STEAM_ID}` });
-    expect(checks).toEqual([RP_ORIGIN]);
+    expect(result).toMatchObject({ status: 'success', steamId: STEAM_ID, claimedId: `${steam.http.url}/openid/id/${STEAM_ID}` });
+    expect(steam.checks).toEqual([{ origin: RP_ORIGIN, referer: `${RP_ORIGIN}/` }]);
+    expect(steam.associateRequests).toBe(0);
   });
 
-  test('a tampered Steam response (another SteamID) fails', async () => {
+  test('a tampered Steam response (another SteamID): check_authentication_failed', async () => {
     const { consumer, opIdentifier } = steamConsumer();
     const url = await assertion(consumer, opIdentifier);
-    const other = `${steam.url}/openid/id/76561197960287931`;
+    const other = `${steam.http.url}/openid/id/76561197960287931`;
     url.searchParams.set('openid.claimed_id', other);
     url.searchParams.set('openid.identity', other);
-    const result = await consumer.complete(url.searchParams, url.href);
-    expect(result).toMatchObject({ status: 'failure', reason: 'check_authentication_failed' });
+    expectFailure(await consumer.complete(url.searchParams, url.href), 'check_authentication_failed');
   });
 
   test('without the Origin Steam wants, check_authentication fails closed', async () => {
-    const { consumer, opIdentifier } = steamConsumer('http://elsewhere.example');
+    const { consumer, opIdentifier } = steamConsumer({ origin: 'http://elsewhere.example' });
     const url = await assertion(consumer, opIdentifier);
-    expect(await consumer.complete(url.searchParams, url.href)).toMatchObject({ status: 'failure', reason: 'check_authentication_failed' });
+    expectFailure(await consumer.complete(url.searchParams, url.href), 'check_authentication_failed');
   });
 
-  test('SteamID64 extraction accepts only Steam identifiers', () => {
-    expect(steamIdFromClaimedId(`https://steamcommunity.com/openid/id/${STEAM_ID}`)).toBe(STEAM_ID);
-    expect(steamIdFromClaimedId(`http://steamcommunity.com/openid/id/${STEAM_ID}`)).toBe(STEAM_ID);
-    expect(steamIdFromClaimedId(`https://steamcommunity.com.evil.example/openid/id/${STEAM_ID}`)).toBeUndefined();
-    expect(steamIdFromClaimedId(`https://evil.example/openid/id/${STEAM_ID}`)).toBeUndefined();
-    expect(steamIdFromClaimedId('https://steamcommunity.com/openid/id/123')).toBeUndefined();
-    expect(steamIdFromClaimedId(`https://steamcommunity.com/openid/id/${STEAM_ID}/extra`)).toBeUndefined();
+  test("an op_endpoint at an attacker's OP: steam_endpoint_mismatch, and no request to the attacker or to Steam", async () => {
+    const { consumer, opIdentifier } = steamConsumer();
+    const url = await assertion(consumer, opIdentifier);
+    url.searchParams.set('openid.op_endpoint', attacker.endpoint);
+    url.searchParams.set('openid.claimed_id', `${attacker.base}/user/${STEAM_ID}`);
+    url.searchParams.set('openid.identity', `${attacker.base}/user/${STEAM_ID}`);
+    const before = attacker.http.requests.length;
+    expectFailure(await consumer.complete(url.searchParams, url.href), 'steam_endpoint_mismatch');
+    expect(attacker.http.requests.length).toBe(before);
+    expect(steam.checks).toEqual([]);
+  });
+
+  test.each([
+    ['on an attacker host', 'steam_identifier_invalid', () => `${attacker.base}/openid/id/${STEAM_ID}`],
+    ['on a look-alike path', 'steam_identifier_invalid', () => `${steam.http.url}/openid/id/${STEAM_ID}/../../evil`],
+    ['with a short id', 'steam_identifier_invalid', () => `${steam.http.url}/openid/id/123`],
+  ] as const)('a claimed identifier %s: %s, before any request', async (_name, reason, claimed) => {
+    const { consumer, opIdentifier } = steamConsumer();
+    const url = await assertion(consumer, opIdentifier);
+    url.searchParams.set('openid.claimed_id', claimed());
+    url.searchParams.set('openid.identity', claimed());
+    const before = attacker.http.requests.length;
+    expectFailure(await consumer.complete(url.searchParams, url.href), reason);
+    expect(attacker.http.requests.length).toBe(before);
+    expect(steam.checks).toEqual([]);
+  });
+
+  test('claimed identifier and identity differ: steam_identity_mismatch', async () => {
+    const { consumer, opIdentifier } = steamConsumer();
+    const url = await assertion(consumer, opIdentifier);
+    url.searchParams.set('openid.identity', `${steam.http.url}/openid/id/76561197960287931`);
+    expectFailure(await consumer.complete(url.searchParams, url.href), 'steam_identity_mismatch');
+  });
+
+  test('parameter pollution (a second claimed_id, a NUL byte): invalid_message', async () => {
+    const { consumer, opIdentifier } = steamConsumer();
+    const url = await assertion(consumer, opIdentifier);
+    const polluted = `${url.href}&openid.claimed_id=${encodeURIComponent(`${steam.http.url}/openid/id/76561197960287931`)}`;
+    expectFailure(await consumer.complete(new URL(polluted).searchParams, polluted), 'invalid_message');
+    const second = steamConsumer();
+    const nul = await assertion(second.consumer, second.opIdentifier);
+    nul.searchParams.set('openid.claimed_id', `${steam.http.url}/openid/id/${STEAM_ID}\0`);
+    expectFailure(await second.consumer.complete(nul.searchParams, nul.href), 'invalid_message');
+  });
+
+  test('a replay Steam would confirm again is caught by the store: nonce_reused', async () => {
+    steam.singleUse = false;
+    const store = new MemoryStore();
+    const { consumer, opIdentifier } = steamConsumer({ store });
+    const url = await assertion(consumer, opIdentifier);
+    expect(await consumer.complete(url.searchParams, url.href)).toMatchObject({ status: 'success' });
+    const preset = steamPreset({ origin: RP_ORIGIN, steamBase: steam.http.url });
+    const replayer = new Consumer({ session: objectSession({}), fetcher, store, allowUnsolicitedAssertions: true, ...preset.consumer });
+    expectFailure(await replayer.complete(url.searchParams, url.href), 'nonce_reused');
+  });
+
+  test('the stand-in, like Steam, answers identifier select only', async () => {
+    const { consumer } = steamConsumer();
+    const auth = await consumer.begin(`${steam.base}/openid/id/${STEAM_ID}`);
+    const response = await fetch(auth.redirectUrl(`${RP_ORIGIN}/`, `${RP_ORIGIN}/return`), { redirect: 'manual' });
+    expect(response.status).toBe(400);
+  });
+
+  test('the real Steam URLs, and an origin that is not one', () => {
+    const preset = steamPreset({ origin: 'https://rp.example/some/path' });
+    expect(preset.opIdentifier).toBe(STEAM_OP_IDENTIFIER);
+    expect(preset.endpoint).toBe(STEAM_OP_ENDPOINT);
+    expect(preset.consumer.checkAuthenticationHeaders).toEqual({ Origin: 'https://rp.example', Referer: 'https://rp.example/' });
+    expect(() => steamPreset({ origin: 'not a url' })).toThrow(OpenIDConfigError);
+    expect(() => steamPreset({ origin: 'data:text/plain,x' })).toThrow(OpenIDConfigError);
+  });
+
+  test.each([
+    [`https://steamcommunity.com/openid/id/${STEAM_ID}`, STEAM_ID],
+    [`http://steamcommunity.com/openid/id/${STEAM_ID}`, STEAM_ID],
+    [`https://steamcommunity.com.evil.example/openid/id/${STEAM_ID}`, undefined],
+    [`https://evil.example/openid/id/${STEAM_ID}`, undefined],
+    [`https://evil.example/?https://steamcommunity.com/openid/id/${STEAM_ID}`, undefined],
+    ['https://steamcommunity.com/openid/id/123', undefined],
+    [`https://steamcommunity.com/openid/id/${STEAM_ID}/extra`, undefined],
+    [`https://steamcommunity.com/openid/id/${STEAM_ID}#frag`, undefined],
+    [`https://steamcommunity.com/openid/id/${STEAM_ID}\n`, undefined],
+  ])('steamIdFromClaimedId(%j) = %j', (claimedId, expected) => {
+    expect(steamIdFromClaimedId(claimedId)).toBe(expected);
   });
 });

@@ -1,41 +1,65 @@
 /**
- * "Sign in through Steam": Steam runs an OpenID 2.0 OP with identifier
- * select only, no associations worth keeping (every assertion is checked with
- * check_authentication), and claimed identifiers of the form
- * `https://steamcommunity.com/openid/id/<SteamID64>`.
+ * "Sign in through Steam". Steam runs an OpenID 2.0 OP with identifier
+ * select only, one fixed association handle (so associations are useless:
+ * every assertion is checked with check_authentication, which Steam answers
+ * only with the relying party's Origin/Referer), and claimed identifiers of
+ * the form `https://steamcommunity.com/openid/id/<SteamID64>`.
  *
  * Forged Steam logins in other libraries came from an unpinned op_endpoint,
- * claimed identifiers on other hosts, and unverified assertions; the preset
- * pins all three.
+ * claimed identifiers on other hosts, parameter pollution and unverified
+ * assertions. The preset pins the endpoint and the identifier form before
+ * any request is made, then runs the full verification (duplicate keys and
+ * NUL bytes are refused by `Message` itself).
  */
 import { OpenIDConfigError } from '../../errors.js';
 import type { ConsumerOptions } from '../consumer.js';
-import type { SuccessResult } from '../result.js';
+import { failure, type AssertionClaims, type FailureResult, type SuccessResult } from '../result.js';
 
 export const STEAM_OP_IDENTIFIER = 'https://steamcommunity.com/openid';
 export const STEAM_OP_ENDPOINT = 'https://steamcommunity.com/openid/login';
+const STEAM_BASE = 'https://steamcommunity.com';
 
 export interface SteamPresetOptions {
   /** The relying party's origin (`https://rp.example`): Steam requires it as Origin/Referer of check_authentication. */
   origin: string;
-  /** For tests against a stand-in: the Steam base URL. @default 'https://steamcommunity.com' */
+  /** Only for tests against a stand-in: the Steam base URL. @default 'https://steamcommunity.com' */
   steamBase?: string;
 }
 
 export interface SteamPreset {
   /** What to begin with (identifier select). */
   opIdentifier: string;
-  /** Consumer options: stateless, the headers Steam wants, and the checks of a Steam login. */
-  consumer: Pick<ConsumerOptions, 'store' | 'checkAuthenticationHeaders' | 'acceptSuccess'>;
+  /** The pinned OP endpoint. */
+  endpoint: string;
+  /** Consumer options: no associations, the headers Steam wants, the pins, and the SteamID64 on the result. A store, if given, still records nonces. */
+  consumer: Pick<ConsumerOptions, 'stateless' | 'checkAuthenticationHeaders' | 'screenAssertion' | 'acceptSuccess'>;
 }
 
-/** The SteamID64 of a Steam claimed identifier (http accepted as Steam also uses it), or undefined. */
-export function steamIdFromClaimedId(claimedId: string, steamBase = 'https://steamcommunity.com'): string | undefined {
+/** The SteamID64 of a Steam claimed identifier (http accepted too), or undefined. */
+export function steamIdFromClaimedId(claimedId: string, steamBase = STEAM_BASE): string | undefined {
   const host = new URL(steamBase).host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = new RegExp(`^https?://${host}/openid/id/(\\d{17})$`).exec(claimedId);
   return match?.[1];
 }
 
+/** The pins, checked on what the assertion claims before anything is fetched for it. */
+function screen(claims: AssertionClaims, endpoint: string, base: string): FailureResult | undefined {
+  if (claims.version !== '2.0' || claims.opEndpoint !== endpoint) {
+    return failure('steam_endpoint_mismatch', `The assertion does not come from Steam's endpoint ${endpoint} (op_endpoint ${JSON.stringify(claims.opEndpoint.slice(0, 200))})`);
+  }
+  if (claims.claimedId !== claims.identity) {
+    return failure('steam_identity_mismatch', 'Steam asserts identical claimed and local identifiers; these differ');
+  }
+  if (steamIdFromClaimedId(claims.claimedId, base) === undefined) {
+    return failure('steam_identifier_invalid', `${JSON.stringify(claims.claimedId.slice(0, 200))} is not a Steam identifier (${base}/openid/id/<17 digits>)`);
+  }
+  return undefined;
+}
+
+/**
+ * Consumer settings for Steam: `new Consumer({ session, store, ...steamPreset({ origin }).consumer })`
+ * and `consumer.begin(preset.opIdentifier)`.
+ */
 export function steamPreset(options: SteamPresetOptions): SteamPreset {
   let origin: string;
   try {
@@ -43,17 +67,22 @@ export function steamPreset(options: SteamPresetOptions): SteamPreset {
   } catch {
     throw new OpenIDConfigError('must be the relying party origin, such as https://rp.example', 'origin');
   }
-  const base = (options.steamBase ?? 'https://steamcommunity.com').replace(/\/$/, '');
+  if (origin === 'null') throw new OpenIDConfigError('must be an http(s) origin, such as https://rp.example', 'origin');
+  const base = (options.steamBase ?? STEAM_BASE).replace(/\/$/, '');
   const endpoint = `${base}/openid/login`;
-  const acceptSuccess = (result: SuccessResult): SuccessResult | string => {
-    if (result.endpoint.serverUrl !== endpoint) return `The assertion was not signed by Steam's endpoint ${endpoint}`;
-    if (result.claimedId !== result.identity) return 'Steam asserts identical claimed and local identifiers; these differ';
-    const steamId = steamIdFromClaimedId(result.claimedId, base);
-    if (steamId === undefined) return `${result.claimedId} is not a Steam identifier (${base}/openid/id/<17 digits>)`;
-    return { ...result, steamId };
+  const acceptSuccess = (result: SuccessResult): SuccessResult | FailureResult => {
+    // Verified by now; checked again on the verified values, and the SteamID64 added.
+    const pinned = screen({ version: result.endpoint.isOpenID2() ? '2.0' : '1.x', opEndpoint: result.endpoint.serverUrl, claimedId: result.claimedId, identity: result.identity }, endpoint, base);
+    return pinned ?? { ...result, steamId: steamIdFromClaimedId(result.claimedId, base) as string };
   };
   return {
     opIdentifier: `${base}/openid`,
-    consumer: { store: undefined, checkAuthenticationHeaders: { Origin: origin, Referer: `${origin}/` }, acceptSuccess },
+    endpoint,
+    consumer: {
+      stateless: true,
+      checkAuthenticationHeaders: { Origin: origin, Referer: `${origin}/` },
+      screenAssertion: (claims) => screen(claims, endpoint, base),
+      acceptSuccess,
+    },
   };
 }

@@ -8,6 +8,10 @@ import type { Fetcher } from '../../fetch/fetcher.js';
 import { Message, OPENID_NS } from '../../message.js';
 import { failure, type FailureResult } from '../result.js';
 
+/**
+ * Asks the (verified) OP endpoint whether it signed the assertion.
+ * @returns the OP's `invalidate_handle`, if any, or a failure
+ */
 export async function checkAuthentication(
   message: Message,
   serverUrl: string,
@@ -33,7 +37,10 @@ export async function checkAuthentication(
   }
   // Anything but exactly is_valid:true fails closed.
   if (reply.getArg(OPENID_NS, 'is_valid') !== 'true') {
-    return failure('check_authentication_failed', 'The OP did not confirm the signature (is_valid is not true)');
+    return failure(
+      'check_authentication_failed',
+      'The OP did not confirm the signature (is_valid is not true): the response was altered, already used, or signed with an association the relying party no longer holds (OPs never check shared associations)',
+    );
   }
   return { ok: true, invalidateHandle: reply.getArg(OPENID_NS, 'invalidate_handle') };
 }

@@ -22,6 +22,13 @@ function fromTransaction(transaction: Transaction, claimedId: string): ServiceEn
   });
 }
 
+/**
+ * The verified endpoint of the assertion: from the transaction when the
+ * assertion is about what begin() discovered, else by discovering the
+ * asserted claimed identifier (identifier select, another identifier than
+ * requested, unsolicited). An op_endpoint that discovery does not name is
+ * refused before anything is sent to it.
+ */
 export async function checkDiscovered(
   message: Message,
   transaction: Transaction | undefined,
@@ -41,14 +48,16 @@ export async function checkDiscovered(
   const claimedId = message.getArg(OPENID_NS, 'claimed_id') as string;
   const opEndpoint = message.getArg(OPENID_NS, 'op_endpoint') as string;
   // The common case: the assertion is about what begin() discovered, no network needed.
-  if (
-    transaction !== undefined &&
-    transaction.claimedId !== undefined &&
-    sameUrl(withoutFragment(claimedId), transaction.claimedId) &&
-    sameUrl(opEndpoint, transaction.serverUrl) &&
-    sameUrl(identity, transaction.localId ?? transaction.claimedId)
-  ) {
-    return { ok: true, endpoint: fromTransaction(transaction, claimedId) };
+  if (transaction !== undefined && transaction.claimedId !== undefined) {
+    const endpoint = fromTransaction(transaction, claimedId);
+    if (
+      endpoint.isOpenID2() &&
+      sameUrl(withoutFragment(claimedId), transaction.claimedId) &&
+      sameUrl(opEndpoint, transaction.serverUrl) &&
+      sameUrl(identity, transaction.localId ?? transaction.claimedId)
+    ) {
+      return { ok: true, endpoint };
+    }
   }
   // Identifier select, another identifier than requested, or unsolicited: rediscover.
   const verified = await verifyDiscoveredEndpoint({ claimedId, localId: identity, opEndpoint, version: '2.0' }, options);

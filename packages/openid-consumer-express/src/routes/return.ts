@@ -1,0 +1,74 @@
+/**
+ * `GET|POST /return`: the OP's answer, verified by the consumer (one path
+ * for GET and POST; a POST's message is its body only). On success the
+ * session is regenerated (no session fixation) before the identity goes in.
+ * @see OpenID 2.0 §11
+ */
+import type { Request, Response } from 'express';
+import type { CompletionResult, MessageArgs, SuccessResult } from 'openid-core';
+import { extensionData } from '../extensions.js';
+import type { ResolvedConsumerOptions } from '../options.js';
+import { queryString, regenerate, returnUrlOf, save, sessionOf } from '../request-context.js';
+import { consumerFor } from './consumer-for.js';
+import { fail } from './failure.js';
+import { needsResubmission, resubmit, RESUBMITTED } from './resubmit.js';
+
+/** What a successful login leaves in `req.session.openid`. */
+export interface OpenIDSessionData {
+  /** The verified claimed identifier: the key to the user's account. */
+  claimedId: string;
+  /** The claimed identifier without fragment, to show. */
+  displayIdentifier: string;
+  /** The OP-local identifier. */
+  identity: string;
+  /** The OP endpoint that signed. */
+  opEndpoint: string;
+  /** '2.0', '1.1' or '1.0'. */
+  version: string;
+  /** Signed profile fields (from SREG or AX), `{}` when none. */
+  profile?: Record<string, string>;
+  /** The signed PAPE answer, when `pape` was asked for and answered. */
+  pape?: { policies: string[]; authTime: string | undefined; levels: Record<string, string> };
+  /** The SteamID64 (Steam preset). */
+  steamId?: string;
+  [key: string]: unknown;
+}
+
+/** The message arguments: the urlencoded body of a POST (only), the query of a GET; never the marker. */
+function argsOf(req: Request): MessageArgs {
+  if (req.method === 'POST') {
+    const body: unknown = req.body;
+    if (body === null || typeof body !== 'object') return {};
+    return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => key !== RESUBMITTED));
+  }
+  const query = new URLSearchParams(queryString(req));
+  query.delete(RESUBMITTED);
+  return query;
+}
+
+async function succeed(options: ResolvedConsumerOptions, req: Request, res: Response, result: SuccessResult): Promise<unknown> {
+  // A new session id after login: no session fixation.
+  await regenerate(sessionOf(req));
+  const data: OpenIDSessionData = {
+    claimedId: result.claimedId,
+    displayIdentifier: result.displayIdentifier,
+    identity: result.identity,
+    opEndpoint: result.endpoint.serverUrl,
+    version: result.endpoint.version,
+    ...(result.steamId === undefined ? {} : { steamId: result.steamId }),
+    ...extensionData(options, result),
+    ...options.sessionData?.(result),
+  };
+  sessionOf(req).openid = data;
+  await save(sessionOf(req));
+  if (options.onSuccess !== undefined) return options.onSuccess(req, res, result);
+  return res.redirect(303, options.successRedirect);
+}
+
+export async function complete(options: ResolvedConsumerOptions, req: Request, res: Response): Promise<unknown> {
+  if (await needsResubmission(options, req)) return resubmit(req, res);
+  res.setHeader('Cache-Control', 'no-store');
+  const result: CompletionResult = await consumerFor(options, req).complete(argsOf(req), returnUrlOf(options, req));
+  if (result.status === 'success') return succeed(options, req, res, result);
+  return fail(options, req, res, result);
+}

@@ -1,0 +1,47 @@
+/**
+ * Relying party discovery: the XRDS listing the return URL, which OPs
+ * fetch at the realm to check return_to.
+ * @see OpenID 2.0 §13
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { escapeHTML, OpenIDConfigError, RP_RETURN_TO_TYPE } from 'openid-core';
+import type { ResolvedConsumerOptions } from '../options.js';
+import { baseOf } from '../request-context.js';
+
+/** The relying party's XRDS, listing its return URL. */
+export function relyingPartyXrds(returnUrl: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<xrds:XRDS xmlns:xrds="xri://$xrds" xmlns="xri://$xrd*($v*2.0)">
+  <XRD>
+    <Service priority="1">
+      <Type>${RP_RETURN_TO_TYPE}</Type>
+      <URI>${escapeHTML(returnUrl)}</URI>
+    </Service>
+  </XRD>
+</xrds:XRDS>
+`;
+}
+
+/** `GET /xrds` inside the router. */
+export function xrdsRoute(options: ResolvedConsumerOptions) {
+  return (req: Request, res: Response): void => {
+    res.type('application/xrds+xml').send(relyingPartyXrds(`${baseOf(options, req)}/return`));
+  };
+}
+
+/**
+ * For the realm's page (outside the router): the `X-XRDS-Location` header,
+ * or the XRDS itself to clients that ask for it (§13, Yadis).
+ */
+export function realmDiscovery(options: ResolvedConsumerOptions) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const base = options.baseUrl;
+    if (base === undefined) return next(new OpenIDConfigError('realmDiscovery runs outside the router, where the mount point is unknown: set the baseUrl option', 'baseUrl'));
+    res.setHeader('X-XRDS-Location', `${base}/xrds`);
+    if ((req.get('accept') ?? '').includes('application/xrds+xml')) {
+      res.type('application/xrds+xml').send(relyingPartyXrds(`${base}/return`));
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * §11.3: the response nonce, used in the store only after everything else
+ * passed; a replay fails with `nonce_reused`.
+ */
+import { StoreError } from '../../../src/errors.js';
+import { makeNonce } from '../../../src/nonce.js';
+import { MemoryStore } from '../../../src/store/memory-store.js';
+import { startOP, type TestOP } from '../op.js';
+import { forgeAssertion, knownAssociation } from '../forge.js';
+import { assertionUrl, complete, expectFailure, party, returnToFor, type Party } from '../parties.js';
+
+let op: TestOP;
+beforeAll(async () => {
+  op = await startOP();
+});
+afterAll(() => op.close());
+
+/** A relying party associated with `op` through a known association, and an answer signed with it. */
+async function signedAnswer(options: { nonce?: string; rp?: Party } = {}): Promise<{ rp: Party; url: string }> {
+  const association = knownAssociation();
+  const rp = options.rp ?? party();
+  await rp.store?.storeAssociation(op.endpoint, association);
+  const returnTo = await returnToFor(rp, `${op.base}/user/alice`);
+  const nonce = options.nonce === undefined ? {} : { nonce: options.nonce };
+  return { rp, url: forgeAssertion({ association, opEndpoint: op.endpoint, claimedId: `${op.base}/user/alice`, returnTo, ...nonce }) };
+}
+
+describe('the response nonce', () => {
+  test.each(['garbage', '2026-13-45T99:99:99Zx', `${new Date().toISOString()}salt`, ''])('malformed (%j): invalid_nonce', async (nonce) => {
+    const { rp, url } = await signedAnswer({ nonce });
+    expectFailure(await complete(rp, url), 'invalid_nonce');
+  });
+
+  test.each([
+    ['six hours old', -6 * 3600 * 1000],
+    ['six hours ahead', 6 * 3600 * 1000],
+  ])('%s: nonce_stale', async (_name, offset) => {
+    const { rp, url } = await signedAnswer({ nonce: makeNonce(Date.now() + offset) });
+    expectFailure(await complete(rp, url), 'nonce_stale');
+  });
+
+  test('a replayed real answer: nonce_reused', async () => {
+    const rp = party();
+    const url = await assertionUrl(rp, `${op.base}/user/alice`);
+    expect(await complete(rp, url)).toMatchObject({ status: 'success' });
+    // In the same session the transaction is gone already; another session allowing unsolicited answers reaches the nonce.
+    const replayer = party({ store: rp.store, allowUnsolicitedAssertions: true });
+    expectFailure(await complete(replayer, url), 'nonce_reused');
+  });
+
+  test('the same answer twice in one session: the second finds no transaction', async () => {
+    const rp = party();
+    const url = await assertionUrl(rp, `${op.base}/user/alice`);
+    expect(await complete(rp, url)).toMatchObject({ status: 'success' });
+    expectFailure(await complete(rp, url), 'unsolicited_assertion');
+  });
+
+  test('the nonce is consumed last: a response refused earlier leaves it unused', async () => {
+    const nonce = makeNonce();
+    const first = await signedAnswer({ nonce });
+    const tampered = new URL(first.url);
+    tampered.searchParams.set('openid.sig', Buffer.alloc(32, 5).toString('base64'));
+    expectFailure(await complete(first.rp, tampered.href), 'signature_mismatch');
+    const again = await signedAnswer({ nonce, rp: party({ store: first.rp.store }) });
+    expect(await complete(again.rp, again.url)).toMatchObject({ status: 'success' });
+  });
+
+  test('a store failing on useNonce: store_error, never a success', async () => {
+    const store = new MemoryStore();
+    store.useNonce = async () => {
+      throw new StoreError('connection refused');
+    };
+    const { rp, url } = await signedAnswer({ rp: party({ store }) });
+    expectFailure(await complete(rp, url), 'store_error');
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * §11.1: return_to must be the URL the answer arrived at (scheme, host,
+ * port, path), with every return_to query argument present and equal. The
+ * same rule for GET and POST answers.
+ */
+import type { CompletionResult } from '../../../src/consumer/result.js';
+import { startOP, type TestOP } from '../op.js';
+import { forgeAssertion, knownAssociation } from '../forge.js';
+import { assertionUrl, expectFailure, party, REALM, RP, returnToFor } from '../parties.js';
+
+let op: TestOP;
+beforeAll(async () => {
+  op = await startOP();
+});
+afterAll(() => op.close());
+
+/** The real answer, arriving at a URL changed by `change`. */
+async function arrivingAt(change: (url: URL) => void): Promise<{ result: CompletionResult }> {
+  const rp = party();
+  const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`, { returnTo: `${RP}?next=%2Fhome` }));
+  change(url);
+  // The openid.* arguments as the message, the whole URL as where it arrived.
+  const args = new URLSearchParams([...url.searchParams].filter(([key]) => key.startsWith('openid.')));
+  return { result: await rp.consumer.complete(args, url.href) };
+}
+
+describe('return_to against the URL the answer arrived at', () => {
+  test.each<[string, (url: URL) => void]>([
+    ['another path', (url) => void (url.pathname = '/other')],
+    ['another host', (url) => void (url.host = 'evil.example')],
+    ['another port', (url) => void (url.port = '8080')],
+    ['another scheme', (url) => void (url.protocol = 'https:')],
+    ['a return_to argument changed', (url) => url.searchParams.set('next', '/evil')],
+    ['a return_to argument missing', (url) => url.searchParams.delete('next')],
+    ['a return_to argument given twice', (url) => url.searchParams.append('next', '/home')],
+    ['the transaction id changed', (url) => url.searchParams.set('openid_tx', 'A'.repeat(32))],
+  ])('%s: return_to_mismatch (or no transaction)', async (name, change) => {
+    const { result } = await arrivingAt(change);
+    // A changed transaction id finds no transaction: the earlier check.
+    expectFailure(result, name === 'the transaction id changed' ? 'unsolicited_assertion' : 'return_to_mismatch');
+  });
+
+  test('a signed return_to for another site: return_to_mismatch before any signature or discovery work', async () => {
+    const rp = party({ withStore: false });
+    await returnToFor(rp, `${op.base}/user/alice`);
+    const before = op.http.requests.length;
+    const elsewhere = forgeAssertion({ association: knownAssociation(), opEndpoint: op.endpoint, claimedId: `${op.base}/user/alice`, returnTo: 'http://evil.example/return' });
+    const arrived = new URL(elsewhere);
+    const tx = Object.values(rp.session.openidTransactions as Record<string, { id: string }>)[0]?.id as string;
+    expectFailure(await rp.consumer.complete(arrived.searchParams, `${RP}?openid_tx=${tx}`), 'return_to_mismatch');
+    expect(op.http.requests.length).toBe(before);
+  });
+
+  test('a POSTed answer with a changed return_to: return_to_mismatch (the POST path checks it too)', async () => {
+    const rp = party();
+    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
+    const body = new URLSearchParams([...url.searchParams].filter(([key]) => key.startsWith('openid.')));
+    body.set('openid.return_to', 'http://evil.example/return');
+    for (const key of [...body.keys()]) url.searchParams.delete(key);
+    expectFailure(await rp.consumer.complete(body, url.href), 'return_to_mismatch');
+  });
+
+  test('equivalent URLs match: default port, case of scheme and host', async () => {
+    const rp = party();
+    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
+    const arrived = url.href.replace('http://rp.example/', 'HTTP://RP.EXAMPLE:80/');
+    expect(await rp.consumer.complete(url.searchParams, arrived)).toMatchObject({ status: 'success' });
+  });
+
+  test('a realm that does not cover return_to is refused before the request is made', async () => {
+    const rp = party();
+    const auth = await rp.consumer.begin(`${op.base}/user/alice`);
+    expect(() => auth.redirectUrl('http://other.example/', RP)).toThrow(/does not cover/);
+    expect(() => auth.redirectUrl(REALM, 'javascript:alert(1)')).toThrow(/http/);
+  });
+});
