@@ -5,6 +5,8 @@
  */
 import type { Request, Response } from 'express';
 import {
+  createFetcher,
+  MemoryDiscoveryCache,
   OpenIDConfigError,
   Realm,
   isProfileField,
@@ -45,7 +47,7 @@ export interface ConsumerMiddlewareOptions {
   store?: OpenIDStore;
   /** @default createFetcher() (timeouts, size limits, private-address guard) */
   fetcher?: Fetcher;
-  /** @default none */
+  /** Discovery results by identifier. @default a MemoryDiscoveryCache (1000 identifiers, 5 minutes) per router */
   discoveryCache?: DiscoveryCache;
   /** Used when /login gets no `openid_identifier`: a "Sign in with X" button (an OP identifier URL). @default none */
   opIdentifier?: string;
@@ -176,5 +178,14 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
     }
   }
   checkExtensions(options);
-  return { ...options, ...(baseUrl === undefined ? {} : { baseUrl }), successRedirect: options.successRedirect ?? '/', failureRedirect: options.failureRedirect ?? '/' };
+  return {
+    ...options,
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    // One fetcher and one discovery cache for the router's lifetime: a second
+    // login with the same identifier makes no discovery request.
+    fetcher: options.fetcher ?? options.consumer?.fetcher ?? createFetcher(),
+    discoveryCache: options.discoveryCache ?? options.consumer?.discoveryCache ?? new MemoryDiscoveryCache(),
+    successRedirect: options.successRedirect ?? '/',
+    failureRedirect: options.failureRedirect ?? '/',
+  };
 }

@@ -11,12 +11,18 @@ export function protectFromFraming(res: Response): void {
   res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
 }
 
-/** Sends an encoded response. */
+/**
+ * Sends an encoded response as it is: protocol answers are never cached
+ * (no-store), so Express's ETag and freshness work is skipped.
+ */
 export function send(res: Response, encoded: EncodedResponse): void {
   protectFromFraming(res);
-  res.status(encoded.status);
+  res.statusCode = encoded.status;
   for (const [name, value] of Object.entries(encoded.headers)) res.setHeader(name, value);
-  res.send(encoded.body);
+  const body = Buffer.from(encoded.body, 'utf8');
+  res.setHeader('Content-Length', body.length);
+  if (res.req?.method === 'HEAD') res.end();
+  else res.end(body);
 }
 
 /** An HTML error page; the text is escaped and never contains internals. */

@@ -167,8 +167,9 @@ export class Consumer {
    * @see OpenID 2.0 §11
    */
   async complete(args: MessageArgs, currentUrl: string): Promise<CompletionResult> {
-    if (typeof currentUrl !== 'string' || !URL.canParse(currentUrl)) return failure('invalid_message', 'The current URL is not an absolute URL (build it from the request, with trust proxy or a baseUrl)');
-    const transactionId = new URL(currentUrl).searchParams.get(TRANSACTION_PARAM);
+    const current = typeof currentUrl === 'string' ? URL.parse(currentUrl) : null;
+    if (current === null) return failure('invalid_message', 'The current URL is not an absolute URL (build it from the request, with trust proxy or a baseUrl)');
+    const transactionId = current.searchParams.get(TRANSACTION_PARAM);
     if (args === null || typeof args !== 'object') return failure('invalid_message', 'The response arguments are not a set of key-value pairs');
     let message: Message;
     try {

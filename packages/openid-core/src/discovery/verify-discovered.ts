@@ -34,6 +34,8 @@ export type DiscoveredVerification =
 /** Whether two identifiers are the same: URLs once normalized (fragments kept), anything else (XRIs) exactly. */
 export function sameUrl(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false;
+  // Equal strings are the same URL whether or not they normalize (the common case: no parsing).
+  if (a === b) return true;
   try {
     return normalizeUrl(a, { keepFragment: true }) === normalizeUrl(b, { keepFragment: true });
   } catch {

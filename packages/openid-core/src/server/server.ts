@@ -14,6 +14,7 @@ import { AssociateRequest, resolveAssociationPolicy, type AssociationPolicy } fr
 import { CheckAuthRequest } from './check-auth-request.js';
 import { CheckIDRequest } from './check-id-request.js';
 import { encodeResponse, errorResponse, type EncodedResponse, type OpenIDResponse } from './response.js';
+import { ReturnToCache, type ReturnToCacheOptions } from './return-to-cache.js';
 import { Signatory } from './signatory.js';
 
 /** Options of {@link Server}, checked by its constructor. */
@@ -28,6 +29,12 @@ export interface ServerOptions extends AssociationPolicy {
   associationLifetime?: number;
   /** Lifetime of private associations: how long a stateless relying party has to call check_authentication, in seconds. @default 300 */
   privateAssociationLifetime?: number;
+  /**
+   * Relying party discovery results kept by realm (10 minutes, failures
+   * 1 minute, 1000 realms by default), or false to fetch the realm on every
+   * checkid request.
+   */
+  returnToCache?: ReturnToCacheOptions | false;
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
 }
@@ -84,6 +91,7 @@ export class Server {
   readonly #store: OpenIDStore;
   readonly #fetcher: Fetcher;
   readonly #now: () => number;
+  readonly #returnTos: ReturnToCache | undefined;
 
   /** @throws OpenIDConfigError naming the option at fault */
   constructor(options: ServerOptions) {
@@ -100,6 +108,9 @@ export class Server {
     this.#store = options.store;
     this.#now = options.now ?? Date.now;
     this.#fetcher = options.fetcher ?? createFetcher();
+    const cache = options.returnToCache;
+    if (cache !== undefined && cache !== false && (cache === null || typeof cache !== 'object')) throw new OpenIDConfigError('must be cache options or false', 'returnToCache');
+    this.#returnTos = cache === false ? undefined : new ReturnToCache(cache ?? {}, this.#now);
     this.signatory = new Signatory({
       store: options.store,
       endpoint: this.endpoint,
@@ -134,7 +145,7 @@ export class Server {
           endpoint: this.endpoint,
           now: this.#now,
           sign: (response, handle, fields) => this.signatory.sign(response, handle, fields),
-          discoverReturnTos: (realm) => discoverRelyingPartyReturnTos(realm, this.#fetcher),
+          discoverReturnTos: (realm) => this.#discoverReturnTos(realm),
         });
       case 'associate':
         return AssociateRequest.fromMessage(message, context.secure === true, this.#policy);
@@ -148,6 +159,11 @@ export class Server {
           direct: !message.hasKey(OPENID_NS, 'return_to'),
         });
     }
+  }
+
+  #discoverReturnTos(realm: string): Promise<string[]> {
+    const load = (key: string): Promise<string[]> => discoverRelyingPartyReturnTos(key, this.#fetcher);
+    return this.#returnTos === undefined ? load(realm) : this.#returnTos.get(realm, load);
   }
 
   /** Answers associate and check_authentication requests (checkid requests are answered with `request.answer`). */

@@ -11,9 +11,16 @@ export function checkReturnTo(message: Message, currentUrl: string): FailureResu
   const returnTo = message.getArg(OPENID_NS, 'return_to') as string;
   let asserted: URL;
   let current: URL;
+  let currentArgs: URLSearchParams;
   try {
     asserted = new URL(normalizeUrl(returnTo));
-    current = new URL(normalizeUrl(currentUrl));
+    // The current URL carries the whole response in its query (GET): only the
+    // part before it is normalized; the arguments are compared decoded, as
+    // URLSearchParams reads them on both sides.
+    const end = currentUrl.search(/[?#]/);
+    current = new URL(normalizeUrl(end < 0 ? currentUrl : currentUrl.slice(0, end)));
+    const query = end >= 0 && currentUrl[end] === '?' ? currentUrl.slice(end + 1).split('#', 1)[0] : '';
+    currentArgs = new URLSearchParams(query);
   } catch (cause) {
     return failure('return_to_mismatch', `openid.return_to or the current URL is not a valid URL`, cause);
   }
@@ -24,7 +31,7 @@ export function checkReturnTo(message: Message, currentUrl: string): FailureResu
     );
   }
   for (const [key, value] of asserted.searchParams) {
-    if (current.searchParams.getAll(key).length !== 1 || current.searchParams.get(key) !== value) {
+    if (currentArgs.getAll(key).length !== 1 || currentArgs.get(key) !== value) {
       return failure('return_to_mismatch', `The return_to argument ${JSON.stringify(key)} is missing from the response URL or differs`);
     }
   }
