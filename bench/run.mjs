@@ -4,7 +4,9 @@
 // and writes bench/results.json.
 //   node bench/run.mjs [--smoke] [--only=1,4] [--no-install]
 // --smoke runs tiny bounded loads (kept working by the test suite); its
-// figures mean nothing and are written to bench/results.smoke.json.
+// figures mean nothing and are written to bench/results.smoke.json. A run of
+// some cases only (--only) is written to bench/results.partial.json, so the
+// full run's record stays whole.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -108,7 +110,7 @@ for (const record of records) {
   for (const check of record.checks ?? []) console.log(`  case ${record.id}: ${check.label}: ${check.value} (want ${check.want}) ${check.met ? 'met' : 'MISSED'}`);
 }
 
-const output = join(here, smoke ? 'results.smoke.json' : 'results.json');
+const output = join(here, smoke ? 'results.smoke.json' : only !== undefined ? 'results.partial.json' : 'results.json');
 const cpuModel = cpus()[0]?.model ?? 'unknown';
 writeFileSync(
   output,

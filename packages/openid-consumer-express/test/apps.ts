@@ -30,10 +30,15 @@ async function listen(app: Express): Promise<Running> {
 export const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 3000 });
 
 /** An OP that allows everyone (as alice for identifier select), optionally with a long SREG answer. */
-export async function startOP(state: { decision?: (idSelect: boolean, base: string) => Decision } = {}): Promise<Running & { endpoint: string }> {
+export async function startOP(state: { decision?: (idSelect: boolean, base: string) => Decision; requests?: string[] } = {}): Promise<Running & { endpoint: string }> {
   const app = express();
   const running = await listen(app);
   const endpoint = `${running.base}/openid`;
+  // Every request the OP gets, as "METHOD /path" (when the test asks for them).
+  app.use((req, _res, next) => {
+    state.requests?.push(`${req.method} ${req.path}`);
+    next();
+  });
   app.use(session({ secret: 'op', resave: false, saveUninitialized: false, name: 'op.sid' }));
   app.use('/openid', openidProvider({
     endpoint,

@@ -26,6 +26,28 @@ describe('openidConsumer', () => {
     }
   });
 
+  test('a second login with the same identifier makes no discovery and no association request (cached by the router, association in the store)', async () => {
+    const requests: string[] = [];
+    const counted = await startOP({ requests });
+    const rp = await startRP({ store: new MemoryStore() });
+    try {
+      const identifier = `${counted.base}/user/alice`;
+      const direct = (list: string[]) => list.filter((line) => line === 'POST /openid').length;
+      const discovery = (list: string[]) => list.filter((line) => line === 'GET /user/alice').length;
+      expect((await signIn(rp, identifier)).me).toMatchObject({ claimedId: identifier });
+      // The first login: one discovery (begin; complete's re-verification uses the cached result) and one associate.
+      expect([discovery(requests), direct(requests)]).toEqual([1, 1]);
+      requests.length = 0;
+      // Another browser, same identifier.
+      expect((await signIn(rp, identifier)).me).toMatchObject({ claimedId: identifier });
+      expect([discovery(requests), direct(requests)]).toEqual([0, 0]);
+      expect(requests.filter((line) => line.startsWith('GET /openid'))).toHaveLength(1);
+    } finally {
+      await rp.close();
+      await counted.close();
+    }
+  });
+
   test('a provider button: the configured OP identifier, identifier select', async () => {
     const rp = await startRP({ opIdentifier: `${op.base}/` });
     try {

@@ -53,11 +53,11 @@ export function quoteInput(input: string): string {
 }
 
 /** Refuses characters no URL may hold, rather than repairing them as browsers do. */
-function checkCharacters(input: string, subject: string): void {
+function checkCharacters(input: string, subject: () => string): void {
   if (ILLEGAL_ASCII.test(input) || ILLEGAL_UNICODE.test(input)) {
-    throw new UrlError(`${subject} contains whitespace, a control character or another character URLs may not hold`, input);
+    throw new UrlError(`${subject()} contains whitespace, a control character or another character URLs may not hold`, input);
   }
-  if (BAD_ESCAPE.test(input)) throw new UrlError(`${subject} contains an invalid percent-escape`, input);
+  if (BAD_ESCAPE.test(input)) throw new UrlError(`${subject()} contains an invalid percent-escape`, input);
 }
 
 /**
@@ -89,17 +89,35 @@ function removeDotSegments(path: string): string {
   return `/${output.join('/')}`;
 }
 
+/**
+ * Authorities parsed lately: the same few hosts come back on every request
+ * (the relying party's own, the providers it trusts). Only valid ones are
+ * kept; the map is emptied when it reaches its bound.
+ */
+const authorities = new Map<string, { readonly host: string; readonly port: number }>();
+const MAX_CACHED_AUTHORITIES = 512;
+
 /** Host and port through the WHATWG parser, with user information refused. */
-function parseAuthority(scheme: 'http' | 'https', authority: string, input: string, subject: string): { host: string; port: number } {
-  if (authority === '') throw new UrlError(`${subject} has no host`, input);
-  if (authority.includes('@')) throw new UrlError(`${subject} contains user information, which OpenID URLs must not`, input);
+function parseAuthority(scheme: 'http' | 'https', authority: string, input: string, subject: () => string): { host: string; port: number } {
+  const key = `${scheme}://${authority}`;
+  const known = authorities.get(key);
+  if (known !== undefined) return known;
+  const parsed = parseAuthorityUncached(scheme, authority, input, subject);
+  if (authorities.size >= MAX_CACHED_AUTHORITIES) authorities.clear();
+  authorities.set(key, Object.freeze(parsed));
+  return parsed;
+}
+
+function parseAuthorityUncached(scheme: 'http' | 'https', authority: string, input: string, subject: () => string): { host: string; port: number } {
+  if (authority === '') throw new UrlError(`${subject()} has no host`, input);
+  if (authority.includes('@')) throw new UrlError(`${subject()} contains user information, which OpenID URLs must not`, input);
   let url: URL;
   try {
     url = new URL(`${scheme}://${authority}/`);
   } catch (cause) {
-    throw new UrlError(`${subject} has an invalid host or port`, input, { cause });
+    throw new UrlError(`${subject()} has an invalid host or port`, input, { cause });
   }
-  if (!HOST.test(url.hostname)) throw new UrlError(`${subject} has a host that is not a domain name or an IP address`, input);
+  if (!HOST.test(url.hostname)) throw new UrlError(`${subject()} has a host that is not a domain name or an IP address`, input);
   return { host: url.hostname, port: url.port === '' ? DEFAULT_PORTS[scheme] : Number(url.port) };
 }
 
@@ -115,16 +133,17 @@ export interface ParseHttpUrlOptions {
  */
 export function parseHttpUrl(input: string, options: ParseHttpUrlOptions = {}): NormalizedUrlParts {
   if (typeof input !== 'string' || input.length === 0) throw new UrlError('The URL is empty', String(input));
-  const subject = options.subject ?? `The URL ${quoteInput(input)}`;
+  // Named only when an error needs it (quoting a long URL on every call costs).
+  const subject = (): string => options.subject ?? `The URL ${quoteInput(input)}`;
   checkCharacters(input, subject);
   const match = ABSOLUTE_URL.exec(input);
-  if (match === null) throw new UrlError(`${subject} is not an absolute http or https URL`, input);
+  if (match === null) throw new UrlError(`${subject()} is not an absolute http or https URL`, input);
   const [, rawScheme, authority, path, query, fragment] = match as unknown as [string, string, string, string, string?, string?];
   const scheme = rawScheme.toLowerCase();
   if (scheme !== 'http' && scheme !== 'https') {
-    throw new UrlError(`${subject} uses the scheme ${quoteInput(scheme)}; only http and https are allowed`, input);
+    throw new UrlError(`${subject()} uses the scheme ${quoteInput(scheme)}; only http and https are allowed`, input);
   }
-  if (fragment?.includes('#')) throw new UrlError(`${subject} contains more than one #`, input);
+  if (fragment?.includes('#')) throw new UrlError(`${subject()} contains more than one #`, input);
   const { host, port } = parseAuthority(scheme, authority, input, subject);
   return {
     scheme,

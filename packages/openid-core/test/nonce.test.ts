@@ -27,6 +27,18 @@ describe('response_nonce (§10.1)', () => {
     expect(salts.size).toBe(500);
   });
 
+  test('salts stay distinct across refills of the random pool, and timestamps follow the time given', () => {
+    const salts = new Set<string>();
+    for (let i = 0; i < 3000; i += 1) {
+      // Alternating seconds: a cached timestamp must never leak into the next second.
+      const now = T + (i % 2) * 1000;
+      const nonce = makeNonce(now);
+      expect(nonce.startsWith(i % 2 === 0 ? '2005-05-15T17:11:51Z' : '2005-05-15T17:11:52Z')).toBe(true);
+      salts.add(parseNonce(nonce).salt);
+    }
+    expect(salts.size).toBe(3000);
+  });
+
   test.each([
     ['the epoch', 0, '1970-01-01T00:00:00Z'],
     ['fractions of a second dropped', T + 999, '2005-05-15T17:11:51Z'],

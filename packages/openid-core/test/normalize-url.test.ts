@@ -99,6 +99,26 @@ describe('normalizeUrl (RFC 3986 §6, OpenID 2.0 §7.2)', () => {
     expect(formatHttpUrl(parts, { keepFragment: true })).toBe('https://example.com:8443/b?x=~#f');
   });
 
+  test('parsed authorities are reused per scheme, and a refused one is refused every time', () => {
+    // The same authority under both schemes: the default port differs.
+    expect(parseHttpUrl('http://Cache.example:443/a')).toMatchObject({ host: 'cache.example', port: 443 });
+    expect(parseHttpUrl('https://Cache.example:443/a')).toMatchObject({ host: 'cache.example', port: 443 });
+    expect(normalizeUrl('http://Cache.example:443/a')).toBe('http://cache.example:443/a');
+    expect(normalizeUrl('https://Cache.example:443/a')).toBe('https://cache.example/a');
+    expect(parseHttpUrl('http://cache.example/').port).toBe(80);
+    expect(parseHttpUrl('https://cache.example/').port).toBe(443);
+    // A cached result cannot be changed by a caller.
+    const parts = parseHttpUrl('http://frozen.example/') as { host: string };
+    expect(() => {
+      parts.host = 'evil.example';
+    }).not.toThrow();
+    expect(parseHttpUrl('http://frozen.example/').host).toBe('frozen.example');
+    for (let i = 0; i < 3; i += 1) expect(() => parseHttpUrl('http://bad_host.example:99999/')).toThrow(UrlError);
+    // More authorities than the cache holds: every answer stays right.
+    for (let i = 0; i < 1200; i += 1) expect(parseHttpUrl(`http://h${i}.example:${1000 + i}/`)).toMatchObject({ host: `h${i}.example`, port: 1000 + i });
+    expect(parseHttpUrl('http://h3.example:1003/').port).toBe(1003);
+  });
+
   test.each([
     ['an empty string', ''],
     ['javascript:', 'javascript:alert(1)'],

@@ -3,7 +3,7 @@
  * hook, and the interaction round trip. The app renders its pages; this
  * router writes every protocol response.
  */
-import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, type DecodedRequest } from 'openid-core';
 import { answerDecision, extensionContext } from './decision.js';
 import { findPending, savePending, sessionOf, takePending } from './interaction.js';
@@ -29,8 +29,8 @@ export interface ResumeInput {
   decision: Exclude<Decision, { type: 'interact' }>;
 }
 
-/** The router, with the two calls the app's login/consent page uses. */
-export interface ProviderRouter extends Router {
+/** The endpoint middleware (mount it with `app.use(path, …)`), with the two calls the app's login/consent page uses. */
+export interface ProviderRouter extends RequestHandler {
   /** The pending request of an interaction in this browser's session, or undefined when unknown, used or expired. */
   interactionDetails(req: Request, interactionId: unknown): InteractionDetails | undefined;
   /**
@@ -131,10 +131,22 @@ async function resume(options: ResolvedOptions, req: Request, res: Response, inp
  */
 export function openidProvider(providerOptions: ProviderOptions): ProviderRouter {
   const options = resolveOptions(providerOptions);
-  const router = express.Router() as ProviderRouter;
   const handler = endpointHandler(options);
-  router.get('/', handler);
-  router.post('/', bodyParser(options), handler);
+  const parse = bodyParser(options);
+  // The endpoint is the mount path itself: GET (and HEAD) and POST there,
+  // anything else goes on to the app (a 404 unless it has its own route).
+  const router = ((req: Request, res: Response, next: NextFunction): void => {
+    if (req.path !== '/') return next();
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      void handler(req, res, next);
+      return;
+    }
+    if (req.method !== 'POST') return next();
+    parse(req, res, (error?: unknown) => {
+      if (error === undefined) void handler(req, res, next);
+      else next(error);
+    });
+  }) as ProviderRouter;
   router.interactionDetails = (req, interactionId) => details(options, req, interactionId);
   router.resume = (req, res, input) => resume(options, req, res, input);
   return router;

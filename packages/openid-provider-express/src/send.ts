@@ -19,10 +19,10 @@ export function send(res: Response, encoded: EncodedResponse): void {
   protectFromFraming(res);
   res.statusCode = encoded.status;
   for (const [name, value] of Object.entries(encoded.headers)) res.setHeader(name, value);
-  const body = Buffer.from(encoded.body, 'utf8');
-  res.setHeader('Content-Length', body.length);
+  // A string body goes out in one write with the headers.
+  res.setHeader('Content-Length', Buffer.byteLength(encoded.body, 'utf8'));
   if (res.req?.method === 'HEAD') res.end();
-  else res.end(body);
+  else res.end(encoded.body, 'utf8');
 }
 
 /** An HTML error page; the text is escaped and never contains internals. */

@@ -140,6 +140,37 @@ describe('indirect requests', () => {
     expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
+  test('the endpoint is its mount path only: other paths and methods go on to the app (404), HEAD gets headers only', async () => {
+    for (const [method, url] of [
+      ['PUT', provider.endpoint],
+      ['DELETE', provider.endpoint],
+      ['GET', `${provider.endpoint}/other?${checkid()}`],
+      ['POST', `${provider.endpoint}/other`],
+    ] as const) {
+      const response = await fetch(url, { method, redirect: 'manual' });
+      expect([method, url, response.status]).toEqual([method, url, 404]);
+    }
+    const trailing = await fetch(`${provider.endpoint}/?${checkid({ 'openid.mode': 'checkid_immediate' })}`, { redirect: 'manual' });
+    expect(trailing.status).toBe(302);
+    const head = await fetch(provider.endpoint, { method: 'HEAD' });
+    expect(head.status).toBe(400);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+    expect(await head.text()).toBe('');
+  });
+
+  test('Content-Length counts UTF-8 bytes of the answer', async () => {
+    const response = await fetch(provider.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ 'openid.ns': OPENID2_NS, 'openid.mode': 'bogus-é' }).toString(),
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(response.status).toBe(400);
+    expect(Number(response.headers.get('content-length'))).toBe(bytes.length);
+    expect(bytes.length).toBeGreaterThan(bytes.toString('utf8').length);
+    expect(kvForm.parse(bytes.toString('utf8'))).toMatchObject({ mode: 'error', error: expect.stringContaining('bogus-é') });
+  });
+
   test('an oversized POST body is refused with 413, not a 500', async () => {
     const response = await new CookieClient().post(provider.endpoint, { 'openid.mode': 'associate', junk: 'x'.repeat(100 * 1024) });
     expect(response.status).toBe(413);

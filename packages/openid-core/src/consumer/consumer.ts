@@ -22,7 +22,7 @@ import { checkDiscovered } from './verify/discovered.js';
 import { checkFields, signedSet } from './verify/fields.js';
 import { readMode } from './verify/mode.js';
 import { checkNonce } from './verify/nonce.js';
-import { checkReturnTo } from './verify/return-to.js';
+import { checkReturnTo, splitCurrentUrl, type CurrentUrl } from './verify/return-to.js';
 import { checkSignature, storedAssociation } from './verify/signature.js';
 
 export interface ConsumerOptions {
@@ -167,9 +167,12 @@ export class Consumer {
    * @see OpenID 2.0 §11
    */
   async complete(args: MessageArgs, currentUrl: string): Promise<CompletionResult> {
-    const current = typeof currentUrl === 'string' ? URL.parse(currentUrl) : null;
-    if (current === null) return failure('invalid_message', 'The current URL is not an absolute URL (build it from the request, with trust proxy or a baseUrl)');
-    const transactionId = current.searchParams.get(TRANSACTION_PARAM);
+    // The query cannot make a URL invalid: the part before it is what is checked here.
+    const current = typeof currentUrl === 'string' ? splitCurrentUrl(currentUrl) : undefined;
+    if (current === undefined || !URL.canParse(current.base)) {
+      return failure('invalid_message', 'The current URL is not an absolute URL (build it from the request, with trust proxy or a baseUrl)');
+    }
+    const transactionId = current.args.get(TRANSACTION_PARAM);
     if (args === null || typeof args !== 'object') return failure('invalid_message', 'The response arguments are not a set of key-value pairs');
     let message: Message;
     try {
@@ -189,7 +192,7 @@ export class Consumer {
       return failure('transaction_expired', 'The login took too long; please start again');
     }
     try {
-      return await this.#verify(message, currentUrl, transaction);
+      return await this.#verify(message, current, transaction);
     } catch (cause) {
       if (cause instanceof StoreError) return failure('store_error', `The store failed: ${cause.message}`, cause);
       throw cause;
@@ -197,8 +200,8 @@ export class Consumer {
   }
 
   /** fields → return_to → pins → signature → discovered information → nonce, or without an association: discovered information first (§11). */
-  async #verify(message: Message, currentUrl: string, transaction: Transaction | undefined): Promise<CompletionResult> {
-    const early = checkFields(message) ?? checkReturnTo(message, currentUrl);
+  async #verify(message: Message, current: CurrentUrl, transaction: Transaction | undefined): Promise<CompletionResult> {
+    const early = checkFields(message) ?? checkReturnTo(message, current);
     if (early !== undefined) return early;
     const claims = claimsOf(message, transaction);
     if (claims === undefined) return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');

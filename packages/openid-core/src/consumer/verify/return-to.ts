@@ -3,35 +3,53 @@
  * arrived at, query arguments included.
  * @see OpenID 2.0 §11.1
  */
-import { normalizeUrl } from '../../normalize-url.js';
+import { UrlError } from '../../errors.js';
+import { parseHttpUrl, type NormalizedUrlParts } from '../../normalize-url.js';
 import { OPENID_NS, type Message } from '../../message.js';
 import { failure, type FailureResult } from '../result.js';
 
-export function checkReturnTo(message: Message, currentUrl: string): FailureResult | undefined {
+/** The URL a response arrived at: the part before the query, and the query's arguments (decoded). */
+export interface CurrentUrl {
+  base: string;
+  args: URLSearchParams;
+}
+
+/**
+ * Splits the current URL once: it carries the whole response in its query
+ * (GET), which is parsed here and nowhere else; only the part before it is
+ * normalized for the comparison.
+ */
+export function splitCurrentUrl(currentUrl: string): CurrentUrl {
+  const end = currentUrl.search(/[?#]/);
+  const base = end < 0 ? currentUrl : currentUrl.slice(0, end);
+  const query = end >= 0 && currentUrl[end] === '?' ? currentUrl.slice(end + 1).split('#', 1)[0] : '';
+  return { base, args: new URLSearchParams(query) };
+}
+
+const where = (parts: NormalizedUrlParts): string => `${parts.scheme}://${parts.host}:${parts.port}${parts.path}`;
+
+export function checkReturnTo(message: Message, current: CurrentUrl): FailureResult | undefined {
   const returnTo = message.getArg(OPENID_NS, 'return_to') as string;
-  let asserted: URL;
-  let current: URL;
-  let currentArgs: URLSearchParams;
+  let asserted: NormalizedUrlParts;
+  let arrived: NormalizedUrlParts;
   try {
-    asserted = new URL(normalizeUrl(returnTo));
-    // The current URL carries the whole response in its query (GET): only the
-    // part before it is normalized; the arguments are compared decoded, as
-    // URLSearchParams reads them on both sides.
-    const end = currentUrl.search(/[?#]/);
-    current = new URL(normalizeUrl(end < 0 ? currentUrl : currentUrl.slice(0, end)));
-    const query = end >= 0 && currentUrl[end] === '?' ? currentUrl.slice(end + 1).split('#', 1)[0] : '';
-    currentArgs = new URLSearchParams(query);
+    // Both sides normalized by RFC 3986 §6 (scheme and host case, default
+    // port, escapes, dot segments): equal parts mean the same resource.
+    asserted = parseHttpUrl(returnTo);
+    arrived = parseHttpUrl(current.base);
   } catch (cause) {
+    if (!(cause instanceof UrlError)) throw cause;
     return failure('return_to_mismatch', `openid.return_to or the current URL is not a valid URL`, cause);
   }
-  if (asserted.protocol !== current.protocol || asserted.host !== current.host || asserted.pathname !== current.pathname) {
+  if (asserted.scheme !== arrived.scheme || asserted.host !== arrived.host || asserted.port !== arrived.port || asserted.path !== arrived.path) {
     return failure(
       'return_to_mismatch',
-      `openid.return_to (${asserted.origin}${asserted.pathname}) is not the URL the response arrived at (${current.origin}${current.pathname}); behind a proxy, set trust proxy or a baseUrl`,
+      `openid.return_to (${where(asserted)}) is not the URL the response arrived at (${where(arrived)}); behind a proxy, set trust proxy or a baseUrl`,
     );
   }
-  for (const [key, value] of asserted.searchParams) {
-    if (currentArgs.getAll(key).length !== 1 || currentArgs.get(key) !== value) {
+  // The arguments compared decoded, as URLSearchParams reads them on both sides.
+  for (const [key, value] of new URLSearchParams(asserted.query ?? '')) {
+    if (current.args.getAll(key).length !== 1 || current.args.get(key) !== value) {
       return failure('return_to_mismatch', `The return_to argument ${JSON.stringify(key)} is missing from the response URL or differs`);
     }
   }
