@@ -12,8 +12,8 @@ const servers = join(here, '..', 'servers');
 const REALM = 'http://rp.example/';
 const RETURN_TO = 'http://rp.example/openid/return';
 
-async function startOurs() {
-  return startProcess('openid-provider-express', process.execPath, [join(servers, 'ours-op.mjs')], { env: { OPENID_BENCH_MODE: 'allow' } });
+export async function startOurs(env = {}) {
+  return startProcess('openid-provider-express', process.execPath, [join(servers, 'ours-op.mjs')], { env: { OPENID_BENCH_MODE: 'allow', ...env } });
 }
 
 function startCeiling() {
@@ -31,7 +31,7 @@ async function startPython() {
 }
 
 /** A shared association made over DH-SHA256 by our consumer, and the checkid_immediate URL a relying party would send with it. */
-async function immediateRequest(endpoint) {
+export async function immediateRequest(endpoint) {
   const consumer = new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher: createFetcher({ allowPrivateAddresses: true }) });
   const auth = await consumer.beginWithOPEndpoint(endpoint);
   if (auth.association === undefined) throw new Error(`${endpoint} made no association`);
@@ -46,19 +46,19 @@ async function immediateRequest(endpoint) {
   return `${url.pathname}${url.search}`;
 }
 
-async function poolOf(server, path, count) {
+export async function poolOf(server, path, count) {
   const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count, realm: REALM }) });
   if (!response.ok) throw new Error(`${server.name} made no pool: ${response.status} ${await response.text()}`);
   return response.json();
 }
 
-function dhPool(count) {
+export function dhPool(count) {
   const keys = [];
   for (let i = 0; i < count; i += 1) keys.push(intToBase64(new DiffieHellman().publicKey));
   return keys;
 }
 
-function associateBody(key) {
+export function associateBody(key) {
   return new URLSearchParams({
     'openid.ns': OPENID2_NS,
     'openid.mode': 'associate',
@@ -68,7 +68,7 @@ function associateBody(key) {
   }).toString();
 }
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 export async function providerCases(settings) {
   const { log, python, connections } = settings;

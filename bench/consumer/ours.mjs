@@ -46,6 +46,11 @@ async function run(ms) {
 }
 
 await run(Number(warmupArg) * 1000);
+// OPENID_BENCH_PROFILE=<file>: a CPU profile of the timed rounds (bench/profile.mjs).
+const profileFile = process.env.OPENID_BENCH_PROFILE;
+const profiler = profileFile ? await import('../lib/profiler.mjs') : undefined;
+await profiler?.startProfiling();
 const rounds = [];
 for (let round = 0; round < Number(roundsArg); round += 1) rounds.push(await run(Number(secondsArg) * 1000));
+await profiler?.stopProfiling(profileFile);
 console.log(JSON.stringify({ rounds, failed, firstFailure: firstFailure && `${firstFailure.reason}: ${firstFailure.message}`, exhausted: next >= logins.length, peakRssBytes: process.resourceUsage().maxRSS * 1024 }));

@@ -89,6 +89,18 @@ app.post('/login', express.urlencoded({ extended: false }), async (req, res, nex
 
 app.get('/bench/counters', (_req, res) => res.json(counters));
 
+// CPU profiles of the serving process around a load (bench/profile.mjs).
+if (process.env.OPENID_BENCH_PROFILE === '1') {
+  const { startProfiling, stopProfiling } = await import('../lib/profiler.mjs');
+  app.post('/bench/profile/start', async (_req, res) => {
+    await startProfiling();
+    res.json({ started: true });
+  });
+  app.post('/bench/profile/stop', express.json(), async (req, res) => {
+    res.json({ file: await stopProfiling(req.body.file) });
+  });
+}
+
 // Stateless assertions made in process by the same store and endpoint, each
 // turned into the check_authentication request a relying party would send.
 app.post('/bench/pool', express.json(), async (req, res, next) => {

@@ -175,6 +175,10 @@ export class Association {
    * @see OpenID 2.0 §6.1
    */
   getMessageSignature(message: Message): string {
+    return this.#messageSignature(message).toString('base64');
+  }
+
+  #messageSignature(message: Message): Buffer {
     const signed = message.getArg(OPENID_NS, 'signed');
     if (signed === undefined) throw new AssociationError('The message has no openid.signed list');
     const pairs: Array<[string, string]> = [];
@@ -183,7 +187,7 @@ export class Association {
       if (value === undefined) throw new AssociationError(`The signed field openid.${field} is missing from the message`);
       pairs.push([field, value]);
     }
-    return this.sign(pairs).toString('base64');
+    return this.sign(pairs);
   }
 
   /**
@@ -199,7 +203,7 @@ export class Association {
     if (given === undefined) return false;
     let expected: Buffer;
     try {
-      expected = Buffer.from(this.getMessageSignature(message), 'base64');
+      expected = this.#messageSignature(message);
     } catch {
       return false;
     }

@@ -48,20 +48,23 @@ const PREFERRED_ALIASES: ReadonlyMap<string, string> = new Map([
 const OPENID1_IMPLICIT_ALIASES: ReadonlyMap<string, string> = new Map([['sreg', SREG_1_0_NS]]);
 
 const OPENID_PREFIX = 'openid.';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function toEntries(args: MessageArgs): Array<readonly [string, unknown]> {
-  if (args instanceof URLSearchParams) return [...args.entries()];
-  if (Symbol.iterator in args) return [...(args as Iterable<readonly [string, unknown]>)];
+function toEntries(args: MessageArgs): Iterable<readonly [string, unknown]> {
+  if (args instanceof URLSearchParams) return args;
+  if (Symbol.iterator in args) return args as Iterable<readonly [string, unknown]>;
   return Object.entries(args);
 }
 
-function checkText(what: string, text: string): void {
+/** The name of what `checkText` refused, built only for the error. */
+type Naming = () => string;
+
+function checkText(what: Naming, text: string): void {
   // A NUL byte splits strings differently in other layers (databases, C
   // libraries): it was used to forge assertions through parameter pollution.
-  if (text.includes('\0')) throw new MessageError(`${what} contains a NUL character`);
-  if (LONE_SURROGATE.test(text)) {
-    throw new MessageError(`${what} contains an unpaired surrogate (not valid Unicode)`);
+  if (text.includes('\0')) throw new MessageError(`${what()} contains a NUL character`);
+  // String.prototype.isWellFormed (Node 20): false when a surrogate is unpaired.
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) {
+    throw new MessageError(`${what()} contains an unpaired surrogate (not valid Unicode)`);
   }
 }
 
@@ -78,8 +81,8 @@ function readArgs(args: MessageArgs): Map<string, string> {
     if (out.has(key)) {
       throw new MessageError(`The argument ${JSON.stringify(key)} appears more than once`, { code: 'ERR_DUPLICATE_KEY' });
     }
-    checkText(`The argument name ${JSON.stringify(key.slice(0, 64))}`, key);
-    checkText(`The value of ${JSON.stringify(key)}`, value);
+    checkText(() => `The argument name ${JSON.stringify(key.slice(0, 64))}`, key);
+    checkText(() => `The value of ${JSON.stringify(key)}`, value);
     out.set(key, value);
   }
   return out;
@@ -239,7 +242,7 @@ export class Message {
   }
 
   setArg(ns: NamespaceKey, key: string, value: string): void {
-    checkText(`The value of ${this.#describe(ns, key)}`, value);
+    checkText(() => `The value of ${this.#describe(ns, key)}`, value);
     const id = this.#resolve(ns);
     if (typeof id === 'string' && this.#aliases.aliasOf(id) === undefined) this.#assignAlias(id);
     if (id === OPENID_NS && (key === 'ns' || key.startsWith('ns.'))) {

@@ -64,7 +64,11 @@ function checkCharacters(input: string, subject: () => string): void {
  * Non-ASCII as UTF-8 escapes, escapes in upper case, escaped unreserved
  * characters decoded; reserved ones stay escaped (RFC 3986 §6.2.2.1-2).
  */
+const NEEDS_NORMALIZING = /[%\u0080-\uffff]/;
+
 function normalizeComponent(text: string): string {
+  // Plain ASCII without escapes is already normal (most URLs, most of the time).
+  if (!NEEDS_NORMALIZING.test(text)) return text;
   return text
     .replace(/[^\x00-\x7F]+/g, (run) => encodeURIComponent(run))
     .replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => {
@@ -75,6 +79,8 @@ function normalizeComponent(text: string): string {
 
 /** RFC 3986 §5.2.4 for an absolute path (the input starts with `/` or is empty). */
 function removeDotSegments(path: string): string {
+  // No segment starts with a dot: nothing to remove.
+  if (!path.includes('/.')) return path === '' ? '/' : path;
   const output: string[] = [];
   const segments = path.split('/').slice(1);
   segments.forEach((segment, index) => {

@@ -95,11 +95,13 @@ export async function saveTransaction(session: ConsumerSessionStore, transaction
 /** Takes a transaction out of the session: it can be used once. */
 export async function takeTransaction(session: ConsumerSessionStore, id: string | null): Promise<Transaction | undefined> {
   if (id === null || !TRANSACTION_ID.test(id)) return undefined;
-  const entries = await table(session);
-  const found = Object.hasOwn(entries, id) ? entries[id] : undefined;
-  if (found === undefined) return undefined;
-  delete entries[id];
-  await session.set(TRANSACTIONS_KEY, entries);
+  const value = await session.get(TRANSACTIONS_KEY);
+  if (value === null || typeof value !== 'object' || !Object.hasOwn(value, id)) return undefined;
+  const found = (value as Record<string, unknown>)[id];
+  // The others stay, in a new object (the session's own is never changed in place).
+  const rest: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) if (key !== id) rest[key] = (value as Record<string, unknown>)[key];
+  await session.set(TRANSACTIONS_KEY, rest);
   return isTransaction(found, id) ? found : undefined;
 }
 

@@ -54,7 +54,8 @@ export class MemoryStore implements OpenIDStore {
   async useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean> {
     checkNonceArgs(serverUrl, timestamp, salt);
     if (!this.#clock.nonceInWindow(timestamp)) return false;
-    const key = JSON.stringify([serverUrl, timestamp, salt]);
+    // Unambiguous: the timestamp is an integer and the salt printable ASCII without spaces (checked above).
+    const key = `${timestamp} ${salt} ${serverUrl}`;
     if (this.#nonces.has(key)) return false;
     this.#nonces.set(key, timestamp);
     return true;

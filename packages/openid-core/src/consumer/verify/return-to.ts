@@ -8,22 +8,66 @@ import { parseHttpUrl, type NormalizedUrlParts } from '../../normalize-url.js';
 import { OPENID_NS, type Message } from '../../message.js';
 import { failure, type FailureResult } from '../result.js';
 
-/** The URL a response arrived at: the part before the query, and the query's arguments (decoded). */
-export interface CurrentUrl {
-  base: string;
-  args: URLSearchParams;
+/** A form-encoded value decoded; what decodeURIComponent refuses (bad escapes, invalid UTF-8) is read as URLSearchParams reads it. */
+function decodeFormValue(raw: string): string {
+  const spaced = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return new URLSearchParams(`v=${raw}`).get('v') as string;
+  }
 }
 
 /**
- * Splits the current URL once: it carries the whole response in its query
- * (GET), which is parsed here and nowhere else; only the part before it is
- * normalized for the comparison.
+ * The query of the URL a response arrived at. It carries the whole response
+ * when the response came by GET, but only a few of its arguments are ever
+ * looked up (the transaction id, return_to's own): those are decoded, as
+ * URLSearchParams decodes them, and nothing else.
  */
+export class QueryArgs {
+  readonly #pairs: string[];
+
+  constructor(query: string) {
+    this.#pairs = query === '' ? [] : query.split('&');
+  }
+
+  /** Every value of `name`, in order. */
+  getAll(name: string): string[] {
+    const values: string[] = [];
+    for (const pair of this.#pairs) {
+      if (pair === '') continue;
+      const equals = pair.indexOf('=');
+      const rawKey = equals < 0 ? pair : pair.slice(0, equals);
+      if (rawKey.includes('%') || rawKey.includes('+')) {
+        // An encoded name: read the pair whole (it holds no '&', so it is one entry).
+        const [key, value] = new URLSearchParams(pair).entries().next().value as [string, string];
+        if (key === name) values.push(value);
+      } else if (rawKey === name) {
+        values.push(equals < 0 ? '' : decodeFormValue(pair.slice(equals + 1)));
+      }
+    }
+    return values;
+  }
+
+  /** The first value of `name`, or null. */
+  get(name: string): string | null {
+    return this.getAll(name)[0] ?? null;
+  }
+}
+
+/** The URL a response arrived at: the part before the query, and the query's arguments. */
+export interface CurrentUrl {
+  base: string;
+  args: QueryArgs;
+}
+
+/** Splits the current URL once; only the part before the query is normalized for the comparison. */
 export function splitCurrentUrl(currentUrl: string): CurrentUrl {
   const end = currentUrl.search(/[?#]/);
   const base = end < 0 ? currentUrl : currentUrl.slice(0, end);
-  const query = end >= 0 && currentUrl[end] === '?' ? currentUrl.slice(end + 1).split('#', 1)[0] : '';
-  return { base, args: new URLSearchParams(query) };
+  const query = end >= 0 && currentUrl[end] === '?' ? (currentUrl.slice(end + 1).split('#', 1)[0] ?? '') : '';
+  return { base, args: new QueryArgs(query) };
 }
 
 const where = (parts: NormalizedUrlParts): string => `${parts.scheme}://${parts.host}:${parts.port}${parts.path}`;

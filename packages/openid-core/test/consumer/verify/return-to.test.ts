@@ -4,6 +4,7 @@
  * same rule for GET and POST answers.
  */
 import type { CompletionResult } from '../../../src/consumer/result.js';
+import { QueryArgs, splitCurrentUrl } from '../../../src/consumer/verify/return-to.js';
 import { startOP, type TestOP } from '../op.js';
 import { forgeAssertion, knownAssociation } from '../forge.js';
 import { assertionUrl, expectFailure, party, REALM, RP, returnToFor } from '../parties.js';
@@ -72,5 +73,34 @@ describe('return_to against the URL the answer arrived at', () => {
     const auth = await rp.consumer.begin(`${op.base}/user/alice`);
     expect(() => auth.redirectUrl('http://other.example/', RP)).toThrow(/does not cover/);
     expect(() => auth.redirectUrl(REALM, 'javascript:alert(1)')).toThrow(/http/);
+  });
+});
+
+describe('the current URL is read lazily, with the same values URLSearchParams gives', () => {
+  const queries = [
+    '',
+    'a=1&b=2&a=3',
+    'openid_tx=abc&openid.sig=x%2By%3D&next=%2Fhome',
+    'a+b=c+d&a%20b=e&a%2Bb=plus',
+    'x&y=&=z&&x=',
+    'k=v=w&k=%ZZ&k=%e2%82%ac&k=%E2%82&k=%C3%A9t%C3%A9',
+    'op%65nid_tx=encoded-name&openid_tx=plain',
+    'caf%C3%A9=1&café=2',
+    'k=%ED%A0%80&k=a+b%2Bc&k=%2&k=100%&k=%F0%9F%98%80+x&k=%c3%a9',
+  ];
+  test.each(queries)('%j', (query) => {
+    const expected = new URLSearchParams(query);
+    const actual = new QueryArgs(query);
+    for (const name of new Set([...expected.keys(), 'absent', 'openid_tx', 'a b', 'k', 'x', ''])) {
+      expect([name, actual.getAll(name)]).toEqual([name, expected.getAll(name)]);
+      expect(actual.get(name)).toBe(expected.get(name));
+    }
+  });
+
+  test('splitCurrentUrl: the base and the query, a fragment left out', () => {
+    expect(splitCurrentUrl('http://rp.example/return?openid_tx=a&b=c#frag').base).toBe('http://rp.example/return');
+    expect(splitCurrentUrl('http://rp.example/return?openid_tx=a&b=c#frag').args.get('b')).toBe('c');
+    expect(splitCurrentUrl('http://rp.example/return#frag?openid_tx=a').args.get('openid_tx')).toBeNull();
+    expect(splitCurrentUrl('http://rp.example/return').args.getAll('x')).toEqual([]);
   });
 });
