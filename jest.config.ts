@@ -50,6 +50,9 @@ for (const root of roots) {
   }
 }
 
+// The benchmark's smoke run (tiny loads, no timing judged) keeps `npm run bench` working.
+if (existsSync(join('bench', 'test'))) projects.push(project('.', 'bench'));
+
 const config: Config = {
   projects,
   testTimeout: 30_000,

@@ -2,7 +2,7 @@
 // references in the same run (ratios are case ÷ reference), the server under
 // test pinned to one core, the load generator to the other. Prints a table
 // and writes bench/results.json.
-//   node bench/run.mjs [--smoke] [--only=1,4] [--no-install]
+//   node bench/run.mjs [--smoke] [--only=1,4] [--no-install] [--output=FILE]
 // --smoke runs tiny bounded loads (kept working by the test suite); its
 // figures mean nothing and are written to bench/results.smoke.json. A run of
 // some cases only (--only) is written to bench/results.partial.json, so the
@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { providerCases } from './cases/provider.mjs';
 import { consumerCase } from './cases/consumer.mjs';
@@ -110,7 +110,8 @@ for (const record of records) {
   for (const check of record.checks ?? []) console.log(`  case ${record.id}: ${check.label}: ${check.value} (want ${check.want}) ${check.met ? 'met' : 'MISSED'}`);
 }
 
-const output = join(here, smoke ? 'results.smoke.json' : only !== undefined ? 'results.partial.json' : 'results.json');
+const outputArg = args.find((arg) => arg.startsWith('--output='));
+const output = outputArg !== undefined ? resolve(outputArg.slice('--output='.length)) : join(here, smoke ? 'results.smoke.json' : only !== undefined ? 'results.partial.json' : 'results.json');
 const cpuModel = cpus()[0]?.model ?? 'unknown';
 writeFileSync(
   output,

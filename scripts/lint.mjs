@@ -13,7 +13,7 @@ function walk(dir, visit) {
   }
 }
 
-for (const root of ['packages', 'examples'].filter((dir) => existsSync(dir))) {
+for (const root of ['packages', 'examples', 'bench'].filter((dir) => existsSync(dir))) {
   walk(root, (path, text) => {
     if (/\b(it|test|describe)\.only\(/.test(text)) problems.push(`${path}: focused test (.only)`);
     if (path.includes('/src/') && !path.includes('/cli/') && !path.includes('examples/') && /^\s*console\.log\(/m.test(text)) {
