@@ -100,7 +100,9 @@ export async function providerCases(settings) {
     const case2 = { id: 2, name: 'provider check_authentication', subject: undefined, references: [] };
     const pooled = (server, path, guess) => {
       let rate = guess;
-      return async (round) => {
+      // Pools follow the measured rate: unused private associations would stay in the provider's heap until they expire.
+      return async (round, lastRate) => {
+        if (lastRate !== undefined && lastRate > 0) rate = lastRate;
         const count = round < 0 ? bounded(rate / settings.roundSeconds) : bounded(rate);
         const pool = await poolOf(server, path, Math.min(count, settings.maxRequests));
         return { method: 'POST', path: '/openid', headers: FORM, poolFile: scratchFile('check-auth', pool), connections, expectStatus: '2xx', bodyIncludes: 'is_valid:true' };

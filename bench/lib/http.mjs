@@ -38,7 +38,8 @@ export function load(spec) {
 
 /**
  * Warms up, then runs `rounds` bounded rounds. `spec(round)` gives the load
- * spec of a round (round −1 is the warm-up; it may make a fresh pool).
+ * spec of a round (round −1 is the warm-up; it may make a fresh pool), given
+ * the previous round's rate per wall-clock second once there is one.
  * Returns the record of one subject: rates per wall-clock second and per
  * CPU-second of the server, latencies, peak RSS, and every failure counted.
  */
@@ -52,7 +53,8 @@ export async function measureHttp(subject, server, spec, { rounds, warmupSeconds
   let ok = 0;
   let failed = 0;
   for (let round = 0; round < rounds; round += 1) {
-    const roundSpec = await spec(round);
+    // The previous round's rate sizes pools (none before the first round).
+    const roundSpec = await spec(round, walls.length === 0 ? undefined : walls[walls.length - 1]);
     const before = cpuSeconds(server.pid);
     const result = await load({ ...roundSpec, url: server.url, duration: roundSeconds });
     const cpu = cpuSeconds(server.pid) - before;
