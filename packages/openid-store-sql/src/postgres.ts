@@ -80,7 +80,9 @@ class PostgresDialect implements Dialect {
 
   isCreateRace(error: unknown): boolean {
     const code = (error as { code?: string })?.code;
-    return code === '23505' || code === '42P07';
+    // 23505: the pg_type unique index (older servers); 42P07: duplicate table;
+    // 42710: duplicate object ('type "…" already exists', newer servers).
+    return code === '23505' || code === '42P07' || code === '42710';
   }
 
   async close(): Promise<void> {
