@@ -115,7 +115,7 @@ const output = outputArg !== undefined ? resolve(outputArg.slice('--output='.len
 const cpuModel = cpus()[0]?.model ?? 'unknown';
 writeFileSync(
   output,
-  `${JSON.stringify({ date: new Date().toISOString(), machine: { node: process.version, cores: CORES, cpu: cpuModel, pinned: HAS_TASKSET }, settings: { ...settings, log: undefined, smoke }, seconds: Math.round((Date.now() - began) / 1000), cases: records }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine: { node: process.version, cores: CORES, cpu: cpuModel, pinned: HAS_TASKSET }, settings: { ...settings, log: undefined }, seconds: Math.round((Date.now() - began) / 1000), cases: records }, null, 2)}\n`,
 );
 console.log(`\nwritten ${output} in ${Math.round((Date.now() - began) / 1000)} s`);
 const broken = records.some((record) => (record.checks ?? []).some((check) => check.hard && !check.met));
