@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { decodeBase64Strict } from './btwoc.js';
 import { AssociationError } from './errors.js';
-import { kvForm } from './kv-form.js';
+import { kvForm, serializeLine } from './kv-form.js';
 import { OPENID_NS, type Message } from './message.js';
 
 /** Association (signature) types (§8.3). */
@@ -58,15 +58,6 @@ export interface AssociationInit {
 }
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-/** Decodes strict base64 or returns undefined (verification must never throw). */
-function decodeSignature(text: string): Buffer | undefined {
-  try {
-    return decodeBase64Strict(text, 'signature');
-  } catch {
-    return undefined;
-  }
-}
 
 /** A signed-list entry: a field name without `openid.`, no comma, no whitespace. */
 const SIGNED_FIELD = /^[\x21-\x2b\x2d-\x7e]+$/;
@@ -133,8 +124,7 @@ export class Association {
    * @throws KVFormError for a key or value that key-value form cannot carry (a newline, a colon in a key)
    */
   sign(pairs: Iterable<readonly [string, string]>): Buffer {
-    const text = kvForm.serialize(pairs, { strict: false });
-    return createHmac(ALGORITHMS[this.assocType].hash, this.secret).update(text, 'utf8').digest();
+    return this.#mac(kvForm.serialize(pairs, { strict: false }));
   }
 
   /**
@@ -181,14 +171,20 @@ export class Association {
   #messageSignature(message: Message): Buffer {
     const signed = message.getArg(OPENID_NS, 'signed');
     if (signed === undefined) throw new AssociationError('The message has no openid.signed list');
-    const pairs: Array<[string, string]> = [];
+    // The key-value form of the signed fields, built in one pass (as sign() would serialize them).
+    let text = '';
     for (const field of signed.split(',')) {
       const value = message.getSignedFieldValue(field);
       if (value === undefined) throw new AssociationError(`The signed field openid.${field} is missing from the message`);
-      pairs.push([field, value]);
+      text += serializeLine(field, value);
     }
-    return this.sign(pairs);
+    return this.#mac(text);
   }
+
+  #mac(text: string): Buffer {
+    return createHmac(ALGORITHMS[this.assocType].hash, this.secret).update(text, 'utf8').digest();
+  }
+
 
   /**
    * Whether `openid.sig` is this association's signature over the signed
@@ -199,16 +195,21 @@ export class Association {
   verifyMessage(message: Message): boolean {
     const sig = message.getArg(OPENID_NS, 'sig');
     if (sig === undefined) return false;
-    const given = decodeSignature(sig);
-    if (given === undefined) return false;
     let expected: Buffer;
     try {
       expected = this.#messageSignature(message);
     } catch {
       return false;
     }
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    // Canonical base64 is one text per byte string: comparing the texts
+    // accepts exactly the signature whose strict decoding equals the MAC, and
+    // anything else (other padding, whitespace, non-zero padding bits) fails.
+    // A non-ASCII character's UTF-8 bytes (all ≥ 0x80) never match ASCII.
+    const wanted = Buffer.from(expected.toString('base64'), 'latin1');
+    const given = Buffer.from(sig, 'utf8');
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
   }
+
 
   /** A key-value text form with a version line, for stores; {@link Association.deserialize} reads it back. */
   serialize(): string {

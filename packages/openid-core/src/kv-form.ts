@@ -43,21 +43,30 @@ function serialize(pairs: KVPairs, options: KVSerializeOptions = {}): string {
   const strict = options.strict ?? true;
   let out = '';
   for (const [key, value] of pairsOf(pairs)) {
-    if (typeof key !== 'string' || typeof value !== 'string') {
-      throw new KVFormError('Key-value form keys and values must be strings');
-    }
-    if (key.length === 0) throw new KVFormError('Key-value form keys must not be empty');
-    if (key.includes(':')) throw new KVFormError(`Key-value form key ${JSON.stringify(key)} contains a colon`);
-    if (/[\n\r]/.test(key)) throw new KVFormError(`Key-value form key ${JSON.stringify(key)} contains a newline`);
-    if (/[\n\r]/.test(value)) {
-      throw new KVFormError(`Key-value form value of ${JSON.stringify(key)} contains a newline`);
-    }
+    out += serializeLine(key, value);
     if (strict && (key !== key.trim() || value !== value.trim())) {
       throw new KVFormError(`Key-value form key or value of ${JSON.stringify(key)} has whitespace at an end`);
     }
-    out += `${key}:${value}\n`;
   }
   return out;
+}
+
+const hasLineBreak = (text: string): boolean => text.includes('\n') || text.includes('\r');
+
+/**
+ * One `key:value` line of key-value form, as non-strict {@link serialize}
+ * writes it (signatures are computed over such lines).
+ * @throws KVFormError for a non-string, an empty key, a colon in the key or a line break in either
+ */
+export function serializeLine(key: string, value: string): string {
+  if (typeof key !== 'string' || typeof value !== 'string') {
+    throw new KVFormError('Key-value form keys and values must be strings');
+  }
+  if (key.length === 0) throw new KVFormError('Key-value form keys must not be empty');
+  if (key.includes(':')) throw new KVFormError(`Key-value form key ${JSON.stringify(key)} contains a colon`);
+  if (hasLineBreak(key)) throw new KVFormError(`Key-value form key ${JSON.stringify(key)} contains a newline`);
+  if (hasLineBreak(value)) throw new KVFormError(`Key-value form value of ${JSON.stringify(key)} contains a newline`);
+  return `${key}:${value}\n`;
 }
 
 function decode(input: string | Uint8Array): string {

@@ -79,6 +79,14 @@ export function makeNonce(now: number = Date.now()): string {
   return `${formatTimestamp(Math.floor(now / 1000))}${freshSalt()}`;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month of the proleptic Gregorian calendar (as Date.UTC counts). @param month 1-12 */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1] as number;
+}
+
 /**
  * Splits a nonce into timestamp and salt, refusing anything §10.1 does not
  * allow: more than 255 characters, a timestamp other than
@@ -92,15 +100,17 @@ export function parseNonce(nonce: string): ParsedNonce {
   if (nonce.length > MAX_NONCE_LENGTH) throw new NonceError(`The nonce is longer than ${MAX_NONCE_LENGTH} characters`);
   const match = TIMESTAMP.exec(nonce);
   if (match === null) throw new NonceError('The nonce does not start with a YYYY-MM-DDTHH:MM:SSZ timestamp');
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(ms);
-  if (
-    check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day ||
-    hour > 23 || minute > 59 || second > 59
-  ) {
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
+  // Years before 100 are refused: Date.UTC would read them as 19xx.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     throw new NonceError('The nonce timestamp is not a valid date and time');
   }
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   const salt = nonce.slice(match[0].length);
   if (!/^[\x21-\x7e]*$/.test(salt)) throw new NonceError('The nonce contains characters outside printable ASCII');
   return { timestamp: ms / 1000, salt };

@@ -76,6 +76,14 @@ describe('Association (§6, §8.3)', () => {
     ['a field removed from the signed list', (m: Message) => m.setArg(OPENID_NS, 'signed', (m.getArg(OPENID_NS, 'signed') as string).split(',').slice(1).join(','))],
     ['an empty signed list', (m: Message) => m.setArg(OPENID_NS, 'signed', '')],
     ['a signature with non-zero padding bits (decodes to the same bytes)', (m: Message) => m.setArg(OPENID_NS, 'sig', withPaddingBits(m.getArg(OPENID_NS, 'sig') as string))],
+    ['a signature without its padding', (m: Message) => m.setArg(OPENID_NS, 'sig', (m.getArg(OPENID_NS, 'sig') as string).replace(/=+$/, ''))],
+    ['a signature in base64url', (m: Message) => m.setArg(OPENID_NS, 'sig', Buffer.from(m.getArg(OPENID_NS, 'sig') as string, 'base64').toString('base64url'))],
+    // U+0100 + c has c's code as its low byte: only whole UTF-8 bytes may be compared, never Latin-1 truncations.
+    ['a signature with a non-ASCII character whose low byte is the right one', (m: Message) => {
+      const sig = m.getArg(OPENID_NS, 'sig') as string;
+      m.setArg(OPENID_NS, 'sig', `${String.fromCharCode(0x100 + sig.charCodeAt(0))}${sig.slice(1)}`);
+    }],
+    ['a signature padded out with non-ASCII to the right byte length', (m: Message) => m.setArg(OPENID_NS, 'sig', `é${(m.getArg(OPENID_NS, 'sig') as string).slice(2)}`)],
     ['a signature with whitespace', (m: Message) => m.setArg(OPENID_NS, 'sig', ` ${m.getArg(OPENID_NS, 'sig') as string}`)],
     ['an HMAC-SHA1-length signature', (m: Message) => m.setArg(OPENID_NS, 'sig', Buffer.alloc(20).toString('base64'))],
     ['a signed value with a newline', (m: Message) => m.setArg(OPENID_NS, 'return_to', 'https://rp.example/return\nis_valid:true')],

@@ -87,6 +87,9 @@ describe('response_nonce (§10.1)', () => {
     ['second 60', '2005-05-15T17:11:60Z'],
     ['day 00', '2005-05-00T17:11:51Z'],
     ['February 29 in a common year', '2005-02-29T17:11:51Z'],
+    ['February 29 in a century year not divisible by 400', '2100-02-29T17:11:51Z'],
+    ['April 31', '2005-04-31T17:11:51Z'],
+    ['a two-digit year written with four digits (read as 19xx by Date.UTC)', '0050-05-15T17:11:51Z'],
     ['non-ASCII digits', '２００５-05-15T17:11:51Z'],
     ['a leading space', ' 2005-05-15T17:11:51Z'],
     ['a DEL in the salt', '2005-05-15T17:11:51Za\x7f'],
@@ -95,6 +98,15 @@ describe('response_nonce (§10.1)', () => {
     ['a value that is not a string', 12345 as never],
   ])('refuses %s', (_name, nonce) => {
     expect(() => parseNonce(nonce)).toThrow(NonceError);
+  });
+
+  test.each([
+    ['2004-02-29T00:00:00Z', Date.UTC(2004, 1, 29)],
+    ['2000-02-29T23:59:59Z', Date.UTC(2000, 1, 29, 23, 59, 59)],
+    ['2005-12-31T12:00:00Z', Date.UTC(2005, 11, 31, 12)],
+    ['0100-01-01T00:00:00Z', Date.UTC(100, 0, 1)],
+  ])('reads the calendar date %s', (timestamp, ms) => {
+    expect(parseNonce(`${timestamp}salt`)).toEqual({ timestamp: ms / 1000, salt: 'salt' });
   });
 
   test('timestamps within the skew pass, others fail', () => {

@@ -201,7 +201,8 @@ export class Consumer {
 
   /** fields → return_to → pins → signature → discovered information → nonce, or without an association: discovered information first (§11). */
   async #verify(message: Message, current: CurrentUrl, transaction: Transaction | undefined): Promise<CompletionResult> {
-    const early = checkFields(message) ?? checkReturnTo(message, current);
+    const signed = signedSet(message);
+    const early = checkFields(message, signed) ?? checkReturnTo(message, current);
     if (early !== undefined) return early;
     const claims = claimsOf(message, transaction);
     if (claims === undefined) return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');
@@ -226,11 +227,10 @@ export class Consumer {
     const skew = this.#options.skewSeconds;
     const nonce = await checkNonce(message, claims.opEndpoint, this.#options.store, { now: this.#now, ...(skew === undefined ? {} : { skewSeconds: skew }) });
     if (nonce !== undefined) return nonce;
-    return this.#success(message, discovered.endpoint);
+    return this.#success(message, discovered.endpoint, signed);
   }
 
-  #success(message: Message, endpoint: ServiceEndpoint): SuccessResult | FailureResult {
-    const signed = signedSet(message);
+  #success(message: Message, endpoint: ServiceEndpoint, signed: ReadonlySet<string>): SuccessResult | FailureResult {
     const result: SuccessResult = {
       status: 'success',
       claimedId: endpoint.claimedId as string,

@@ -10,7 +10,8 @@ export function signedSet(message: Message): Set<string> {
   return new Set((message.getArg(OPENID_NS, 'signed') ?? '').split(',').filter((field) => field !== ''));
 }
 
-export function checkFields(message: Message): FailureResult | undefined {
+/** @param signed the message's {@link signedSet}, read once per verification */
+export function checkFields(message: Message, signed: ReadonlySet<string> = signedSet(message)): FailureResult | undefined {
   const v2 = message.isOpenID2();
   const required = v2 ? ['op_endpoint', 'return_to', 'response_nonce', 'assoc_handle', 'signed', 'sig'] : ['return_to', 'identity', 'assoc_handle', 'signed', 'sig'];
   for (const field of required) {
@@ -21,7 +22,6 @@ export function checkFields(message: Message): FailureResult | undefined {
   if (v2 && (!claimed || !identity)) {
     return failure('missing_field', 'The assertion is not about an identifier (openid.claimed_id and openid.identity are required here)');
   }
-  const signed = signedSet(message);
   const mustSign = v2 ? ['op_endpoint', 'return_to', 'response_nonce', 'assoc_handle', 'claimed_id', 'identity'] : ['return_to', 'identity'];
   for (const field of mustSign) {
     if (!signed.has(field)) return failure('missing_signed_field', `openid.${field} is not covered by the signature (openid.signed)`);

@@ -70,6 +70,17 @@ export function splitCurrentUrl(currentUrl: string): CurrentUrl {
   return { base, args: new QueryArgs(query) };
 }
 
+/** The last current URL parsed: responses keep arriving at the same return URL. */
+let lastBase: { input: string; parts: NormalizedUrlParts } | undefined;
+
+/** parseHttpUrl of the current URL's base, reusing the previous result for the same text (parsing is a pure function of it). */
+function parsedBase(base: string): NormalizedUrlParts {
+  if (lastBase?.input === base) return lastBase.parts;
+  const parts = Object.freeze(parseHttpUrl(base));
+  lastBase = { input: base, parts };
+  return parts;
+}
+
 const where = (parts: NormalizedUrlParts): string => `${parts.scheme}://${parts.host}:${parts.port}${parts.path}`;
 
 export function checkReturnTo(message: Message, current: CurrentUrl): FailureResult | undefined {
@@ -80,7 +91,7 @@ export function checkReturnTo(message: Message, current: CurrentUrl): FailureRes
     // Both sides normalized by RFC 3986 §6 (scheme and host case, default
     // port, escapes, dot segments): equal parts mean the same resource.
     asserted = parseHttpUrl(returnTo);
-    arrived = parseHttpUrl(current.base);
+    arrived = parsedBase(current.base);
   } catch (cause) {
     if (!(cause instanceof UrlError)) throw cause;
     return failure('return_to_mismatch', `openid.return_to or the current URL is not a valid URL`, cause);
@@ -93,7 +104,8 @@ export function checkReturnTo(message: Message, current: CurrentUrl): FailureRes
   }
   // The arguments compared decoded, as URLSearchParams reads them on both sides.
   for (const [key, value] of new URLSearchParams(asserted.query ?? '')) {
-    if (current.args.getAll(key).length !== 1 || current.args.get(key) !== value) {
+    const values = current.args.getAll(key);
+    if (values.length !== 1 || values[0] !== value) {
       return failure('return_to_mismatch', `The return_to argument ${JSON.stringify(key)} is missing from the response URL or differs`);
     }
   }
