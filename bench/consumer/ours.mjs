@@ -33,7 +33,8 @@ async function run(ms) {
     const { url, session } = logins[next];
     next += 1;
     const consumer = new Consumer({ session, store });
-    const result = await consumer.complete(new URL(url).searchParams, url);
+    // The query read as the consumer middleware reads it (URLSearchParams over the query).
+    const result = await consumer.complete(new URLSearchParams(url.slice(url.indexOf('?'))), url);
     if (result.status !== 'success') {
       failed += 1;
       firstFailure ??= result;

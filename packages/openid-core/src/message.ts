@@ -68,8 +68,13 @@ function checkText(what: Naming, text: string): void {
   }
 }
 
-/** Reads argument pairs, refusing duplicate keys and non-string values. */
-function readArgs(args: MessageArgs): Map<string, string> {
+/**
+ * Reads argument pairs, refusing duplicate keys and non-string values.
+ * With `bare`, keys with the `openid.` prefix go to the returned map without
+ * it and the others to `bare` (prefix removal is one-to-one, so duplicates
+ * are found within each map).
+ */
+function readArgs(args: MessageArgs, bare?: Map<string, string>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, value] of toEntries(args)) {
     if (Array.isArray(value)) {
@@ -78,12 +83,15 @@ function readArgs(args: MessageArgs): Map<string, string> {
     if (typeof value !== 'string') {
       throw new MessageError(`The argument ${JSON.stringify(key)} is not a plain string value`);
     }
-    if (out.has(key)) {
+    const prefixed = bare === undefined || key.startsWith(OPENID_PREFIX);
+    const target = prefixed ? out : bare;
+    const name = prefixed && bare !== undefined ? key.slice(OPENID_PREFIX.length) : key;
+    if (target.has(name)) {
       throw new MessageError(`The argument ${JSON.stringify(key)} appears more than once`, { code: 'ERR_DUPLICATE_KEY' });
     }
     checkText(() => `The argument name ${JSON.stringify(key.slice(0, 64))}`, key);
     checkText(() => `The value of ${JSON.stringify(key)}`, value);
-    out.set(key, value);
+    target.set(name, value);
   }
   return out;
 }
@@ -110,6 +118,8 @@ export class Message {
   /** Arguments by namespace (OPENID_NS, BARE_NS or a URI), in insertion order. */
   readonly #args = new Map<symbol | string, Map<string, string>>();
   #wire: Map<string, string> | undefined;
+  /** The `openid.*` arguments exactly as received, until the message is changed. */
+  #received: Map<string, string> | undefined;
 
   /**
    * @param namespace `OPENID2_NS` (default), `OPENID1_NS` or `OPENID11_NS`.
@@ -124,14 +134,9 @@ export class Message {
 
   /** Builds a message from HTTP arguments (query or form body), with and without the `openid.` prefix. */
   static fromPostArgs(args: MessageArgs): Message {
-    const openid = new Map<string, string>();
     const bare = new Map<string, string>();
-    for (const [key, value] of readArgs(args)) {
-      if (key.startsWith(OPENID_PREFIX)) openid.set(key.slice(OPENID_PREFIX.length), value);
-      else bare.set(key, value);
-    }
-    const message = Message.#fromOpenIDMap(openid);
-    for (const [key, value] of bare) message.#table(BARE_NS, true).set(key, value);
+    const message = Message.#fromOpenIDMap(readArgs(args, bare));
+    if (bare.size > 0) message.#args.set(BARE_NS, bare);
     return message;
   }
 
@@ -162,6 +167,7 @@ export class Message {
       const [ns, name] = message.#split(key);
       message.#table(ns, true).set(name, value);
     }
+    message.#received = args;
     return message;
   }
 
@@ -250,6 +256,7 @@ export class Message {
     }
     this.#table(ns, true).set(key, value);
     this.#wire = undefined;
+    this.#received = undefined;
   }
 
   updateArgs(ns: NamespaceKey, args: Readonly<Record<string, string>>): void {
@@ -258,7 +265,10 @@ export class Message {
 
   delArg(ns: NamespaceKey, key: string): boolean {
     const removed = this.#table(ns, false)?.delete(key) ?? false;
-    if (removed) this.#wire = undefined;
+    if (removed) {
+      this.#wire = undefined;
+      this.#received = undefined;
+    }
     return removed;
   }
 
@@ -306,7 +316,8 @@ export class Message {
    * signatures cover it (§6.1): `mode`, `ns`, `ns.sreg`, `sreg.email`.
    */
   getSignedFieldValue(name: string): string | undefined {
-    return this.#wireArgs().get(name);
+    // A received message: the arguments as they came (§6.1 signs the wire values), without rebuilding them.
+    return (this.#received ?? this.#wireArgs()).get(name);
   }
 
   /** The `openid.*` keys without their prefix, in wire form and encoding order. */

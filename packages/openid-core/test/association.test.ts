@@ -55,6 +55,29 @@ describe('Association (§6, §8.3)', () => {
     expect(sha256Assoc().verifyMessage(message)).toBe(true);
   });
 
+  test('a received message is verified over its fields as sent: a signed alias declaration no field uses, then a change', () => {
+    const association = sha256Assoc();
+    const fields: Array<[string, string]> = [
+      ['ns', OPENID2_NS],
+      ['ns.unused', 'http://example.com/ext/unused'],
+      ['mode', 'id_res'],
+      ['assoc_handle', association.handle],
+      ['signed', 'ns.unused,mode,assoc_handle,signed'],
+    ];
+    const sig = association.sign(fields.slice(1)).toString('base64');
+    const received = Message.fromPostArgs([...fields.map(([key, value]): [string, string] => [`openid.${key}`, value]), ['openid.sig', sig]]);
+    expect(received.getSignedFieldValue('ns.unused')).toBe('http://example.com/ext/unused');
+    expect(association.verifyMessage(received)).toBe(true);
+    // Once changed, the message is read from its arguments again: the change is seen.
+    received.setArg(OPENID_NS, 'mode', 'cancel');
+    expect(received.getSignedFieldValue('mode')).toBe('cancel');
+    expect(association.verifyMessage(received)).toBe(false);
+    const reverted = Message.fromPostArgs([...fields.map(([key, value]): [string, string] => [`openid.${key}`, value]), ['openid.sig', sig]]);
+    reverted.delArg(OPENID_NS, 'assoc_handle');
+    expect(reverted.getSignedFieldValue('assoc_handle')).toBeUndefined();
+    expect(association.verifyMessage(reverted)).toBe(false);
+  });
+
   test('verification survives a round trip through a URL (UTF-8 values)', () => {
     const message = assertion();
     sha256Assoc().signMessage(message);

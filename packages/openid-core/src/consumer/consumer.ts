@@ -8,7 +8,7 @@ import { OPENID_IDP_2_0_TYPE } from '../constants.js';
 import { discover, type DiscoverOptions } from '../discovery/discover.js';
 import type { DiscoveryCache } from '../discovery/cache.js';
 import { ServiceEndpoint } from '../discovery/endpoint.js';
-import { DiscoveryError, FetchError, MessageError, OpenIDConfigError, StoreError } from '../errors.js';
+import { DiscoveryError, FetchError, MessageError, OpenIDConfigError, StoreError, UrlError } from '../errors.js';
 import { signedExtensionArgs } from '../extensions/extension.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS, type MessageArgs } from '../message.js';
@@ -22,7 +22,7 @@ import { checkDiscovered } from './verify/discovered.js';
 import { checkFields, signedSet } from './verify/fields.js';
 import { readMode } from './verify/mode.js';
 import { checkNonce } from './verify/nonce.js';
-import { checkReturnTo, splitCurrentUrl, type CurrentUrl } from './verify/return-to.js';
+import { checkReturnTo, parsedBase, splitCurrentUrl, type CurrentUrl } from './verify/return-to.js';
 import { checkSignature, storedAssociation } from './verify/signature.js';
 
 export interface ConsumerOptions {
@@ -169,8 +169,8 @@ export class Consumer {
   async complete(args: MessageArgs, currentUrl: string): Promise<CompletionResult> {
     // The query cannot make a URL invalid: the part before it is what is checked here.
     const current = typeof currentUrl === 'string' ? splitCurrentUrl(currentUrl) : undefined;
-    if (current === undefined || !URL.canParse(current.base)) {
-      return failure('invalid_message', 'The current URL is not an absolute URL (build it from the request, with trust proxy or a baseUrl)');
+    if (current === undefined || !isHttpUrl(current.base)) {
+      return failure('invalid_message', 'The current URL is not an absolute http(s) URL (build it from the request, with trust proxy or a baseUrl)');
     }
     const transactionId = current.args.get(TRANSACTION_PARAM);
     if (args === null || typeof args !== 'object') return failure('invalid_message', 'The response arguments are not a set of key-value pairs');
@@ -241,6 +241,17 @@ export class Consumer {
       getSignedArgs: (namespace) => signedExtensionArgs(message, signed, namespace),
     };
     return this.#options.acceptSuccess?.(result) ?? result;
+  }
+}
+
+/** Whether the current URL's base is an absolute http(s) URL (parsed once per distinct value, as checkReturnTo reads it). */
+function isHttpUrl(base: string): boolean {
+  try {
+    parsedBase(base);
+    return true;
+  } catch (cause) {
+    if (cause instanceof UrlError) return false;
+    throw cause;
   }
 }
 

@@ -73,8 +73,11 @@ export function splitCurrentUrl(currentUrl: string): CurrentUrl {
 /** The last current URL parsed: responses keep arriving at the same return URL. */
 let lastBase: { input: string; parts: NormalizedUrlParts } | undefined;
 
-/** parseHttpUrl of the current URL's base, reusing the previous result for the same text (parsing is a pure function of it). */
-function parsedBase(base: string): NormalizedUrlParts {
+/**
+ * parseHttpUrl of the current URL's base, reusing the previous result for the same text (parsing is a pure function of it).
+ * @throws UrlError
+ */
+export function parsedBase(base: string): NormalizedUrlParts {
   if (lastBase?.input === base) return lastBase.parts;
   const parts = Object.freeze(parseHttpUrl(base));
   lastBase = { input: base, parts };

@@ -68,6 +68,35 @@ describe('return_to against the URL the answer arrived at', () => {
     expect(await rp.consumer.complete(url.searchParams, arrived)).toMatchObject({ status: 'success' });
   });
 
+  test.each([
+    ['a relative URL', (query: string) => `/return?${query}`],
+    ['an ftp URL', (query: string) => `ftp://rp.example/return?${query}`],
+    ['a URL with a space in its host', (query: string) => `http://rp example/return?${query}`],
+  ])('a current URL that is %s: invalid_message, and the login can still complete at the right URL', async (_name, at) => {
+    const rp = party();
+    const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
+    expectFailure(await rp.consumer.complete(url.searchParams, at(url.search.slice(1))), 'invalid_message');
+    expect(await rp.consumer.complete(url.searchParams, url.href)).toMatchObject({ status: 'success' });
+  });
+
+  test('alternating current URLs are each compared with their own parts (the parsed base is reused only for the same text)', async () => {
+    // Each answer can be tried once (its transaction leaves the session first): one party per attempt.
+    const attempts: Array<[(href: string) => string, 'success' | 'return_to_mismatch']> = [
+      [(href) => href.replace('rp.example/', 'rp.example/other'), 'return_to_mismatch'],
+      [(href) => href, 'success'],
+      [(href) => href.replace('http://', 'https://'), 'return_to_mismatch'],
+      [(href) => href, 'success'],
+      [(href) => href.replace('rp.example/', 'rp.example:8080/'), 'return_to_mismatch'],
+    ];
+    for (const [arriving, outcome] of attempts) {
+      const rp = party();
+      const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
+      const result = await rp.consumer.complete(url.searchParams, arriving(url.href));
+      if (outcome === 'success') expect(result).toMatchObject({ status: 'success' });
+      else expectFailure(result, outcome);
+    }
+  });
+
   test('a realm that does not cover return_to is refused before the request is made', async () => {
     const rp = party();
     const auth = await rp.consumer.begin(`${op.base}/user/alice`);
