@@ -387,8 +387,14 @@ export class Message {
     return { kind: 'form', action: base, html: this.toHTMLAutoSubmit(base, options) };
   }
 
+  /** An independent copy: the same namespace, aliases and arguments (bare ones too), without re-reading them. */
   copy(): Message {
-    return Message.fromPostArgs(Object.entries(this.toPostArgs()));
+    const out = new Message(this.#namespace, { implicit: this.#implicit });
+    for (const [alias, uri] of this.#aliases.entries()) out.#aliases.add(uri, alias, this.#aliases.isImplicit(uri));
+    for (const [id, table] of this.#args) out.#args.set(id, new Map(table));
+    // Never changed in place (a change drops it), so both messages can read it.
+    out.#received = this.#received;
+    return out;
   }
 }
 

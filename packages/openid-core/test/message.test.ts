@@ -239,4 +239,24 @@ describe('encodings', () => {
     expect(message.getArg(OPENID_NS, 'mode')).toBe('id_res');
     expect(copy.getArg(SREG_1_1_NS, 'fullname')).toBe('Zoë Ünïcode 東京');
   });
+
+  test('copy of a received message: same wire form, bare arguments and 1.x implicit namespace; changes stay on their side', () => {
+    const received = Message.fromPostArgs(new URL(sample().toURL('https://rp.example/r?bare=1')).searchParams);
+    const copy = received.copy();
+    expect(copy.toPostArgs()).toEqual(received.toPostArgs());
+    expect(copy.getArg(BARE_NS, 'bare')).toBe('1');
+    expect(copy.getSignedFieldValue('sreg.fullname')).toBe('Zoë Ünïcode 東京');
+    copy.setArg(OPENID_NS, 'mode', 'check_authentication');
+    copy.setArg(SREG_1_1_NS, 'fullname', 'Mallory');
+    expect(copy.getSignedFieldValue('mode')).toBe('check_authentication');
+    expect(received.getSignedFieldValue('mode')).toBe('id_res');
+    expect(received.getSignedFieldValue('sreg.fullname')).toBe('Zoë Ünïcode 東京');
+    received.delArg(BARE_NS, 'bare');
+    expect(copy.getArg(BARE_NS, 'bare')).toBe('1');
+    const v1 = Message.fromPostArgs({ 'openid.mode': 'id_res', 'openid.sreg.email': 'a@example.com' });
+    const v1copy = v1.copy();
+    expect(v1copy.isImplicitNamespace).toBe(true);
+    expect(v1copy.toPostArgs()).toEqual(v1.toPostArgs());
+    expect(v1copy.getArg(SREG_1_0_NS, 'email')).toBe('a@example.com');
+  });
 });
