@@ -29,8 +29,8 @@ const log = (line) => console.log(line);
 const began = Date.now();
 
 const settings = smoke
-  ? { rounds: 3, warmupSeconds: 0.3, roundSeconds: 0.4, connections: 4, maxRequests: 200, dhKeys: 400, consumerPool: 3000, consumerSeconds: 0.1, logins: 12, loginConcurrency: 2, bigNonces: 10_000, smoke: true, log }
-  : { rounds: 3, warmupSeconds: 2, roundSeconds: 4, connections: 10, maxRequests: 250_000, dhKeys: 40_000, consumerPool: 200_000, consumerSeconds: 1, logins: 600, loginConcurrency: 8, bigNonces: 1_000_000, smoke: false, log };
+  ? { rounds: 3, warmupSeconds: 0.3, roundSeconds: 0.4, connections: 4, maxRequests: 200, dhKeys: 400, consumerPool: 3000, consumerSeconds: 0.1, consumerRounds: 3, logins: 12, loginConcurrency: 2, bigNonces: 10_000, smoke: true, log }
+  : { rounds: 3, warmupSeconds: 2, roundSeconds: 4, connections: 10, maxRequests: 250_000, dhKeys: 40_000, consumerPool: 240_000, consumerSeconds: 1, consumerRounds: 5, logins: 600, loginConcurrency: 8, bigNonces: 1_000_000, smoke: false, log };
 
 // --- Peers --------------------------------------------------------------------
 function pythonReady() {

@@ -4,7 +4,7 @@
 // the store. Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Association, Consumer, MemoryStore, objectSession, OPENID_2_0_TYPE } from 'openid-core';
+import { Association, Consumer, MemoryStore, objectSession, OPENID_2_0_TYPE, readFormPairs } from 'openid-core';
 
 const [file, preNoncesArg, roundsArg, secondsArg, warmupArg] = process.argv.slice(2);
 const data = JSON.parse(readFileSync(file, 'utf8'));
@@ -33,8 +33,8 @@ async function run(ms) {
     const { url, session } = logins[next];
     next += 1;
     const consumer = new Consumer({ session, store });
-    // The query read as the consumer middleware reads it (URLSearchParams over the query).
-    const result = await consumer.complete(new URLSearchParams(url.slice(url.indexOf('?'))), url);
+    // The query read as the consumer middleware reads it.
+    const result = await consumer.complete(readFormPairs(url.slice(url.indexOf('?'))), url);
     if (result.status !== 'success') {
       failed += 1;
       firstFailure ??= result;

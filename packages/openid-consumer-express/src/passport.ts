@@ -16,6 +16,7 @@ import {
   normalizeUrl,
   objectSession,
   profileRequest,
+  readFormPairs,
   type Fetcher,
   type OpenIDStore,
   type Profile,
@@ -110,7 +111,7 @@ export class OpenIDStrategy {
   private async completeLogin(this: OpenIDStrategy & StrategyActions, req: Request): Promise<void> {
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     const currentUrl = `${new URL(this.settings.returnURL).origin}${req.originalUrl.split('?')[0]}${query}`;
-    const args = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : new URLSearchParams(query);
+    const args = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : readFormPairs(query);
     const result = await this.consumerFor(req).complete(args, currentUrl);
     if (result.status !== 'success') {
       const reason = result.status === 'failure' ? result.reason : result.status;

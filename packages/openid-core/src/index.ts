@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './constants.js';
 export { kvForm, type KVPairs, type KVParseOptions, type KVSerializeOptions } from './kv-form.js';
+export { decodeFormComponent, readFormPairs } from './form-urlencoded.js';
 export {
   Message,
   OPENID_NS,

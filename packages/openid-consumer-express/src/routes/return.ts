@@ -5,7 +5,7 @@
  * @see OpenID 2.0 §11
  */
 import type { Request, Response } from 'express';
-import type { CompletionResult, MessageArgs, SuccessResult } from 'openid-core';
+import { readFormPairs, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid-core';
 import { extensionData } from '../extensions.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { queryString, regenerate, returnUrlOf, save, sessionOf } from '../request-context.js';
@@ -41,9 +41,8 @@ function argsOf(req: Request): MessageArgs {
     if (body === null || typeof body !== 'object') return {};
     return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => key !== RESUBMITTED));
   }
-  const query = new URLSearchParams(queryString(req));
-  query.delete(RESUBMITTED);
-  return query;
+  // Read as URLSearchParams reads it, faster on a query that carries the whole response.
+  return readFormPairs(queryString(req)).filter(([key]) => key !== RESUBMITTED);
 }
 
 async function succeed(options: ResolvedConsumerOptions, req: Request, res: Response, result: SuccessResult): Promise<unknown> {

@@ -7,17 +7,7 @@ import { UrlError } from '../../errors.js';
 import { parseHttpUrl, type NormalizedUrlParts } from '../../normalize-url.js';
 import { OPENID_NS, type Message } from '../../message.js';
 import { failure, type FailureResult } from '../result.js';
-
-/** A form-encoded value decoded; what decodeURIComponent refuses (bad escapes, invalid UTF-8) is read as URLSearchParams reads it. */
-function decodeFormValue(raw: string): string {
-  const spaced = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
-  if (!spaced.includes('%')) return spaced;
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    return new URLSearchParams(`v=${raw}`).get('v') as string;
-  }
-}
+import { decodeFormComponent } from '../../form-urlencoded.js';
 
 /**
  * The query of the URL a response arrived at. It carries the whole response
@@ -26,26 +16,32 @@ function decodeFormValue(raw: string): string {
  * URLSearchParams decodes them, and nothing else.
  */
 export class QueryArgs {
-  readonly #pairs: string[];
+  readonly #query: string;
 
   constructor(query: string) {
-    this.#pairs = query === '' ? [] : query.split('&');
+    this.#query = query;
   }
 
   /** Every value of `name`, in order. */
   getAll(name: string): string[] {
     const values: string[] = [];
-    for (const pair of this.#pairs) {
-      if (pair === '') continue;
-      const equals = pair.indexOf('=');
-      const rawKey = equals < 0 ? pair : pair.slice(0, equals);
-      if (rawKey.includes('%') || rawKey.includes('+')) {
-        // An encoded name: read the pair whole (it holds no '&', so it is one entry).
-        const [key, value] = new URLSearchParams(pair).entries().next().value as [string, string];
-        if (key === name) values.push(value);
-      } else if (rawKey === name) {
-        values.push(equals < 0 ? '' : decodeFormValue(pair.slice(equals + 1)));
+    const query = this.#query;
+    // Pair by pair, without splitting the whole query (it holds the whole response for a GET).
+    for (let start = 0; start < query.length; ) {
+      let end = query.indexOf('&', start);
+      if (end < 0) end = query.length;
+      if (end > start) {
+        let equals = query.indexOf('=', start);
+        if (equals < 0 || equals > end) equals = end;
+        if (hasEncoding(query, start, equals)) {
+          // An encoded name: read the pair whole (it holds no '&', so it is one entry).
+          const [key, value] = new URLSearchParams(query.slice(start, end)).entries().next().value as [string, string];
+          if (key === name) values.push(value);
+        } else if (equals - start === name.length && query.startsWith(name, start)) {
+          values.push(equals === end ? '' : decodeFormComponent(query.slice(equals + 1, end)));
+        }
       }
+      start = end + 1;
     }
     return values;
   }
@@ -54,6 +50,15 @@ export class QueryArgs {
   get(name: string): string | null {
     return this.getAll(name)[0] ?? null;
   }
+}
+
+/** Whether text[start, end) holds a percent escape or a plus (a name URLSearchParams would decode). */
+function hasEncoding(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === 0x25 || code === 0x2b) return true;
+  }
+  return false;
 }
 
 /** The URL a response arrived at: the part before the query, and the query's arguments. */

@@ -116,11 +116,15 @@ describe('the current URL is read lazily, with the same values URLSearchParams g
     'op%65nid_tx=encoded-name&openid_tx=plain',
     'caf%C3%A9=1&café=2',
     'k=%ED%A0%80&k=a+b%2Bc&k=%2&k=100%&k=%F0%9F%98%80+x&k=%c3%a9',
+    '&&openid_tx=lead&',
+    'openid_txx=longer&openid_t=shorter&openid_tx==eq&openid_tx=a=b',
+    'k&k=&k==&=&==&&=k',
+    'a%=1&a+=2&+a=3&a%2=4',
   ];
   test.each(queries)('%j', (query) => {
     const expected = new URLSearchParams(query);
     const actual = new QueryArgs(query);
-    for (const name of new Set([...expected.keys(), 'absent', 'openid_tx', 'a b', 'k', 'x', ''])) {
+    for (const name of new Set([...expected.keys(), 'absent', 'openid_tx', 'openid_t', 'a b', 'k', 'x', '', 'a', ' a', 'a '])) {
       expect([name, actual.getAll(name)]).toEqual([name, expected.getAll(name)]);
       expect(actual.get(name)).toBe(expected.get(name));
     }
