@@ -185,11 +185,11 @@ export class Association {
     return createHmac(ALGORITHMS[this.assocType].hash, this.secret).update(text, 'utf8').digest();
   }
 
-
   /**
    * Whether `openid.sig` is this association's signature over the signed
-   * fields. Compares decoded bytes in constant time; a malformed signature, a
-   * length mismatch or a missing signed field is `false`, never an exception.
+   * fields, compared in constant time with the canonical base64 of the MAC; a
+   * malformed or non-canonical signature, a length mismatch or a missing
+   * signed field is `false`, never an exception.
    * @see OpenID 2.0 §11.4.1
    */
   verifyMessage(message: Message): boolean {
@@ -209,7 +209,6 @@ export class Association {
     const given = Buffer.from(sig, 'utf8');
     return given.length === wanted.length && timingSafeEqual(given, wanted);
   }
-
 
   /** A key-value text form with a version line, for stores; {@link Association.deserialize} reads it back. */
   serialize(): string {

@@ -23,9 +23,12 @@ function slowDecode(raw: string): string {
   return new URLSearchParams(`v=${raw.replaceAll('&', '%26')}`).get('v') as string;
 }
 
-/** The name-value pairs of urlencoded text, in order (a leading `?` is ignored, as URLSearchParams does). */
-export function readFormPairs(text: string): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
+/**
+ * Calls `visit` for each non-empty `name[=value]` pair of urlencoded text, with
+ * the pair's bounds: `[start, equals)` is the raw name, `(equals, end)` the
+ * raw value (`equals === end` when the pair has no `=`). Nothing is decoded.
+ */
+export function scanFormPairs(text: string, visit: (start: number, equals: number, end: number) => void): void {
   let start = text.startsWith('?') ? 1 : 0;
   while (start < text.length) {
     let end = text.indexOf('&', start);
@@ -33,9 +36,17 @@ export function readFormPairs(text: string): Array<[string, string]> {
     if (end > start) {
       let equals = text.indexOf('=', start);
       if (equals < 0 || equals > end) equals = end;
-      pairs.push([decodeFormComponent(text.slice(start, equals)), equals === end ? '' : decodeFormComponent(text.slice(equals + 1, end))]);
+      visit(start, equals, end);
     }
     start = end + 1;
   }
+}
+
+/** The name-value pairs of urlencoded text, in order (a leading `?` is ignored, as URLSearchParams does). */
+export function readFormPairs(text: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  scanFormPairs(text, (start, equals, end) => {
+    pairs.push([decodeFormComponent(text.slice(start, equals)), equals === end ? '' : decodeFormComponent(text.slice(equals + 1, end))]);
+  });
   return pairs;
 }

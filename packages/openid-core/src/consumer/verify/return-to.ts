@@ -7,7 +7,7 @@ import { UrlError } from '../../errors.js';
 import { parseHttpUrl, type NormalizedUrlParts } from '../../normalize-url.js';
 import { OPENID_NS, type Message } from '../../message.js';
 import { failure, type FailureResult } from '../result.js';
-import { decodeFormComponent } from '../../form-urlencoded.js';
+import { decodeFormComponent, scanFormPairs } from '../../form-urlencoded.js';
 
 /**
  * The query of the URL a response arrived at. It carries the whole response
@@ -27,22 +27,12 @@ export class QueryArgs {
     const values: string[] = [];
     const query = this.#query;
     // Pair by pair, without splitting the whole query (it holds the whole response for a GET).
-    for (let start = 0; start < query.length; ) {
-      let end = query.indexOf('&', start);
-      if (end < 0) end = query.length;
-      if (end > start) {
-        let equals = query.indexOf('=', start);
-        if (equals < 0 || equals > end) equals = end;
-        if (hasEncoding(query, start, equals)) {
-          // An encoded name: read the pair whole (it holds no '&', so it is one entry).
-          const [key, value] = new URLSearchParams(query.slice(start, end)).entries().next().value as [string, string];
-          if (key === name) values.push(value);
-        } else if (equals - start === name.length && query.startsWith(name, start)) {
-          values.push(equals === end ? '' : decodeFormComponent(query.slice(equals + 1, end)));
-        }
-      }
-      start = end + 1;
-    }
+    scanFormPairs(query, (start, equals, end) => {
+      const matches = hasEncoding(query, start, equals)
+        ? decodeFormComponent(query.slice(start, equals)) === name
+        : equals - start === name.length && query.startsWith(name, start);
+      if (matches) values.push(equals === end ? '' : decodeFormComponent(query.slice(equals + 1, end)));
+    });
     return values;
   }
 

@@ -117,6 +117,7 @@ describe('the current URL is read lazily, with the same values URLSearchParams g
     'caf%C3%A9=1&café=2',
     'k=%ED%A0%80&k=a+b%2Bc&k=%2&k=100%&k=%F0%9F%98%80+x&k=%c3%a9',
     '&&openid_tx=lead&',
+    '?openid_tx=after-a-question-mark&?x=1',
     'openid_txx=longer&openid_t=shorter&openid_tx==eq&openid_tx=a=b',
     'k&k=&k==&=&==&&=k',
     'a%=1&a+=2&+a=3&a%2=4',
