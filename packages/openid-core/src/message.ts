@@ -334,11 +334,17 @@ export class Message {
   toPostArgs(): Record<string, string> {
     const out: Record<string, string> = Object.create(null);
     for (const [key, value] of this.#wireArgs()) out[`${OPENID_PREFIX}${key}`] = value;
-    for (const [key, value] of this.#args.get(BARE_NS) ?? []) {
-      if (key.startsWith(OPENID_PREFIX)) throw new MessageError(`The bare argument ${JSON.stringify(key)} uses the openid. prefix`);
-      out[key] = value;
-    }
+    for (const [key, value] of this.#bareArgs()) out[key] = value;
     return out;
+  }
+
+  /** The bare arguments; one that uses the `openid.` prefix cannot be sent. */
+  #bareArgs(): Map<string, string> {
+    const bare = this.#args.get(BARE_NS) ?? new Map<string, string>();
+    for (const key of bare.keys()) {
+      if (key.startsWith(OPENID_PREFIX)) throw new MessageError(`The bare argument ${JSON.stringify(key)} uses the openid. prefix`);
+    }
+    return bare;
   }
 
   /** The `openid.*` arguments in key-value form (bare arguments have no place there). §5.1.2 */
@@ -346,10 +352,14 @@ export class Message {
     return kvForm.serialize(this.#wireArgs());
   }
 
-  /** `application/x-www-form-urlencoded` encoding of {@link toPostArgs}. */
+  /** {@link toPostArgs} as `application/x-www-form-urlencoded` text, as URLSearchParams writes it. */
   toURLEncoded(): string {
-    return new URLSearchParams(Object.entries(this.toPostArgs())).toString();
+    const pairs: Array<[string, string]> = [];
+    for (const [key, value] of this.#wireArgs()) pairs.push([`${OPENID_PREFIX}${key}`, value]);
+    for (const pair of this.#bareArgs()) pairs.push(pair);
+    return new URLSearchParams(pairs).toString();
   }
+
 
   /**
    * The message appended to the query of `base` (§5.2.1). The base must be

@@ -5,6 +5,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { decodeFormComponent, readFormPairs } from '../src/form-urlencoded.js';
+import { BARE_NS, Message, OPENID_NS } from '../src/message.js';
+import { SREG_1_1_NS } from '../src/constants.js';
 
 const same = (text: string): void => {
   expect([text, readFormPairs(text)]).toEqual([text, [...new URLSearchParams(text)]]);
@@ -49,5 +51,18 @@ describe('readFormPairs reads as URLSearchParams does', () => {
     for (const raw of ['a+b', '%2B', '%26x', 'a=b', '%', '%C3%A9', '%ED%A0%80', '\ud800', 'plain']) {
       expect([raw, decodeFormComponent(raw)]).toEqual([raw, new URLSearchParams(`v=${raw.replaceAll('&', '%26')}`).get('v')]);
     }
+  });
+});
+
+describe('Message.toURLEncoded', () => {
+  test('Message.toURLEncoded is URLSearchParams over toPostArgs, and reads back to the same message', () => {
+    const message = new Message();
+    message.setArg(OPENID_NS, 'mode', 'id_res');
+    message.setArg(OPENID_NS, 'return_to', "http://rp.example/return?a=1&b=x y&c=!'()~*");
+    message.setArg(SREG_1_1_NS, 'fullname', 'Zoë Ünïcode 東京 😀 a+b');
+    message.setArg(BARE_NS, 'state', 'x&y=z');
+    const encoded = message.toURLEncoded();
+    expect(encoded).toBe(new URLSearchParams(Object.entries(message.toPostArgs())).toString());
+    expect(Message.fromPostArgs(readFormPairs(encoded)).toPostArgs()).toEqual(message.toPostArgs());
   });
 });
