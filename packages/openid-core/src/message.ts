@@ -360,7 +360,6 @@ export class Message {
     return new URLSearchParams(pairs).toString();
   }
 
-
   /**
    * The message appended to the query of `base` (§5.2.1). The base must be
    * an absolute http(s) URL without control characters; its own query is kept
