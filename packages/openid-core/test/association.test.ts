@@ -110,6 +110,8 @@ describe('Association (§6, §8.3)', () => {
     ['a signature with whitespace', (m: Message) => m.setArg(OPENID_NS, 'sig', ` ${m.getArg(OPENID_NS, 'sig') as string}`)],
     ['an HMAC-SHA1-length signature', (m: Message) => m.setArg(OPENID_NS, 'sig', Buffer.alloc(20).toString('base64'))],
     ['a signed value with a newline', (m: Message) => m.setArg(OPENID_NS, 'return_to', 'https://rp.example/return\nis_valid:true')],
+    ['a signed value with a carriage return', (m: Message) => m.setArg(OPENID_NS, 'return_to', 'https://rp.example/return\ris_valid:true')],
+    ['an empty name in the signed list', (m: Message) => m.setArg(OPENID_NS, 'signed', `${m.getArg(OPENID_NS, 'signed') as string},,mode`)],
   ])('verifyMessage is false, never an exception, for %s', (_name, tamper) => {
     const message = assertion();
     sha256Assoc().signMessage(message);
