@@ -2,7 +2,7 @@
 // form, and (when built) signatures and Diffie-Hellman.
 import { measure, printTable } from './lib-measure.mjs';
 
-const core = await import('../packages/openid-core/dist/index.js');
+const core = await import('../packages/openid2-core/dist/index.js');
 const { Message, kvForm, OPENID2_NS, SREG_1_1_NS } = core;
 
 const assertion = {

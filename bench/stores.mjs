@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
-import { Association, MemoryStore, FileStore } from '../packages/openid-core/dist/index.js';
+import { Association, MemoryStore, FileStore } from '../packages/openid2-core/dist/index.js';
 import { SqliteStore, PostgresStore, MysqlStore } from '../packages/openid-store-sql/dist/index.js';
 import { RedisStore } from '../packages/openid-store-redis/dist/index.js';
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Association, Message, makeNonce, newHandle, OPENID2_NS, OPENID_NS } from 'openid-core';
+import { Association, Message, makeNonce, newHandle, OPENID2_NS, OPENID_NS } from 'openid2-core';
 import { scratchFile } from '../lib/http.mjs';
 import { runJsonProcess, SERVER_CORE } from '../lib/proc.mjs';
 import { summarize } from '../lib/stats.mjs';
@@ -62,7 +62,7 @@ export async function consumerCase(settings) {
   const ourTiming = timing(settings.consumerRounds);
   const node = (script, extra, rounds = settings.consumerRounds) => runJsonProcess(process.execPath, [join(runners, script), file, String(extra), ...timing(rounds)], { core: SERVER_CORE });
   const small = 100;
-  const subject = record('openid-core Consumer, 10^2 nonces stored', await node('ours.mjs', small), settings);
+  const subject = record('openid2-core Consumer, 10^2 nonces stored', await node('ours.mjs', small), settings);
   const references = [];
   if (python.available) {
     references.push(record('python3-openid Consumer.complete, 10^2 nonces', await runJsonProcess('/usr/bin/python3', [join(runners, 'python_consumer.py'), file, String(small), ...ourTiming], { core: SERVER_CORE }), settings));
@@ -70,7 +70,7 @@ export async function consumerCase(settings) {
   for (const level of [small, 500, settings.smoke ? 1000 : 10_000]) {
     references.push(record(`node-openid verifyAssertion, ${level} nonces`, await node('node-openid.cjs', level, settings.rounds), settings));
   }
-  const big = record(`openid-core Consumer, 10^${Math.log10(settings.bigNonces)} nonces stored`, await node('ours.mjs', settings.bigNonces), settings);
+  const big = record(`openid2-core Consumer, 10^${Math.log10(settings.bigNonces)} nonces stored`, await node('ours.mjs', settings.bigNonces), settings);
   references.push(big);
   const steady = big.cpuRate.median / subject.cpuRate.median;
   return {

@@ -1,10 +1,10 @@
-// The provider under test: openid-provider-express over openid-core.
+// The provider under test: openid-provider-express over openid2-core.
 // OPENID_BENCH_MODE=allow: the decision hook allows at once (case 1);
 // OPENID_BENCH_MODE=login: the user signs in through a form first (case 5).
 // Counts the requests that discovery and association make (case 6), and
 // makes pools of stateless assertions in process (case 2).
 import express from 'express';
-import { OPENID2_NS, Server } from 'openid-core';
+import { OPENID2_NS, Server } from 'openid2-core';
 import { openidProvider, serveIdentity } from 'openid-provider-express';
 import { announce, listen, openidStore, sessionMiddleware } from './session-store.mjs';
 

@@ -1,8 +1,8 @@
-// The relying party under test: openid-consumer-express over openid-core,
+// The relying party under test: openid-consumer-express over openid2-core,
 // asking for the email address. Several instances of one site share
 // OPENID_BENCH_BASE (the URL users see) and, with Redis, their stores.
 import express from 'express';
-import { createFetcher } from 'openid-core';
+import { createFetcher } from 'openid2-core';
 import { openidConsumer } from 'openid-consumer-express';
 import { announce, listen, openidStore, sessionMiddleware } from './session-store.mjs';
 

@@ -29,7 +29,7 @@ export async function sessionMiddleware(name) {
 /** The OpenID store of a bench server: memory, or Redis shared by every instance. */
 export async function openidStore() {
   if (process.env.OPENID_BENCH_STORE !== 'redis') {
-    const { MemoryStore } = await import('openid-core');
+    const { MemoryStore } = await import('openid2-core');
     return { store: new MemoryStore(), close: async () => {} };
   }
   const { RedisStore } = await import('openid-store-redis');

@@ -2,7 +2,7 @@
 // example provider (identifier select), or through Steam.
 import express from 'express';
 import session from 'express-session';
-import { createFetcher, MemoryDiscoveryCache, steamPreset } from 'openid-core';
+import { createFetcher, MemoryDiscoveryCache, steamPreset } from 'openid2-core';
 import { openidConsumer } from 'openid-consumer-express';
 import { escape, page } from '../shared/style.mjs';
 

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
 import session from 'express-session';
-import { createFetcher, requestedProfile } from 'openid-core';
+import { createFetcher, requestedProfile } from 'openid2-core';
 import { openidProvider, protectFromFraming, serveIdentity, serveOPIdentifier } from 'openid-provider-express';
 import { SqliteStore, PostgresStore, MysqlStore } from 'openid-store-sql';
 import { Accounts } from './accounts.mjs';

@@ -1,9 +1,9 @@
 /**
  * The `profile` and `pape` options: what goes into each authentication
  * request, and the signed answer in one normalized shape for the session.
- * The extension rules themselves live in openid-core.
+ * The extension rules themselves live in openid2-core.
  */
-import { PapeRequest, PapeResponse, profileFromSuccess, profileRequest, type AuthRequest, type SuccessResult } from 'openid-core';
+import { PapeRequest, PapeResponse, profileFromSuccess, profileRequest, type AuthRequest, type SuccessResult } from 'openid2-core';
 import type { ResolvedConsumerOptions } from './options.js';
 
 /** Adds the SREG/AX profile request (as the endpoint advertises them) and the PAPE request the options ask for. */

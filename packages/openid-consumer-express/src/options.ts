@@ -21,7 +21,7 @@ import {
   type OpenIDStore,
   type SetupNeededResult,
   type SuccessResult,
-} from 'openid-core';
+} from 'openid2-core';
 
 /** A login that could not start: nothing to discover, or nothing found. */
 export interface LoginFailure {

@@ -21,7 +21,7 @@ import {
   type OpenIDStore,
   type Profile,
   type SuccessResult,
-} from 'openid-core';
+} from 'openid2-core';
 import { checkProfileFields } from './options.js';
 
 export interface OpenIDStrategyOptions {

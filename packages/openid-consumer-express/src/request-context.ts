@@ -4,7 +4,7 @@
  * built the same way on Express 4 and 5, behind a proxy or not.
  */
 import type { Request } from 'express';
-import { OpenIDConfigError } from 'openid-core';
+import { OpenIDConfigError } from 'openid2-core';
 import type { ResolvedConsumerOptions } from './options.js';
 
 /** express-session's `req.session`, as far as the middleware uses it. */

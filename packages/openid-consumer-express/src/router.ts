@@ -1,7 +1,7 @@
 /**
  * The relying-party router: `/login` starts a login, `/return` completes
  * it, `/xrds` publishes the return URL for relying party discovery (§13).
- * The protocol rules live in openid-core; these files translate HTTP.
+ * The protocol rules live in openid2-core; these files translate HTTP.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { resolveOptions, type ConsumerMiddlewareOptions, type ResolvedConsumerOptions } from './options.js';

@@ -4,7 +4,7 @@ import { CookieClient, deliverIndirect } from 'openid-test-helpers';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import session from 'express-session';
-import { createFetcher, MemoryStore, SREG_1_1_NS, type OpenIDStore } from 'openid-core';
+import { createFetcher, MemoryStore, SREG_1_1_NS, type OpenIDStore } from 'openid2-core';
 import { openidProvider, serveIdentity, serveOPIdentifier, type Decision } from 'openid-provider-express';
 import { openidConsumer, type ConsumerMiddlewareOptions } from '../src/index.js';
 

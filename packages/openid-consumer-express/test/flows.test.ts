@@ -1,6 +1,6 @@
 /** The relying-party middleware against our provider, over real HTTP with a cookie-keeping client. */
 import { CookieClient, deliverIndirect } from 'openid-test-helpers';
-import { MemoryStore, discoverRelyingPartyReturnTos, type SuccessResult } from 'openid-core';
+import { MemoryStore, discoverRelyingPartyReturnTos, type SuccessResult } from 'openid2-core';
 import { fetcher, signIn, startOP, startRP, type Running } from './apps.js';
 import type { ConsumerFailure } from '../src/index.js';
 

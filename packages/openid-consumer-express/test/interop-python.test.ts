@@ -1,14 +1,14 @@
 /**
  * The middleware against Debian's python3-openid as the OP (the fixture of
- * openid-core's consumer tests): smart and stateless, OpenID 2.0 and 1.1,
+ * openid2-core's consumer tests): smart and stateless, OpenID 2.0 and 1.1,
  * delegation, identifier select, cancel, and the profile through SREG/AX.
  */
 import { fileURLToPath } from 'node:url';
 import { CookieClient, deliverIndirect, describeWith, pythonOpenIDAvailability, startPythonOP, type PythonOP } from 'openid-test-helpers';
-import { MemoryStore } from 'openid-core';
+import { MemoryStore } from 'openid2-core';
 import { startRP, type Running } from './apps.js';
 
-const SCRIPT = fileURLToPath(new URL('../../openid-core/test/fixtures/python_server.py', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../openid2-core/test/fixtures/python_server.py', import.meta.url));
 
 describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
   let python: PythonOP;

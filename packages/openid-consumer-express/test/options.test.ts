@@ -1,7 +1,7 @@
 /** Options are checked when the router is made; one describe per option. */
 import express from 'express';
 import request from 'supertest';
-import { MemoryStore, OpenIDConfigError } from 'openid-core';
+import { MemoryStore, OpenIDConfigError } from 'openid2-core';
 import { openidConsumer, type ConsumerMiddlewareOptions } from '../src/index.js';
 import { fetcher } from './apps.js';
 

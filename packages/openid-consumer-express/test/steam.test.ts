@@ -1,6 +1,6 @@
 /** "Sign in through Steam" with the middleware: the Steam preset against a Steam-like stand-in, the SteamID64 in the session. */
 import { CookieClient, deliverIndirect, startSteamStandIn, type SteamStandIn } from 'openid-test-helpers';
-import { MemoryStore, steamPreset } from 'openid-core';
+import { MemoryStore, steamPreset } from 'openid2-core';
 import { openidConsumer } from '../src/index.js';
 import { fetcher, startRP, type Running } from './apps.js';
 

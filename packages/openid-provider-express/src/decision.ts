@@ -3,7 +3,7 @@
  * about the extensions a request carries, and how an `allow` becomes a
  * signed assertion with the released extension data.
  */
-import { answerProfile, PAPE_1_0_NS, PapeRequest, PapeResponse, requestedProfile, type CheckIDRequest, type ExtensionArgs, type OpenIDResponse } from 'openid-core';
+import { answerProfile, PAPE_1_0_NS, PapeRequest, PapeResponse, requestedProfile, type CheckIDRequest, type ExtensionArgs, type OpenIDResponse } from 'openid2-core';
 import type { Decision, DecisionContext } from './options.js';
 
 /** The relying party's extension requests, as the decision hook and the consent page see them. */

@@ -5,7 +5,7 @@
  * @see OpenID 2.0 §7.3.2, §7.3.3
  */
 import type { Request, Response } from 'express';
-import { escapeHTML, OPENID_1_1_TYPE, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE, XRDS_CONTENT_TYPE } from 'openid-core';
+import { escapeHTML, OPENID_1_1_TYPE, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE, XRDS_CONTENT_TYPE } from 'openid2-core';
 
 const escapeXML = escapeHTML;
 

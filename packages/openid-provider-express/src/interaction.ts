@@ -5,7 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { InteractionNotFound, OpenIDConfigError } from 'openid-core';
+import { InteractionNotFound, OpenIDConfigError } from 'openid2-core';
 
 /** One pending request, as kept in the session (plain data, so any session store can hold it). */
 export interface PendingInteraction {

@@ -2,7 +2,7 @@
  * Options of the provider middleware, validated when it is created.
  */
 import type { Request } from 'express';
-import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDStore, type Profile, type ProfileField } from 'openid-core';
+import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDStore, type Profile, type ProfileField } from 'openid2-core';
 
 /** What the decision hook learns about a checkid request. */
 export interface DecisionContext {
@@ -81,7 +81,7 @@ function withInteraction(base: string, id: string): string {
 
 function resolveServer(options: ProviderOptions): Server {
   if (options.server !== undefined) {
-    if (typeof (options.server as Partial<Server> | null)?.decodeRequest !== 'function') throw new OpenIDConfigError('must be a Server from openid-core', 'server');
+    if (typeof (options.server as Partial<Server> | null)?.decodeRequest !== 'function') throw new OpenIDConfigError('must be a Server from openid2-core', 'server');
     return options.server;
   }
   if (options.endpoint === undefined) throw new OpenIDConfigError('give either server, or endpoint and store', 'endpoint');

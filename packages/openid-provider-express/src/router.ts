@@ -4,7 +4,7 @@
  * router writes every protocol response.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs } from 'openid-core';
+import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs } from 'openid2-core';
 import { answerDecision, extensionContext } from './decision.js';
 import { findPending, savePending, sessionOf, takePending } from './interaction.js';
 import { checkDecision, resolveOptions, type Decision, type DecisionContext, type ProviderOptions, type ResolvedOptions } from './options.js';

@@ -3,7 +3,7 @@
  * protection on every page.
  */
 import type { NextFunction, Response } from 'express';
-import { encodeResponse, escapeHTML, Message, OPENID_NS, type EncodedResponse } from 'openid-core';
+import { encodeResponse, escapeHTML, Message, OPENID_NS, type EncodedResponse } from 'openid2-core';
 
 /** Headers that keep provider pages out of frames (clickjacking on consent): use them on your login and consent pages too. */
 export function protectFromFraming(res: Response): void {

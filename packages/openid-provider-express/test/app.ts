@@ -3,7 +3,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import session from 'express-session';
-import { createFetcher, escapeHTML, MemoryStore, type OpenIDStore } from 'openid-core';
+import { createFetcher, escapeHTML, MemoryStore, type OpenIDStore } from 'openid2-core';
 import { openidProvider, protectFromFraming, regenerateSession, serveIdentity, serveOPIdentifier, type Decision, type DecisionContext, type ProviderRouter, type ProviderOptions } from '../src/index.js';
 
 export interface TestProvider {

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { CookieClient, describeWith, pythonOpenIDAvailability, readForm, startPythonPeer, type PythonPeer } from 'openid-test-helpers';
-import { SREG_1_1_NS } from 'openid-core';
+import { SREG_1_1_NS } from 'openid2-core';
 import { startProvider, type TestProvider } from './app.js';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/python_consumer.py', import.meta.url));

@@ -1,10 +1,10 @@
 /** Bad input at the HTTP endpoint: always the answer the spec says, never a 500. */
-import { createConsumerSession, DEFAULT_DH_MODULUS, intToBase64, kvForm, OPENID2_NS } from 'openid-core';
+import { createConsumerSession, DEFAULT_DH_MODULUS, intToBase64, kvForm, OPENID2_NS } from 'openid2-core';
 import express from 'express';
 import request from 'supertest';
 import { CookieClient, readForm } from 'openid-test-helpers';
 import { openidProvider } from '../src/index.js';
-import { MemoryStore } from 'openid-core';
+import { MemoryStore } from 'openid2-core';
 import { startProvider, type TestProvider } from './app.js';
 
 let provider: TestProvider;

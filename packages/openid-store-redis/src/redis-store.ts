@@ -14,7 +14,7 @@
  *   on Redis Cluster, all keys of one server map to one slot, which the
  *   script needs. Pass a `Cluster` instance as `client`.
  */
-import { Association, OpenIDConfigError, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type OpenIDStore, type StoreTimeOptions } from 'openid-core';
+import { Association, OpenIDConfigError, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type OpenIDStore, type StoreTimeOptions } from 'openid2-core';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 
 /** Options of {@link RedisStore}: `url` or `client`. */

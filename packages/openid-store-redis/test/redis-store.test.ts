@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { OpenIDConfigError, Association } from 'openid-core';
+import { OpenIDConfigError, Association } from 'openid2-core';
 import { describeWith, redisAvailability, REDIS_URL, runStoreConformance, startTcpProxy, uniquePrefix, urlWithPort } from 'openid-test-helpers';
 import { RedisStore } from '../src/index.js';
 

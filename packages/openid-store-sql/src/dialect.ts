@@ -2,7 +2,7 @@
  * What the shared SQL store needs from a database: a way to run one
  * statement, and the SQL of its dialect.
  */
-import { OpenIDConfigError } from 'openid-core';
+import { OpenIDConfigError } from 'openid2-core';
 
 export interface QueryResult {
   rows: Array<Record<string, unknown>>;

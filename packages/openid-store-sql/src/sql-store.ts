@@ -11,7 +11,7 @@
  *   clock, so an expired association is never returned before cleanup.
  * - Every failure is wrapped in a StoreError with its cause.
  */
-import { Association, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type AssociationType, type OpenIDStore, type StoreTimeOptions } from 'openid-core';
+import { Association, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type AssociationType, type OpenIDStore, type StoreTimeOptions } from 'openid2-core';
 import { checkPrefix, type Dialect } from './dialect.js';
 
 /** Options every SQL store takes. */

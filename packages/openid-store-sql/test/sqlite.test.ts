@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { OpenIDConfigError } from 'openid-core';
+import { OpenIDConfigError } from 'openid2-core';
 import { runStoreConformance, uniquePrefix } from 'openid-test-helpers';
 import { SqliteStore } from '../src/index.js';
 

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 register('./ts-source-loader.mjs', import.meta.url);
 
 const spec = JSON.parse(process.argv[2]);
-const core = await import('openid-core');
+const core = await import('openid2-core');
 const Store = (await import(spec.module))[spec.exportName];
 const store = new Store(spec.options);
 

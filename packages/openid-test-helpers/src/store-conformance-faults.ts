@@ -4,7 +4,7 @@
  * fail with a StoreError within a bounded time; a fault must never look like
  * a fresh nonce or a missing association.
  */
-import type { OpenIDStore } from 'openid-core';
+import type { OpenIDStore } from 'openid2-core';
 import { expectStoreError, FAULT_BOUND_MS, SERVER, settleWithinBound, testAssociation, type ConformanceHarness } from './store-fixtures.js';
 
 /** Every operation of the store, each expected to fail with a StoreError. */

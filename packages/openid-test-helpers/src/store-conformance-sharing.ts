@@ -3,7 +3,7 @@
  * in this process, and a second Node process (see store-peer.ts for how the
  * child runs our store classes from source).
  */
-import type { OpenIDStore } from 'openid-core';
+import type { OpenIDStore } from 'openid2-core';
 import { SERVER, OTHER, SKEW, testAssociation, type ConformanceHarness } from './store-fixtures.js';
 import { startStorePeer, type SharedStoreSpec, type StorePeer } from './store-peer.js';
 

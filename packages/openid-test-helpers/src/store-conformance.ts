@@ -7,7 +7,7 @@
  * runStoreConformance('PostgresStore', { create, destroy, shared, unreachable, severable });
  * ```
  */
-import { NonceError, type OpenIDStore } from 'openid-core';
+import { NonceError, type OpenIDStore } from 'openid2-core';
 import { describeFaults } from './store-conformance-faults.js';
 import { describeSharing } from './store-conformance-sharing.js';
 import { OTHER, SERVER, SKEW, T0, testAssociation, type ConformanceHarness } from './store-fixtures.js';

@@ -2,7 +2,7 @@
  * What the store conformance suite's parts share: the test servers, the
  * clock harness, test associations and the fault assertion.
  */
-import { Association, StoreError, type OpenIDStore } from 'openid-core';
+import { Association, StoreError, type OpenIDStore } from 'openid2-core';
 import type { StoreTarget } from './store-conformance.js';
 
 /** The clock and store of the test running now. */

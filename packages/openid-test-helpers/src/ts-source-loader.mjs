@@ -1,10 +1,10 @@
 // Module hooks (node:module `register`) that let a plain Node process run the
 // workspace's TypeScript sources without a build: the store conformance
-// suite's second process imports `openid-core`, `openid-store-sql` and
+// suite's second process imports `openid2-core`, `openid-store-sql` and
 // `openid-store-redis` through them, so it always runs the same code as the
 // jest process, never a stale or missing dist/.
 //
-// - resolve: a bare workspace package name (`openid-core`) goes to
+// - resolve: a bare workspace package name (`openid2-core`) goes to
 //   packages/<name>/src/index.ts; a relative `./x.js` imported from a .ts file
 //   goes to `./x.ts` when that exists (NodeNext import style).
 // - load: .ts files are transpiled (types erased, nothing checked) with the

@@ -1,6 +1,6 @@
 /** The consumer of one request: the options' settings over this user's session. */
 import type { Request } from 'express';
-import { Consumer, objectSession } from 'openid-core';
+import { Consumer, objectSession } from 'openid2-core';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { sessionOf } from '../request-context.js';
 

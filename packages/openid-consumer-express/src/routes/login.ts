@@ -4,7 +4,7 @@
  * @see OpenID 2.0 §7, §8, §9
  */
 import type { Request, Response } from 'express';
-import { DiscoveryError } from 'openid-core';
+import { DiscoveryError } from 'openid2-core';
 import { addExtensions } from '../extensions.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { baseOf, realmOf } from '../request-context.js';

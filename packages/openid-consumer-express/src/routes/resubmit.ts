@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { escapeHTML, TRANSACTION_PARAM } from 'openid-core';
+import { escapeHTML, TRANSACTION_PARAM } from 'openid2-core';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { dropFreshSession, queryString, returnUrlOf } from '../request-context.js';
 import { consumerFor } from './consumer-for.js';

@@ -5,7 +5,7 @@
  * @see OpenID 2.0 §11
  */
 import type { Request, Response } from 'express';
-import { readFormPairs, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid-core';
+import { readFormPairs, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
 import { extensionData } from '../extensions.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { queryString, regenerate, returnUrlOf, save, sessionOf } from '../request-context.js';

@@ -4,7 +4,7 @@
  * @see OpenID 2.0 §13
  */
 import type { NextFunction, Request, Response } from 'express';
-import { escapeHTML, OpenIDConfigError, RP_RETURN_TO_TYPE } from 'openid-core';
+import { escapeHTML, OpenIDConfigError, RP_RETURN_TO_TYPE } from 'openid2-core';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { baseOf } from '../request-context.js';
 

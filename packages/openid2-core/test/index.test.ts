@@ -1,6 +1,6 @@
 import * as core from '../src/index.js';
 
-describe('openid-core exports', () => {
+describe('openid2-core exports', () => {
   test.each([
     'Message', 'kvForm', 'Association', 'DiffieHellman', 'normalizeUrl', 'normalizeIdentifier', 'Realm',
     'makeNonce', 'parseNonce', 'OpenIDError', 'KVFormError', 'MessageError', 'RealmError', 'ProtocolError',

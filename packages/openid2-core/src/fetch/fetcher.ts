@@ -70,7 +70,7 @@ export interface FetcherOptions {
    * @default address => allowPrivateAddresses || !isPrivateAddress(address)
    */
   addressPolicy?: (address: string) => boolean;
-  /** @default 'openid-core (+https://openid.net/)' */
+  /** @default 'openid2-core (+https://openid.net/)' */
   userAgent?: string;
   /** DNS look-up (tests inject one). @default dns.lookup */
   lookup?: LookupFunction;
@@ -105,7 +105,7 @@ function resolveSettings(options: FetcherOptions): FetcherSettings {
     timeoutMs: positiveInteger(options.timeoutMs, 10_000, 'timeoutMs'),
     maxBytes: positiveInteger(options.maxBytes, 1024 * 1024, 'maxBytes'),
     maxRedirects: positiveInteger(options.maxRedirects, 5, 'maxRedirects', 0),
-    userAgent: options.userAgent ?? 'openid-core (+https://openid.net/)',
+    userAgent: options.userAgent ?? 'openid2-core (+https://openid.net/)',
     allowed,
     lookup: guardLookup(options.lookup ?? (dnsLookup as unknown as LookupFunction), allowed),
     client: options.got ?? got,

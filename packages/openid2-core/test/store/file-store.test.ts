@@ -19,7 +19,7 @@ runStoreConformance('FileStore', {
     const directory = directories.get(store);
     if (directory !== undefined) await rm(directory, { recursive: true, force: true });
   },
-  shared: (store) => ({ module: 'openid-core', exportName: 'FileStore', options: { directory: directories.get(store) } }),
+  shared: (store) => ({ module: 'openid2-core', exportName: 'FileStore', options: { directory: directories.get(store) } }),
   // A path through a regular file: every file system call fails (ENOTDIR).
   unreachable: () => new FileStore({ directory: '/dev/null/openid-store' }),
 });

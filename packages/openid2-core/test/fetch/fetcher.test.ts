@@ -87,7 +87,7 @@ describe('requests', () => {
   test('a user agent, the accept option, and custom headers are sent', async () => {
     const echoed = JSON.parse((await local.fetch(`${server.url}/echo`, { accept: 'application/xrds+xml', headers: { 'x-custom': '1' } })).body);
     expect(echoed.headers).toMatchObject({ accept: 'application/xrds+xml', 'x-custom': '1' });
-    expect(echoed.headers['user-agent']).toMatch(/openid-core/);
+    expect(echoed.headers['user-agent']).toMatch(/openid2-core/);
     const custom = createFetcher({ allowPrivateAddresses: true, userAgent: 'my-rp/1.0' });
     const overridden = JSON.parse((await custom.fetch(`${server.url}/echo`, { accept: 'a/b', headers: { Accept: 'c/d' } })).body);
     expect(overridden.headers).toMatchObject({ accept: 'c/d', 'user-agent': 'my-rp/1.0' });
