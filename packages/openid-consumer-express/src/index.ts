@@ -1,5 +1,6 @@
 export { openidConsumer, type ConsumerRouter } from './router.js';
 export { relyingPartyXrds } from './routes/xrds.js';
 export type { OpenIDSessionData } from './routes/return.js';
-export type { ConsumerMiddlewareOptions, ConsumerFailure, LoginFailure } from './options.js';
+export type { ConsumerMiddlewareOptions, ConsumerFailure, LoginFailure, RefusedRequest } from './options.js';
+export { LOGIN_CSRF_FIELD, loginCsrfField, loginCsrfToken } from './login-csrf.js';
 export { OpenIDStrategy, type OpenIDStrategyOptions } from './passport.js';

@@ -30,8 +30,21 @@ export interface LoginFailure {
   message: string;
 }
 
-/** What `onFailure` gets: the consumer's cancel, setup-needed or failure result, or a login that could not start. */
-export type ConsumerFailure = CancelResult | SetupNeededResult | FailureResult | LoginFailure;
+/**
+ * A request refused before any login work: a login form from elsewhere or
+ * without this session's token (`csrf_failed`), or a body that cannot be
+ * read. `httpStatus` is set on the response before `onFailure` is called.
+ */
+export interface RefusedRequest {
+  status: 'failure';
+  reason: 'csrf_failed' | 'body_too_large' | 'too_many_parameters' | 'unsupported_charset' | 'unsupported_encoding' | 'malformed_body';
+  message: string;
+  /** 403 for `csrf_failed`; the parser's 4xx (413, 415, 400) for a body. */
+  httpStatus: number;
+}
+
+/** What `onFailure` gets: the consumer's cancel, setup-needed or failure result, a login that could not start, or a refused request. */
+export type ConsumerFailure = CancelResult | SetupNeededResult | FailureResult | LoginFailure | RefusedRequest;
 
 export interface ConsumerMiddlewareOptions {
   /**
@@ -57,7 +70,12 @@ export interface ConsumerMiddlewareOptions {
   failureRedirect?: string;
   /** Called after the session was regenerated and `req.session.openid` set; answer the request. @default redirect to successRedirect */
   onSuccess?: (req: Request, res: Response, result: SuccessResult) => unknown;
-  /** Called for cancel, setup needed and failures; answer the request. @default redirect to failureRedirect */
+  /**
+   * Called for cancel, setup needed and failures; answer the request. For a
+   * refused request (`httpStatus` set: a forged login form, an unreadable
+   * body) the response status is already that status.
+   * @default redirect to failureRedirect; a refused request gets its status and a page linking there
+   */
   onFailure?: (req: Request, res: Response, result: ConsumerFailure) => unknown;
   /**
    * Profile fields to ask for, mapped to SREG and AX (AX in OpenID 2.0 only);

@@ -22,6 +22,7 @@ import {
   type Profile,
   type SuccessResult,
 } from 'openid2-core';
+import { LOGIN_CSRF_FIELD, refuseForgedLogin } from './login-csrf.js';
 import { checkProfileFields } from './options.js';
 
 export interface OpenIDStrategyOptions {
@@ -37,7 +38,11 @@ export interface OpenIDStrategyOptions {
   fetcher?: Fetcher;
   /** Used when the request names no identifier ("Sign in with X"). */
   providerURL?: string;
-  /** Field holding the identifier in the query or form. @default 'openid_identifier' */
+  /**
+   * Form field holding the identifier. It must be posted from the app's own
+   * page with the login token (`loginCsrfField(req)`), as with the router.
+   * @default 'openid_identifier'
+   */
   identifierField?: string;
   /** Resolves to the user, or false to refuse. */
   verify: (input: { identifier: string; profile: Profile; result: SuccessResult; req: Request }) => Promise<unknown>;
@@ -67,6 +72,10 @@ export class OpenIDStrategy {
       throw new OpenIDConfigError('must be an absolute http or https URL', 'returnURL');
     }
     if (typeof options.profile === 'object') checkProfileFields(options.profile, 'profile');
+    const field: unknown = options.identifierField;
+    if (field !== undefined && (typeof field !== 'string' || field === '' || field.startsWith('openid.') || field === LOGIN_CSRF_FIELD)) {
+      throw new OpenIDConfigError(`must be a form field name (not empty, not an openid.* argument, not ${LOGIN_CSRF_FIELD})`, 'identifierField');
+    }
     this.settings = options;
     this.realmUrl = options.realm ?? `${new URL(options.returnURL).origin}/`;
   }
@@ -88,8 +97,10 @@ export class OpenIDStrategy {
 
   private async beginLogin(this: OpenIDStrategy & StrategyActions, req: Request): Promise<void> {
     const field = this.settings.identifierField ?? 'openid_identifier';
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const given = body[field] ?? req.query[field];
+    // The same rule as the router's /login (login CSRF), before anything is fetched.
+    const forged = refuseForgedLogin(req, new URL(this.settings.returnURL).origin, field);
+    if (forged !== undefined) return this.fail({ reason: forged.reason, message: forged.message }, forged.httpStatus);
+    const given = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>)[field] : undefined;
     const identifier = typeof given === 'string' && given.trim() !== '' ? given : this.settings.providerURL;
     if (identifier === undefined) return this.fail({ reason: 'missing_identifier', message: 'An OpenID identifier is required' }, 400);
     let auth;

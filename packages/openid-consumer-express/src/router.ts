@@ -4,7 +4,9 @@
  * The protocol rules live in openid2-core; these files translate HTTP.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { formBody } from './form-body.js';
 import { resolveOptions, type ConsumerMiddlewareOptions, type ResolvedConsumerOptions } from './options.js';
+import { fail } from './routes/failure.js';
 import { login } from './routes/login.js';
 import { complete } from './routes/return.js';
 import { realmDiscovery, xrdsRoute } from './routes/xrds.js';
@@ -27,8 +29,8 @@ type Handler = (options: ResolvedConsumerOptions, req: Request, res: Response) =
 export function openidConsumer(consumerOptions: ConsumerMiddlewareOptions = {}): ConsumerRouter {
   const options = resolveOptions(consumerOptions);
   const router = express.Router() as ConsumerRouter;
-  // Assertions are small; 64 KiB leaves room for long profile answers. Duplicate keys become arrays, which the consumer refuses.
-  const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 1000 });
+  // An unreadable body is answered here, through the failure path, never passed to the app's error handler.
+  const form = formBody((req, res, refusal) => fail(options, req, res, refusal));
   const wrap = (handler: Handler) => (req: Request, res: Response, next: NextFunction): void => {
     handler(options, req, res).catch(next);
   };

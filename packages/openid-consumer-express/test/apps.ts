@@ -1,12 +1,12 @@
 /** A relying party and a provider, each a real Express app on its own port. */
 import { createServer, type Server } from 'node:http';
-import { CookieClient, deliverIndirect } from 'openid-test-helpers';
+import { CookieClient, deliverIndirect, readForm, type ClientResponse } from 'openid-test-helpers';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import { createFetcher, MemoryStore, SREG_1_1_NS, type OpenIDStore } from 'openid2-core';
 import { openidProvider, serveIdentity, serveOPIdentifier, type Decision } from 'openid-provider-express';
-import { openidConsumer, type ConsumerMiddlewareOptions } from '../src/index.js';
+import { loginCsrfField, openidConsumer, type ConsumerMiddlewareOptions } from '../src/index.js';
 
 export interface Running {
   base: string;
@@ -71,11 +71,13 @@ export interface RPSettings extends Partial<ConsumerMiddlewareOptions> {
   mount?: string;
   /** Called with the app before the router is mounted. */
   prepare?: (app: Express) => void;
+  /** Receives every error that reaches the app's error handler (registered after the router). */
+  errors?: unknown[];
 }
 
 /** A relying party app: the consumer router at /openid and a page showing the session. */
 export async function startRP(settings: RPSettings = {}): Promise<Running> {
-  const { withSession, sessionOptions, noBaseUrl, mount = '/openid', prepare, ...options } = settings;
+  const { withSession, sessionOptions, noBaseUrl, mount = '/openid', prepare, errors, ...options } = settings;
   const app = express();
   const running = await listen(app);
   prepare?.(app);
@@ -87,18 +89,36 @@ export async function startRP(settings: RPSettings = {}): Promise<Running> {
       res.send('home');
     });
   }
+  // The app's sign-in form, with this session's login token.
+  app.get('/form', (req, res) => {
+    res.type('html').send(`<form method="post" action="${mount}/login">${loginCsrfField(req)}<input type="text" name="openid_identifier"></form>`);
+  });
   app.get('/me', (req, res) => {
     res.json((req as unknown as { session: Record<string, unknown> }).session.openid ?? null);
   });
   app.use((error: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    errors?.push(error);
     res.status(error.status ?? 500).send(error.message);
   });
   return running;
 }
 
+/** This browser's login token, read from the app's sign-in form. */
+export async function loginToken(rp: Running, client: CookieClient): Promise<string> {
+  const token = readForm((await client.get(`${rp.base}/form`)).body).fields.get('openid_csrf');
+  if (token === null) throw new Error('no openid_csrf field in the sign-in form');
+  return token;
+}
+
+/** The app's own form posted to /login: the identifier with this browser's token (no identifier: the OP identifier, no token). */
+export async function postLogin(rp: Running, client: CookieClient, identifier: string | undefined, path = '/openid'): Promise<ClientResponse> {
+  const form: Record<string, string> = identifier === undefined ? {} : { openid_identifier: identifier, openid_csrf: await loginToken(rp, client) };
+  return client.post(`${rp.base}${path}/login`, form);
+}
+
 /** A browser: RP /login → OP → RP /return (→ /me when it succeeded). */
 export async function signIn(rp: Running, identifier: string | undefined, client = new CookieClient(), path = '/openid'): Promise<{ client: CookieClient; final: string; me: unknown }> {
-  const start = await client.post(`${rp.base}${path}/login`, identifier === undefined ? {} : { openid_identifier: identifier });
+  const start = await postLogin(rp, client, identifier, path);
   expect(start.status).toBe(303);
   const atOp = await client.get(start.location as string, true);
   const { response: back } = await deliverIndirect(client, atOp, start.location as string);

@@ -2,7 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import express from 'express';
 import { CookieClient } from 'openid-test-helpers';
-import { startOP, startRP, type Running } from './apps.js';
+import { loginToken, postLogin, startOP, startRP, type Running } from './apps.js';
 
 let op: Running & { endpoint: string };
 let rp: Running;
@@ -30,13 +30,15 @@ describe('/login', () => {
     ['   ', 'missing_identifier'],
     [`http://example.com/${'a'.repeat(5000)}`, 'discovery_failed'],
   ])('identifier %j: %s', async (identifier, reason) => {
-    const response = await new CookieClient().post(`${rp.base}/openid/login`, { openid_identifier: identifier });
+    const response = await postLogin(rp, new CookieClient(), identifier);
     expect(response.status).toBe(303);
     expect(response.location).toBe(failed(reason));
   });
 
   test('a repeated openid_identifier is no identifier', async () => {
-    const response = await new CookieClient().get(`${rp.base}/openid/login?openid_identifier=a&openid_identifier=b`);
+    const client = new CookieClient();
+    const body = new URLSearchParams([['openid_identifier', 'a'], ['openid_identifier', 'b'], ['openid_csrf', await loginToken(rp, client)]]);
+    const response = await client.post(`${rp.base}/openid/login`, body);
     expect(response.location).toBe(failed('missing_identifier'));
   });
 });
@@ -61,7 +63,7 @@ describe('/return', () => {
 
   test('a POST is read from its body only: openid.* in the query do not count', async () => {
     const client = new CookieClient();
-    const start = await client.post(`${rp.base}/openid/login`, { openid_identifier: `${op.base}/user/alice` });
+    const start = await postLogin(rp, client, `${op.base}/user/alice`);
     const answer = (await client.get(start.location as string, true)).location as string;
     const response = await client.post(answer, {});
     expect(response.location).toBe(failed('invalid_message'));

@@ -5,7 +5,7 @@
  * cookie jar applies the SameSite rules.
  */
 import { CookieClient, deliverIndirect, readPageForm } from 'openid-test-helpers';
-import { longProfile, signIn, startOP, startRP, type Running } from './apps.js';
+import { longProfile, postLogin, signIn, startOP, startRP, type Running } from './apps.js';
 
 let op: Running & { endpoint: string };
 const opState: Parameters<typeof startOP>[0] = {};
@@ -19,7 +19,7 @@ afterEach(() => {
 
 /** Starts a login in `client`'s browser and returns the OP's answer page (an auto-submitting form when long). */
 async function answerFor(rp: Running, client: CookieClient): Promise<{ answer: Awaited<ReturnType<CookieClient['get']>>; url: string }> {
-  const start = await client.post(`${rp.base}/openid/login`, { openid_identifier: `${op.base}/user/alice` });
+  const start = await postLogin(rp, client, `${op.base}/user/alice`);
   const url = start.location as string;
   return { answer: await client.get(url, true), url };
 }
@@ -49,7 +49,7 @@ describe('a long assertion POSTed cross-site (SameSite=Lax session cookie withhe
     const rp = await startRP({ sessionOptions: { saveUninitialized: true } });
     try {
       const client = new CookieClient();
-      const start = await client.post(`${rp.base}/openid/login`, { openid_identifier: `${op.base}/user/alice` });
+      const start = await postLogin(rp, client, `${op.base}/user/alice`);
       const tx = new URL(new URL(start.location as string).searchParams.get('openid.return_to') as string).searchParams.get('openid_tx') as string;
       const stranger = new CookieClient();
       const page = await stranger.post(`${rp.base}/openid/return?openid_tx=${tx}`, { 'openid.mode': 'id_res', '"><script>alert(1)</script>': '"><img src=x onerror=alert(1)>' }, true);
@@ -72,7 +72,7 @@ describe('a long assertion POSTed cross-site (SameSite=Lax session cookie withhe
     try {
       const attacker = new CookieClient();
       const victim = new CookieClient();
-      await victim.post(`${rp.base}/openid/login`, { openid_identifier: `${op.base}/user/bob` });
+      await postLogin(rp, victim, `${op.base}/user/bob`);
       const { answer, url } = await answerFor(rp, attacker);
       const { response } = await deliverIndirect(victim, answer, url);
       expect(response.location).toBe(`${rp.base}/failed?openid_error=unsolicited_assertion`);

@@ -1,7 +1,7 @@
 /** The relying-party middleware against our provider, over real HTTP with a cookie-keeping client. */
 import { CookieClient, deliverIndirect } from 'openid-test-helpers';
 import { MemoryStore, discoverRelyingPartyReturnTos, type SuccessResult } from 'openid2-core';
-import { fetcher, signIn, startOP, startRP, type Running } from './apps.js';
+import { fetcher, postLogin, signIn, startOP, startRP, type Running } from './apps.js';
 import type { ConsumerFailure } from '../src/index.js';
 
 let op: Running & { endpoint: string };
@@ -58,11 +58,11 @@ describe('openidConsumer', () => {
     }
   });
 
-  test('GET /login with the identifier in the query works the same', async () => {
-    const rp = await startRP();
+  test('GET /login without an identifier (a "Sign in with X" link) uses the OP identifier', async () => {
+    const rp = await startRP({ opIdentifier: `${op.base}/` });
     try {
       const client = new CookieClient();
-      const start = await client.get(`${rp.base}/openid/login?openid_identifier=${encodeURIComponent(`${op.base}/user/alice`)}`);
+      const start = await client.get(`${rp.base}/openid/login`);
       expect(start.status).toBe(303);
       expect(start.headers.get('cache-control')).toBe('no-store');
       const { response } = await deliverIndirect(client, await client.get(start.location as string, true), start.location as string);
@@ -76,7 +76,7 @@ describe('openidConsumer', () => {
     const rp = await startRP();
     try {
       const client = new CookieClient();
-      await client.post(`${rp.base}/openid/login`, { openid_identifier: `${op.base}/user/alice` });
+      await postLogin(rp, client, `${op.base}/user/alice`);
       const before = client.cookie(rp.base, 'rp.sid');
       expect(before).toBeDefined();
       await signIn(rp, `${op.base}/user/alice`, client);
@@ -94,8 +94,8 @@ describe('openidConsumer', () => {
     try {
       expect((await signIn(rp, `${op.base}/user/alice`)).final).toBe(`${rp.base}/failed?openid_error=cancel`);
       const client = new CookieClient();
-      expect((await client.post(`${rp.base}/openid/login`, {})).location).toBe(`${rp.base}/failed?openid_error=missing_identifier`);
-      expect((await client.post(`${rp.base}/openid/login`, { openid_identifier: 'http://127.0.0.1:1/nobody' })).location).toBe(`${rp.base}/failed?openid_error=discovery_failed`);
+      expect((await postLogin(rp, client, undefined)).location).toBe(`${rp.base}/failed?openid_error=missing_identifier`);
+      expect((await postLogin(rp, client, 'http://127.0.0.1:1/nobody')).location).toBe(`${rp.base}/failed?openid_error=discovery_failed`);
       const forged = await client.get(`${rp.base}/openid/return?openid.ns=http%3A%2F%2Fspecs.openid.net%2Fauth%2F2.0&openid.mode=id_res`);
       expect(forged.location).toBe(`${rp.base}/failed?openid_error=unsolicited_assertion`);
     } finally {
@@ -117,10 +117,10 @@ describe('openidConsumer', () => {
     });
     try {
       const client = new CookieClient();
-      const start = await client.post(`${rp.base}/openid/login`, { openid_identifier: `${op.base}/user/alice` });
+      const start = await postLogin(rp, client, `${op.base}/user/alice`);
       const { response } = await deliverIndirect(client, await client.get(start.location as string, true), start.location as string);
       expect(JSON.parse(response.body)).toMatchObject({ hook: 'success', session: { claimedId: `${op.base}/user/alice` } });
-      const missing = await client.post(`${rp.base}/openid/login`, {});
+      const missing = await postLogin(rp, client, undefined);
       expect(missing.status).toBe(401);
       expect(JSON.parse(missing.body)).toEqual({ hook: 'failure', reason: 'missing_identifier' });
       expect(seen.map((result) => result.status)).toEqual(['success', 'failure']);
@@ -139,7 +139,7 @@ describe('openidConsumer', () => {
     const rp = await startRP({ profile: { required: ['email'], optional: ['nickname', 'firstName'] }, pape: { policies: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'] } });
     try {
       const client = new CookieClient();
-      const start = await client.post(`${rp.base}/openid/login`, { openid_identifier: `${op.base}/user/alice` });
+      const start = await postLogin(rp, client, `${op.base}/user/alice`);
       const atOp = await client.get(start.location as string, true);
       const back = new URL(atOp.location as string);
       back.searchParams.set('openid.sreg.fullname', 'Injected Name');

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { CookieClient, deliverIndirect, describeWith, pythonOpenIDAvailability, startPythonOP, type PythonOP } from 'openid-test-helpers';
 import { MemoryStore } from 'openid2-core';
-import { startRP, type Running } from './apps.js';
+import { postLogin, startRP, type Running } from './apps.js';
 
 const SCRIPT = fileURLToPath(new URL('../../openid2-core/test/fixtures/python_server.py', import.meta.url));
 
@@ -27,7 +27,7 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
 
   async function signIn(rp: Running, identifier: string): Promise<{ location: string | undefined; me: Record<string, unknown> | null }> {
     const client = new CookieClient();
-    const start = await client.post(`${rp.base}/openid/login`, { openid_identifier: identifier });
+    const start = await postLogin(rp, client, identifier);
     expect(start.status).toBe(303);
     const { response } = await deliverIndirect(client, await client.get(start.location as string, true), start.location as string);
     const me = JSON.parse((await client.get(`${rp.base}/me`)).body || 'null') as Record<string, unknown> | null;

@@ -5,7 +5,7 @@ import express from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { CookieClient, readForm } from 'openid-test-helpers';
-import { OpenIDStrategy } from '../src/index.js';
+import { loginCsrfField, OpenIDStrategy } from '../src/index.js';
 import { fetcher, longProfile, startOP, type Running } from './apps.js';
 
 let op: Running & { endpoint: string };
@@ -32,6 +32,11 @@ beforeAll(async () => {
       },
     }) as unknown as passport.Strategy,
   );
+  // A "Sign in with X" button: the provider's OP identifier, no typed identifier.
+  authenticator.use(
+    'openid-button',
+    new OpenIDStrategy({ returnURL: `${base}/auth/openid/return`, providerURL: `${op.base}/`, fetcher, verify: async ({ identifier }) => ({ id: identifier }) }) as unknown as passport.Strategy,
+  );
   authenticator.serializeUser((user, done) => done(null, user));
   authenticator.deserializeUser((user: Express.User, done) => done(null, user));
   app.use(session({ secret: 'passport test', resave: false, saveUninitialized: false }));
@@ -45,7 +50,12 @@ beforeAll(async () => {
       if (!user) return res.status(401).json(info);
       return req.logIn(user as Express.User, (loginError) => (loginError ? next(loginError) : res.json({ user })));
     })(req, res, next);
+  auth.get('/form', (req, res) => {
+    res.type('html').send(`<form method="post" action="/auth/openid">${loginCsrfField(req)}<input type="text" name="openid_identifier"></form>`);
+  });
   auth.post('/openid', authenticator.authenticate('openid'));
+  auth.get('/openid', authenticator.authenticate('openid'));
+  auth.get('/button', authenticator.authenticate('openid-button'));
   auth.get('/openid/return', finish);
   auth.post('/openid/return', finish);
   app.use('/auth', auth);
@@ -63,7 +73,8 @@ afterEach(() => {
 
 async function signIn(identifier: string): Promise<{ status: number; body: unknown }> {
   const client = new CookieClient();
-  const start = await client.post(`${base}/auth/openid`, { openid_identifier: identifier });
+  const token = readForm((await client.get(`${base}/auth/form`)).body).fields.get('openid_csrf') as string;
+  const start = await client.post(`${base}/auth/openid`, { openid_identifier: identifier, openid_csrf: token });
   if (start.status !== 302) throw new Error(start.body);
   const atOp = await client.get(start.location as string);
   const back = atOp.status === 302 ? await client.get(atOp.location as string) : await (async () => {
@@ -99,8 +110,46 @@ describe('OpenIDStrategy', () => {
     expect(JSON.parse(forged.body)).toMatchObject({ reason: 'unsolicited_assertion' });
   });
 
+  test.each([
+    ['a cross-site form POST without the token', 'POST', {}, { 'sec-fetch-site': 'cross-site' }],
+    ['a form POST with a wrong token', 'POST', { openid_csrf: 'guessed' }, {}],
+    ['a form POST with the right token from another origin', 'POST', 'token', { origin: 'http://evil.example' }],
+    ['a GET link with the identifier', 'GET', {}, {}],
+  ] as const)('17.1: %s is refused by the strategy (csrf_failed, 403) before the OP hears of it', async (_name, method, extra, headers) => {
+    const requests: string[] = [];
+    opState.requests = requests;
+    try {
+      const client = new CookieClient();
+      const token = readForm((await client.get(`${base}/auth/form`)).body).fields.get('openid_csrf') as string;
+      const fields = new URLSearchParams({ openid_identifier: `${op.base}/user/mallory`, ...(extra === 'token' ? { openid_csrf: token } : extra) });
+      const cookie = { cookie: `connect.sid=${client.cookie(base, 'connect.sid') as string}` };
+      const response = method === 'GET'
+        ? await fetch(`${base}/auth/openid?${fields.toString()}`, { headers: { ...cookie, ...headers }, redirect: 'manual' })
+        : await fetch(`${base}/auth/openid`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookie, ...headers }, body: fields, redirect: 'manual' });
+      expect(response.status).toBe(403);
+      expect(await response.text()).toBe('Forbidden');
+      expect(requests).toEqual([]);
+    } finally {
+      delete opState.requests;
+    }
+  });
+
+  test('17.1: the "Sign in with X" link (providerURL, no typed identifier) needs no token, even from another site', async () => {
+    const client = new CookieClient();
+    const start = await client.get(`${base}/auth/button`, true);
+    expect(start.status).toBe(302);
+    expect(start.location?.startsWith(op.endpoint)).toBe(true);
+    const atOp = await client.get(start.location as string, true);
+    const back = await client.get(atOp.location as string, true);
+    expect(back.status).toBe(200);
+    expect(JSON.parse(back.body)).toEqual({ user: { id: `${op.base}/user/alice` } });
+  });
+
   test('options are checked', () => {
     expect(() => new OpenIDStrategy({ returnURL: 'not a url', verify: async () => false })).toThrow(/returnURL/);
     expect(() => new OpenIDStrategy({ returnURL: 'http://x.example/r' } as never)).toThrow(/verify/);
+    for (const identifierField of ['', 'openid.identity', 'openid_csrf', 42]) {
+      expect(() => new OpenIDStrategy({ returnURL: 'http://x.example/r', identifierField, verify: async () => false } as never)).toThrow(/identifierField/);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * any mount point, and with X-Forwarded-* ignored from untrusted peers.
  */
 import { CookieClient } from 'openid-test-helpers';
-import { signIn, startOP, startRP, type Running } from './apps.js';
+import { loginToken, signIn, startOP, startRP, type Running } from './apps.js';
 
 let op: Running & { endpoint: string };
 beforeAll(async () => {
@@ -11,11 +11,14 @@ beforeAll(async () => {
 });
 afterAll(() => op.close());
 
+/** The app's form posted with these headers (and this browser's session cookie and token, read without them). */
 async function loginRequest(rp: Running, headers: Record<string, string>): Promise<URL> {
+  const client = new CookieClient();
+  const token = await loginToken(rp, client);
   const response = await fetch(`${rp.base}/openid/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams({ openid_identifier: `${op.base}/user/alice` }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `rp.sid=${client.cookie(rp.base, 'rp.sid') ?? ''}`, ...headers },
+    body: new URLSearchParams({ openid_identifier: `${op.base}/user/alice`, openid_csrf: token }),
     redirect: 'manual',
   });
   expect(response.status).toBe(303);
