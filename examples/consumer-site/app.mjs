@@ -3,7 +3,7 @@
 import express from 'express';
 import session from 'express-session';
 import { createFetcher, MemoryDiscoveryCache, steamPreset } from 'openid2-core';
-import { openidConsumer } from 'openid-consumer-express';
+import { loginCsrfField, openidConsumer } from 'openid-consumer-express';
 import { escape, page } from '../shared/style.mjs';
 
 const MESSAGES = {
@@ -11,6 +11,7 @@ const MESSAGES = {
   setup_needed: 'Your provider needs you to sign in there first.',
   missing_identifier: 'Enter an OpenID identifier.',
   discovery_failed: 'No OpenID provider could be found for that identifier.',
+  csrf_failed: 'The sign-in form expired or did not come from this site. Please try again.',
 };
 
 /**
@@ -43,6 +44,7 @@ export function createApp(options) {
     if (req.session.openid) return res.redirect(303, '/profile');
     res.type('html').send(page('Example relying party', `${notice}
       <form class="card" method="post" action="/openid/login">
+        ${loginCsrfField(req)}
         <label>Your OpenID identifier <input type="text" name="openid_identifier" placeholder="https://provider.example/user/you" required></label>
         <button type="submit">Sign in</button>
       </form>

@@ -60,7 +60,9 @@ async function follow(client: CookieClient, location: string, from: string): Pro
 }
 
 async function startSignIn(client: CookieClient, form: Record<string, string>, path = '/openid/login'): Promise<{ url: string; body: string }> {
-  const start = await client.post(`${consumer.url}${path}`, form);
+  // The home page's sign-in form carries this browser's login token (login CSRF).
+  const token = readForm((await client.get(`${consumer.url}/`)).body).fields.get('openid_csrf');
+  const start = await client.post(`${consumer.url}${path}`, { ...form, ...(token === null ? {} : { openid_csrf: token }) });
   return follow(client, start.location as string, consumer.url);
 }
 
