@@ -53,9 +53,11 @@ async function startSite({ store, sessions, rps, ops }) {
     const first = await startProcess('provider 1', process.execPath, [join(servers, 'ours-op.mjs')], { env });
     processes.push(first);
     for (let i = 1; i < ops; i += 1) processes.push(await startProcess(`provider ${i + 1}`, process.execPath, [join(servers, 'ours-op.mjs')], { env: { ...env, OPENID_BENCH_ENDPOINT: `${first.url}/openid` } }));
-    const rp = await startProcess('relying party 1', process.execPath, [join(servers, 'ours-rp.mjs')], { env });
+    // The relying party's "Sign in with X" button names alice's identifier: a plain GET /login, no typed identifier (whose form needs a login token).
+    const rpEnv = { ...env, OPENID_BENCH_IDENTITY: `${first.url}/user/alice` };
+    const rp = await startProcess('relying party 1', process.execPath, [join(servers, 'ours-rp.mjs')], { env: rpEnv });
     processes.push(rp);
-    for (let i = 1; i < rps; i += 1) processes.push(await startProcess(`relying party ${i + 1}`, process.execPath, [join(servers, 'ours-rp.mjs')], { env: { ...env, OPENID_BENCH_BASE: rp.url } }));
+    for (let i = 1; i < rps; i += 1) processes.push(await startProcess(`relying party ${i + 1}`, process.execPath, [join(servers, 'ours-rp.mjs')], { env: { ...rpEnv, OPENID_BENCH_BASE: rp.url } }));
   } catch (error) {
     await Promise.all(processes.map((process_) => process_.stop()));
     throw error;

@@ -75,7 +75,8 @@ async function login(index) {
   const rpReturn = spec.rps[(index + (spec.alternate ? 1 : 0)) % n];
   const op = spec.ops[index % m];
   const browser = new Browser();
-  let step = await browser.request(`${rpOrigin}/openid/login?openid_identifier=${encodeURIComponent(spec.identity)}`, { instance: rpStart, role: 'rp' });
+  // The relying party's "Sign in with X" link: its opIdentifier is spec.identity (a typed identifier would need the form's login token).
+  let step = await browser.request(`${rpOrigin}/openid/login`, { instance: rpStart, role: 'rp' });
   if (step.status !== 303 && step.status !== 302) return { failure: `login answered ${step.status}` };
   step = await browser.request(step.location, { instance: op, role: 'op' });
   if (step.status !== 303 && step.status !== 302) return { failure: `provider answered ${step.status}` };

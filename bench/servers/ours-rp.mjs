@@ -21,6 +21,8 @@ app.use(
   '/openid',
   openidConsumer({
     baseUrl: `${base}/openid`,
+    // GET /openid/login (no typed identifier, so no login token) signs in with this identifier.
+    opIdentifier: process.env.OPENID_BENCH_IDENTITY,
     store,
     // The provider runs on loopback.
     fetcher: createFetcher({ allowPrivateAddresses: true }),
