@@ -39,7 +39,8 @@ export class CheckAuthRequest {
   async answer(signatory: Signatory, store: OpenIDStore, nonceKey: string): Promise<OpenIDResponse> {
     let valid = await signatory.verifyPrivate(this.signed);
     const nonce = this.signed.getArg(OPENID_NS, 'response_nonce');
-    if (valid && this.signed.isOpenID2()) {
+    // This OP signs a nonce into 1.x assertions too: checked whenever present.
+    if (valid && (this.signed.isOpenID2() || nonce !== undefined)) {
       try {
         const { timestamp, salt } = parseNonce(nonce ?? '');
         valid = await store.useNonce(nonceKey, timestamp, salt);

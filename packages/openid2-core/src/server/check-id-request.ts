@@ -205,7 +205,9 @@ export class CheckIDRequest {
     }
     response.setArg(OPENID_NS, 'identity', identity);
     response.setArg(OPENID_NS, 'return_to', this.returnTo);
-    if (response.isOpenID2()) response.setArg(OPENID_NS, 'response_nonce', makeNonce(this.#context.now()));
+    // 1.1 defines no nonce; one is signed in all the same (as python-openid's
+    // provider does), so a 1.x relying party that checks it can refuse replays.
+    response.setArg(OPENID_NS, 'response_nonce', makeNonce(this.#context.now()));
     for (const extension of options.extensions ?? []) {
       for (const [key, value] of Object.entries(extension.args)) response.setArg(extension.namespace, key, value);
     }
