@@ -173,8 +173,10 @@ export class CheckIDRequest {
   /**
    * Relying party discovery (§9.2.1, §13): whether the realm publishes this
    * return_to. False when it publishes none, or discovery fails (the fetcher
-   * refuses private addresses unless configured otherwise). Discovery runs
-   * once per request object.
+   * refuses private addresses unless configured otherwise). Nothing is
+   * fetched until this is called: decoding a request never makes the OP
+   * fetch anything. Discovery runs once per request object, and once per
+   * realm while the server's return_to cache keeps the answer.
    */
   returnToVerified(): Promise<boolean> {
     this.#returnToVerified ??= this.#context
