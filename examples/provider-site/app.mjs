@@ -47,7 +47,7 @@ export async function createApp(options) {
     endpoint,
     store,
     // The demo runs on 127.0.0.1, so relying party discovery must reach loopback.
-    fetcher: createFetcher({ allowPrivateAddresses: true, timeoutMs: 5000 }),
+    fetcher: createFetcher({ allowLoopback: true, timeoutMs: 5000 }),
     interactionUrl: '/consent',
     decide: async ({ req, request, realm, requested }) => {
       const user = req.session.user;
@@ -118,7 +118,7 @@ export async function createApp(options) {
 
   app.post('/logout', (req, res) => req.session.destroy(() => res.redirect(303, '/')));
 
-  app.get('/consent', (req, res) => {
+  app.get('/consent', async (req, res) => {
     protectFromFraming(res);
     const details = provider.interactionDetails(req, req.query.interaction);
     if (details === undefined) return res.status(400).type('html').send(page('Sign-in request not found', '<p class="notice error">This sign-in request expired or was already answered. Go back to the site you came from and try again.</p>'));
@@ -131,7 +131,7 @@ export async function createApp(options) {
       .filter((field) => FIELD_LABELS[field] !== undefined)
       .map((field) => `<label><input type="checkbox" name="field" value="${field}" ${required.includes(field) ? 'checked' : ''}> ${FIELD_LABELS[field]}: <strong>${escape(profile[field] ?? '(none)')}</strong>${required.includes(field) ? ' (required by the site)' : ''}</label>`)
       .join('');
-    const warning = details.returnToVerified ? '' : '<p class="notice warning">This site did not confirm its return address through relying party discovery. Make sure you trust it.</p>';
+    const warning = (await details.returnToVerified()) ? '' : '<p class="notice warning">This site did not confirm its return address through relying party discovery. Make sure you trust it.</p>';
     const body = mismatch
       ? `<p class="notice error">The site asked about <code>${escape(identity)}</code>, but you are signed in as ${escape(req.session.user)}.</p>`
       : `<p>Sign in to <strong>${escape(details.realm)}</strong> as <code>${escape(identity)}</code>?</p>${warning}${fields ? `<p>The site asks for:</p>${fields}` : ''}

@@ -15,7 +15,6 @@ export interface PendingInteraction {
   csrfToken: string;
   /** Milliseconds since the epoch. */
   expires: number;
-  returnToVerified: boolean;
 }
 
 const KEY = 'openidInteractions';

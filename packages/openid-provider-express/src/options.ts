@@ -10,8 +10,14 @@ export interface DecisionContext {
   request: CheckIDRequest;
   /** The realm, verified to contain return_to and sane. */
   realm: string;
-  /** Whether relying party discovery published this return_to (§9.2.1); warn the user when false. */
-  returnToVerified: boolean;
+  /**
+   * Whether relying party discovery publishes this return_to (§9.2.1); warn
+   * the user when false. The realm is fetched only when this is called (so a
+   * hook that answers without it makes no request), once per realm while the
+   * server's return_to cache keeps the answer.
+   * @see OpenID 2.0 §9.2.1, §13
+   */
+  returnToVerified(): Promise<boolean>;
   /** Profile fields the relying party asked for (SREG and AX together). */
   requested: { required: ProfileField[]; optional: ProfileField[] };
   /** PAPE policies the relying party prefers, if it asked. */

@@ -16,8 +16,12 @@ export interface InteractionDetails extends Pick<DecisionContext, 'requested' | 
   request: CheckIDRequest;
   /** The realm to show the user (return_to is inside it, and it is sane). */
   realm: string;
-  /** Whether relying party discovery published this return_to; warn the user when false. */
-  returnToVerified: boolean;
+  /**
+   * Whether relying party discovery publishes this return_to (§9.2.1); warn
+   * the user when false. Fetched from the realm only when called, once per
+   * realm while the server's cache keeps it.
+   */
+  returnToVerified(): Promise<boolean>;
   /** Put it in the consent form and pass it back to `resume`. */
   csrfToken: string;
 }
@@ -51,13 +55,14 @@ function argsOf(req: Request): MessageArgs {
 
 async function handleCheckID(options: ResolvedOptions, req: Request, res: Response, request: CheckIDRequest): Promise<void> {
   sessionOf(req);
-  const returnToVerified = await request.returnToVerified();
+  // Relying party discovery only if the hook asks: an unauthenticated request must not make the OP fetch a URL.
+  const returnToVerified = (): Promise<boolean> => request.returnToVerified();
   const context: DecisionContext = { req, request, realm: request.realm.toString(), returnToVerified, ...extensionContext(request) };
   const decision = checkDecision(await options.decide(context), true);
   if (decision.type !== 'interact') return send(res, options.server.encodeResponse(await answerDecision(request, decision)));
   // An immediate request cannot wait for the user (§10.2.1).
   if (request.immediate) return send(res, options.server.encodeResponse(request.setupNeeded()));
-  const id = savePending(req, { args: request.message.toPostArgs(), secure: req.secure, returnToVerified }, options.interactionTtlMs, options.now());
+  const id = savePending(req, { args: request.message.toPostArgs(), secure: req.secure }, options.interactionTtlMs, options.now());
   protectFromFraming(res);
   return res.redirect(303, options.interactionUrl(id, decision.url));
 }
@@ -99,7 +104,7 @@ function details(options: ResolvedOptions, req: Request, interactionId: unknown)
     id: interactionId as string,
     request,
     realm: request.realm.toString(),
-    returnToVerified: pending.returnToVerified,
+    returnToVerified: () => request.returnToVerified(),
     csrfToken: pending.csrfToken,
     ...extensionContext(request),
   };

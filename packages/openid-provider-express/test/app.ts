@@ -45,7 +45,7 @@ export async function startProvider(options: { withSession?: boolean; provider?:
   state.router = openidProvider({
     endpoint,
     store,
-    fetcher: createFetcher({ allowPrivateAddresses: true, timeoutMs: 2000 }),
+    fetcher: createFetcher({ allowLoopback: true, timeoutMs: 2000 }),
     interactionUrl: '/login',
     decide: async (context) => {
       state.contexts.push(context);
@@ -62,16 +62,18 @@ export async function startProvider(options: { withSession?: boolean; provider?:
   app.get('/v1/:name', (_req, res) => {
     res.type('html').send(`<html><head><link rel="openid.server" href="${escapeHTML(endpoint)}"></head><body>1.x only</body></html>`);
   });
-  app.get('/login', (req, res) => {
+  app.get('/login', async (req, res) => {
     protectFromFraming(res);
     const details = state.router.interactionDetails(req, req.query.interaction);
     if (details === undefined) {
       res.status(400).send('unknown interaction');
       return;
     }
+    // With ?verify=1 the page asks for relying party discovery, as a consent page would.
+    const verified = req.query.verify === '1' ? `<p class="verified">${String(await details.returnToVerified())}</p>` : '';
     res.type('html').send(
       `<form method="post" action="/login"><input type="hidden" name="interaction" value="${escapeHTML(details.id)}">` +
-        `<input type="hidden" name="csrf" value="${escapeHTML(details.csrfToken)}"><p>${escapeHTML(details.realm)}</p><button name="approve" value="1">Allow</button></form>`,
+        `<input type="hidden" name="csrf" value="${escapeHTML(details.csrfToken)}"><p>${escapeHTML(details.realm)}</p>${verified}<button name="approve" value="1">Allow</button></form>`,
     );
   });
   app.post('/login', express.urlencoded({ extended: false }), async (req, res, next) => {

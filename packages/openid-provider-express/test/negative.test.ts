@@ -55,6 +55,15 @@ describe('direct requests answer KV form errors with 400', () => {
     expect(fields).toMatchObject({ error_code: 'unsupported-type', assoc_type: 'HMAC-SHA256', session_type: 'DH-SHA256' });
   });
 
+  test('17.8: dh_consumer_public=gA== (btwoc −128) gets an associate error, not an association', async () => {
+    const { status, fields } = await direct({ 'openid.mode': 'associate', 'openid.assoc_type': 'HMAC-SHA256', 'openid.session_type': 'DH-SHA256', 'openid.dh_consumer_public': 'gA==' });
+    expect(status).toBe(400);
+    expect(fields.mode).toBe('error');
+    expect(fields.error).toMatch(/negative/);
+    expect(fields.assoc_handle).toBeUndefined();
+    expect(fields.enc_mac_key).toBeUndefined();
+  });
+
   test('a good associate works over POST', async () => {
     const session = createConsumerSession('DH-SHA256');
     const args = Object.fromEntries(Object.entries(session.requestArgs()).map(([k, v]) => [`openid.${k}`, v]));

@@ -59,9 +59,15 @@ export function intToBase64(n: bigint): string {
 }
 
 /**
- * Reads base64(btwoc(n)) strictly (see {@link decodeBase64Strict}).
+ * Reads base64(btwoc(n)) strictly (see {@link decodeBase64Strict}). A first
+ * byte with the high bit set is a negative number in two's complement
+ * (`gA==` is −128): it is refused, never read as the unsigned 128, so a
+ * peer cannot slip a small power of the generator past the range checks.
  * @throws IntegerError
+ * @see OpenID 2.0 §4.2
  */
 export function base64ToInt(text: string, what = 'integer'): bigint {
-  return fromBtwoc(decodeBase64Strict(text, what));
+  const bytes = decodeBase64Strict(text, what);
+  if (((bytes[0] as number) & 0x80) !== 0) throw new IntegerError(`The ${what} is negative (btwoc with the high bit set)`);
+  return fromBtwoc(bytes);
 }

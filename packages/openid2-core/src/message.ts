@@ -368,7 +368,7 @@ export class Message {
   toURL(base: string): string {
     const target = checkTarget(base, 'redirect');
     const hash = target.indexOf('#');
-    const withoutFragment = hash < 0 ? target : target.slice(0, hash);
+    const withoutFragment = asciiOnly(hash < 0 ? target : target.slice(0, hash));
     const query = this.toURLEncoded();
     if (query.length === 0) return withoutFragment;
     const joiner = !withoutFragment.includes('?') ? '?' : /[?&]$/.test(withoutFragment) ? '' : '&';
@@ -405,6 +405,16 @@ export class Message {
     out.#received = this.#received;
     return out;
   }
+}
+
+/**
+ * Non-ASCII characters of a URL percent-encoded as UTF-8, as a browser does
+ * before requesting it: a Location header can carry nothing else (an IRI
+ * return_to, or one read with replacement characters, would otherwise make
+ * the HTTP layer throw). ASCII is kept byte for byte.
+ */
+function asciiOnly(url: string): string {
+  return url.replace(/[\u0080-\uffff]+/g, (text) => Array.from(Buffer.from(text, 'utf8'), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
 }
 
 /** Refuses targets a browser must never be sent to: other schemes, control characters. */

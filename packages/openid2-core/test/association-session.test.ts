@@ -5,7 +5,7 @@ import {
   sessionAllowedOverTransport,
   newSecret,
 } from '../src/association-session.js';
-import { intToBase64 } from '../src/btwoc.js';
+import { btwoc, intToBase64 } from '../src/btwoc.js';
 import { DEFAULT_DH_MODULUS, DiffieHellman } from '../src/diffie-hellman.js';
 import { DiffieHellmanError, AssociationError } from '../src/errors.js';
 
@@ -115,6 +115,28 @@ describe('association sessions (§8.4)', () => {
     expect(() => createServerSession('DH-SHA1', request).answer(newSecret('HMAC-SHA256'))).toThrow(AssociationError);
     expect(() => createServerSession('no-encryption', {}).answer(Buffer.alloc(16))).toThrow(AssociationError);
     expect(createServerSession('no-encryption', {}).answer(Buffer.alloc(20, 1))).toEqual({ mac_key: Buffer.alloc(20, 1).toString('base64') });
+  });
+
+  // btwoc is two's complement (§4.2): a first byte with the high bit set is negative.
+  // gA== is −128; read as the unsigned 128 = 2^7 it passed 1 < y < p − 1, and the
+  // shared secret (g^x)^7 could be computed from dh_server_public on the wire.
+  const DEFAULT_MODULUS_UNSIGNED = btwoc(DEFAULT_DH_MODULUS).subarray(1).toString('base64');
+  test.each([
+    ['dh_consumer_public gA== (−128, not 128 = 2^7)', { dh_consumer_public: 'gA==' }],
+    ['dh_consumer_public /w== (−1)', { dh_consumer_public: '/w==' }],
+    ['dh_modulus without its sign byte (negative)', { dh_consumer_public: intToBase64(5n), dh_modulus: DEFAULT_MODULUS_UNSIGNED }],
+    ['dh_gen gA== (−128)', { dh_consumer_public: intToBase64(5n), dh_gen: 'gA==' }],
+  ])('17.8: the OP refuses a negative btwoc integer: %s', (_name, args) => {
+    expect(() => createServerSession('DH-SHA256', args)).toThrow(/negative/);
+  });
+
+  test('17.8: the relying party refuses a negative dh_server_public (gA==, /w==)', () => {
+    const consumer = createConsumerSession('DH-SHA256');
+    const answer = createServerSession('DH-SHA256', consumer.requestArgs()).answer(newSecret('HMAC-SHA256'));
+    for (const negative of ['gA==', '/w==']) {
+      expect(() => consumer.extractSecret({ assoc_type: 'HMAC-SHA256', ...answer, dh_server_public: negative })).toThrow(DiffieHellmanError);
+      expect(() => consumer.extractSecret({ assoc_type: 'HMAC-SHA256', ...answer, dh_server_public: negative })).toThrow(/negative/);
+    }
   });
 
   describe('the relying party refuses malformed responses', () => {

@@ -68,4 +68,13 @@ describe('btwoc (§4.2)', () => {
     expect(() => decodeBase64Strict(text)).toThrow(IntegerError);
     expect(() => base64ToInt(text)).toThrow(IntegerError);
   });
+
+  test.each([
+    ['gA== (−128)', 'gA=='],
+    ['/w== (−1)', '/w=='],
+    ['a 1024-bit number without its sign byte', Buffer.alloc(128, 0xdc).toString('base64')],
+  ])('17.8: base64ToInt refuses a negative btwoc integer: %s', (_name, text) => {
+    expect(() => base64ToInt(text)).toThrow(IntegerError);
+    expect(() => base64ToInt(text, 'dh_consumer_public')).toThrow('The dh_consumer_public is negative');
+  });
 });

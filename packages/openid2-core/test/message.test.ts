@@ -177,6 +177,13 @@ describe('encodings', () => {
     );
   });
 
+  test('17.7: toURL percent-encodes non-ASCII characters of the base as UTF-8 (a Location header carries ASCII only)', () => {
+    const message = Message.fromPostArgs({ 'openid.mode': 'cancel' });
+    const url = message.toURL('http://rp.example/rückkehr?q=東\uFFFD#frag');
+    expect(url).toBe('http://rp.example/r%C3%BCckkehr?q=%E6%9D%B1%EF%BF%BD&openid.mode=cancel');
+    expect(/^[\x21-\x7e]+$/.test(url)).toBe(true);
+  });
+
   test.each([
     ['javascript:', 'javascript:alert(1)'],
     ['data:', 'data:text/html,x'],

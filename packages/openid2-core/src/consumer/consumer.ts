@@ -225,7 +225,7 @@ export class Consumer {
       if (checked.invalidateHandle !== undefined) await this.#options.store?.removeAssociation(discovered.endpoint.serverUrl, checked.invalidateHandle);
     }
     const skew = this.#options.skewSeconds;
-    const nonce = await checkNonce(message, claims.opEndpoint, this.#options.store, { now: this.#now, ...(skew === undefined ? {} : { skewSeconds: skew }) });
+    const nonce = await checkNonce(message, signed, claims.opEndpoint, this.#options.store, { now: this.#now, ...(skew === undefined ? {} : { skewSeconds: skew }) });
     if (nonce !== undefined) return nonce;
     return this.#success(message, discovered.endpoint, signed);
   }

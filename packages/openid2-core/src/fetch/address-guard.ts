@@ -43,8 +43,10 @@ function buildBlockList(): BlockList {
   return list;
 }
 
-// Built once and never modified: a constant, not mutable state.
+// Built once and never modified: constants, not mutable state.
 const BLOCKED = buildBlockList();
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 
 /** The eight 16-bit groups of a valid IPv6 address (a trailing dotted quad becomes two groups). */
 function ipv6Groups(address: string): number[] {
@@ -87,4 +89,22 @@ export function isPrivateAddress(address: string): boolean {
   if (v4 !== undefined) return BLOCKED.check(v4, 'ipv4');
   const canonical = groups.map((group) => group.toString(16)).join(':');
   return BLOCKED.check(canonical, 'ipv6');
+}
+
+/**
+ * Whether an IP address is a loopback address: 127.0.0.0/8, `::1`, or an
+ * IPv4-mapped form of 127.0.0.0/8. Only these, for the fetcher's
+ * `allowLoopback` (local development); `0.0.0.0` and `::`, which also reach
+ * the local host on some systems, are not counted.
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const family = isIP(bare.split('%')[0] as string);
+  if (family === 4) return LOOPBACK.check(bare, 'ipv4');
+  if (family !== 6) return false;
+  const groups = ipv6Groups(bare);
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff) {
+    return LOOPBACK.check(dottedQuad(groups[6] as number, groups[7] as number), 'ipv4');
+  }
+  return groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1;
 }

@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import got, { type Got } from 'got';
 import { FetchError, OpenIDConfigError } from '../errors.js';
-import { isPrivateAddress } from './address-guard.js';
+import { isLoopbackAddress, isPrivateAddress } from './address-guard.js';
 import { charsetOf, decodeBody } from './decode-body.js';
 import { guardLookup, type LookupFunction } from './guarded-lookup.js';
 import { isRedirect, requestOnce, type HopRequest, type HopSettings } from './request-once.js';
@@ -65,9 +65,16 @@ export interface FetcherOptions {
    */
   allowPrivateAddresses?: boolean;
   /**
+   * Allow loopback addresses only (127.0.0.0/8, `::1`), for local
+   * development: an OP and a relying party both on 127.0.0.1. Every other
+   * private address stays refused. Refused when `NODE_ENV` is `production`.
+   * @default false
+   */
+  allowLoopback?: boolean;
+  /**
    * Decides which addresses may be connected to, replacing the default guard
    * (an intranet can allow its own hosts by address).
-   * @default address => allowPrivateAddresses || !isPrivateAddress(address)
+   * @default address => allowPrivateAddresses || !isPrivateAddress(address) || (allowLoopback && isLoopbackAddress(address))
    */
   addressPolicy?: (address: string) => boolean;
   /** @default 'openid2-core (+https://openid.net/)' */
@@ -100,7 +107,13 @@ function resolveSettings(options: FetcherOptions): FetcherSettings {
   if (options.addressPolicy !== undefined && typeof options.addressPolicy !== 'function') throw new OpenIDConfigError('must be a function', 'addressPolicy');
   if (options.lookup !== undefined && typeof options.lookup !== 'function') throw new OpenIDConfigError('must be a function', 'lookup');
   const allowPrivate = options.allowPrivateAddresses === true;
-  const allowed = options.addressPolicy ?? ((address: string) => allowPrivate || !isPrivateAddress(address));
+  const allowLoopback = options.allowLoopback === true;
+  if (options.allowLoopback !== undefined && typeof options.allowLoopback !== 'boolean') throw new OpenIDConfigError('must be a boolean', 'allowLoopback');
+  // A development switch must not reach production by accident (a copied example).
+  if (allowLoopback && process.env.NODE_ENV === 'production') {
+    throw new OpenIDConfigError('is for local development only and is refused when NODE_ENV=production', 'allowLoopback');
+  }
+  const allowed = options.addressPolicy ?? ((address: string) => allowPrivate || !isPrivateAddress(address) || (allowLoopback && isLoopbackAddress(address)));
   return {
     timeoutMs: positiveInteger(options.timeoutMs, 10_000, 'timeoutMs'),
     maxBytes: positiveInteger(options.maxBytes, 1024 * 1024, 'maxBytes'),

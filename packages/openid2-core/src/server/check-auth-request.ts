@@ -3,6 +3,7 @@
  * assertion it signed with a private association is genuine.
  * @see OpenID 2.0 §11.4.2; OpenID 1.1 §4.4
  */
+import { isValidHandle } from '../association.js';
 import { ProtocolError } from '../errors.js';
 import { Message, OPENID_NS } from '../message.js';
 import { parseNonce } from '../nonce.js';
@@ -25,6 +26,14 @@ export class CheckAuthRequest {
     for (const field of ['assoc_handle', 'sig', 'signed']) {
       if (!message.hasKey(OPENID_NS, field)) throw new ProtocolError(`openid.${field} is missing`, { namespace, direct: true });
     }
+    // Handles are looked up in the store, and invalidate_handle is echoed in
+    // the key-value answer: anything but a handle is refused here (§8.2.1).
+    for (const field of ['assoc_handle', 'invalidate_handle']) {
+      const handle = message.getArg(OPENID_NS, field);
+      if (handle !== undefined && !isValidHandle(handle)) {
+        throw new ProtocolError(`openid.${field} is not an association handle (1 to 255 printable ASCII characters, §8.2.1)`, { namespace, direct: true });
+      }
+    }
     const signed = message.copy();
     signed.setArg(OPENID_NS, 'mode', 'id_res');
     return new CheckAuthRequest(message, signed);
@@ -39,7 +48,8 @@ export class CheckAuthRequest {
   async answer(signatory: Signatory, store: OpenIDStore, nonceKey: string): Promise<OpenIDResponse> {
     let valid = await signatory.verifyPrivate(this.signed);
     const nonce = this.signed.getArg(OPENID_NS, 'response_nonce');
-    if (valid && this.signed.isOpenID2()) {
+    // This OP signs a nonce into 1.x assertions too: checked whenever present.
+    if (valid && (this.signed.isOpenID2() || nonce !== undefined)) {
       try {
         const { timestamp, salt } = parseNonce(nonce ?? '');
         valid = await store.useNonce(nonceKey, timestamp, salt);

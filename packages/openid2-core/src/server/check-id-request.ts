@@ -5,6 +5,7 @@
  */
 import { IDENTIFIER_SELECT, OPENID1_NAMESPACES, OPENID2_NS } from '../constants.js';
 import { OpenIDConfigError, ProtocolError, RealmError, UrlError } from '../errors.js';
+import { isValidHandle } from '../association.js';
 import { BARE_NS, Message, OPENID_NS } from '../message.js';
 import { makeNonce } from '../nonce.js';
 import { normalizeUrl } from '../normalize-url.js';
@@ -58,9 +59,18 @@ function validUrl(value: string): boolean {
   }
 }
 
-/** A non-empty identifier that key-value form (and so a signature) can carry. */
+/**
+ * Longest identifier, return_to or realm accepted. Identifiers are URLs (or
+ * XRIs) a relying party fetches; none is near this long, and the bound keeps
+ * a hostile request from having the OP sign and send a huge assertion (an
+ * OpenID 1.x answer, which can only be a redirect, carries return_to twice).
+ */
+const MAX_IDENTIFIER_LENGTH = 4096;
+
+/** A non-empty identifier, without control characters, that key-value form (and so a signature) can carry. */
 function isIdentifier(value: unknown): value is string {
-  return typeof value === 'string' && value !== '' && !/[\r\n\0]/.test(value);
+  // eslint-disable-next-line no-control-regex
+  return typeof value === 'string' && value !== '' && value.length <= MAX_IDENTIFIER_LENGTH && !/[\u0000-\u001f\u007f]/.test(value);
 }
 
 /** An extension key fits a signed list and key-value form: printable ASCII, no comma or colon. */
@@ -130,8 +140,10 @@ export class CheckIDRequest {
     const fail = (text: string, returnTo?: string): ProtocolError => new ProtocolError(text, { namespace, returnTo });
     const returnTo = message.getArg(OPENID_NS, 'return_to');
     if (returnTo === undefined) throw fail('openid.return_to is missing: this provider only answers requests that return the user');
+    if (returnTo.length > MAX_IDENTIFIER_LENGTH) throw fail(`openid.return_to is longer than ${MAX_IDENTIFIER_LENGTH} characters`);
     if (!validUrl(returnTo)) throw fail('openid.return_to is not a valid http or https URL');
     const realmText = message.getArg(OPENID_NS, message.isOpenID2() ? 'realm' : 'trust_root') ?? returnTo;
+    if (realmText.length > MAX_IDENTIFIER_LENGTH) throw fail(`The realm is longer than ${MAX_IDENTIFIER_LENGTH} characters`);
     let realm: Realm;
     try {
       realm = Realm.parse(realmText);
@@ -153,6 +165,14 @@ export class CheckIDRequest {
     if ((identity === IDENTIFIER_SELECT) !== (claimed === IDENTIFIER_SELECT)) {
       throw fail('Identifier select needs both openid.claimed_id and openid.identity set to identifier_select', returnTo);
     }
+    // Checked here, not when signing: these values go into the signed answer.
+    for (const [field, value] of [['identity', identity], ['claimed_id', claimed]] as const) {
+      if (!isIdentifier(value)) throw fail(`openid.${field} is not an identifier (control characters, or over ${MAX_IDENTIFIER_LENGTH} characters)`, returnTo);
+    }
+    const handle = message.getArg(OPENID_NS, 'assoc_handle');
+    if (handle !== undefined && !isValidHandle(handle)) {
+      throw fail('openid.assoc_handle is not an association handle (1 to 255 printable ASCII characters, §8.2.1)', returnTo);
+    }
     return new CheckIDRequest(message, context, { identity, claimedId: claimed, returnTo, realm });
   }
 
@@ -173,8 +193,10 @@ export class CheckIDRequest {
   /**
    * Relying party discovery (§9.2.1, §13): whether the realm publishes this
    * return_to. False when it publishes none, or discovery fails (the fetcher
-   * refuses private addresses unless configured otherwise). Discovery runs
-   * once per request object.
+   * refuses private addresses unless configured otherwise). Nothing is
+   * fetched until this is called: decoding a request never makes the OP
+   * fetch anything. Discovery runs once per request object, and once per
+   * realm while the server's return_to cache keeps the answer.
    */
   returnToVerified(): Promise<boolean> {
     this.#returnToVerified ??= this.#context
@@ -205,7 +227,9 @@ export class CheckIDRequest {
     }
     response.setArg(OPENID_NS, 'identity', identity);
     response.setArg(OPENID_NS, 'return_to', this.returnTo);
-    if (response.isOpenID2()) response.setArg(OPENID_NS, 'response_nonce', makeNonce(this.#context.now()));
+    // 1.1 defines no nonce; one is signed in all the same (as python-openid's
+    // provider does), so a 1.x relying party that checks it can refuse replays.
+    response.setArg(OPENID_NS, 'response_nonce', makeNonce(this.#context.now()));
     for (const extension of options.extensions ?? []) {
       for (const [key, value] of Object.entries(extension.args)) response.setArg(extension.namespace, key, value);
     }

@@ -1,4 +1,4 @@
-import { isPrivateAddress } from '../../src/fetch/address-guard.js';
+import { isLoopbackAddress, isPrivateAddress } from '../../src/fetch/address-guard.js';
 
 describe('isPrivateAddress', () => {
   test.each([
@@ -29,5 +29,18 @@ describe('isPrivateAddress', () => {
     ['2606:4700::1111'], ['2a00:1450:4001:80b::200e'], ['::ffff:8.8.8.8'], ['64:ff9b::808:808'], ['2002:808:808::1'], ['2001:4860::1'],
   ])('%s is public', (address) => {
     expect(isPrivateAddress(address)).toBe(false);
+  });
+});
+
+describe('isLoopbackAddress (17.9: allowLoopback)', () => {
+  test.each([['127.0.0.1'], ['127.255.255.254'], ['::1'], ['[::1]'], ['0:0:0:0:0:0:0:1'], ['::ffff:127.0.0.1'], ['::ffff:7f00:1']])('%s is loopback', (address) => {
+    expect(isLoopbackAddress(address)).toBe(true);
+  });
+
+  test.each([
+    ['0.0.0.0'], ['::'], ['10.0.0.1'], ['192.168.1.1'], ['169.254.169.254'], ['::ffff:10.0.0.1'], ['::127.0.0.1'], ['2002:7f00:1::'],
+    ['64:ff9b::7f00:1'], ['fe80::1'], ['8.8.8.8'], ['localhost'], [''],
+  ])('%s is not', (address) => {
+    expect(isLoopbackAddress(address)).toBe(false);
   });
 });

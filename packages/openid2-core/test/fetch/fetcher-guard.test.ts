@@ -6,7 +6,7 @@
 import type { LookupAddress } from 'node:dns';
 import { startServer, type TestServer } from 'openid-test-helpers';
 import { createFetcher, type LookupFunction } from '../../src/fetch/fetcher.js';
-import { FetchError } from '../../src/errors.js';
+import { FetchError, OpenIDConfigError } from '../../src/errors.js';
 
 let server: TestServer;
 
@@ -118,5 +118,51 @@ describe('the private-address guard', () => {
     const error = await failure(createFetcher({ timeoutMs: 2000, lookup: dns.lookup }).fetch('http://nowhere.example/'));
     expect(error.reason).toBe('dns');
     expect(error.cause).toBeDefined();
+  });
+});
+
+describe('17.9: allowLoopback, the narrow switch for local development', () => {
+  test('reaches 127.0.0.1, and localhost by name', async () => {
+    const dns = fakeDns({ localhost: ['127.0.0.1'] });
+    const fetcher = createFetcher({ timeoutMs: 2000, allowLoopback: true, lookup: dns.lookup });
+    expect((await fetcher.fetch(`${server.url}/loopback`)).body).toBe('you reached /loopback');
+    expect((await fetcher.fetch(`http://localhost:${server.port}/by-name`)).body).toBe('you reached /by-name');
+  });
+
+  test.each([
+    ['a 10.x address', 'http://10.1.2.3/secret'],
+    ['a 192.168.x address', 'http://192.168.1.20/secret'],
+    ['a link-local address (cloud metadata)', 'http://169.254.169.254/latest/meta-data/'],
+    ['0.0.0.0', `http://0.0.0.0:80/secret`],
+    ['an IPv4-mapped private address', 'http://[::ffff:10.0.0.1]/secret'],
+  ])('still refuses %s, decided by the guard before any connection', async (_name, url) => {
+    const dns = fakeDns({});
+    const error = await failure(createFetcher({ timeoutMs: 2000, allowLoopback: true, lookup: dns.lookup }).fetch(url));
+    // Any attempt to connect would end in a timeout or a network error, not this reason.
+    expect(error.reason).toBe('private_address');
+    expect(dns.calls).toEqual([]);
+  });
+
+  test('still refuses a name that resolves to a private, non-loopback address', async () => {
+    // Names no other test connects to (a kept-alive connection to a name is reused without a look-up).
+    const dns = fakeDns({ 'lan.example': ['192.168.1.20'], 'split.example': ['127.0.0.1', '10.0.0.8'] });
+    const fetcher = createFetcher({ timeoutMs: 2000, allowLoopback: true, lookup: dns.lookup });
+    expect((await failure(fetcher.fetch(`http://lan.example:${server.port}/secret`))).reason).toBe('private_address');
+    expect((await failure(fetcher.fetch(`http://split.example:${server.port}/secret`))).reason).toBe('private_address');
+    expect(dns.calls).toEqual(['lan.example', 'split.example']);
+    expect(secretRequests()).toBe(0);
+  });
+
+  test('is refused when NODE_ENV=production, and must be a boolean', () => {
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(() => createFetcher({ allowLoopback: true })).toThrow(OpenIDConfigError);
+      expect(() => createFetcher({ allowLoopback: true })).toThrow(/^allowLoopback: .*NODE_ENV=production/);
+      expect(() => createFetcher({ allowLoopback: false })).not.toThrow();
+    } finally {
+      process.env.NODE_ENV = saved;
+    }
+    expect(() => createFetcher({ allowLoopback: 'yes' as never })).toThrow(/^allowLoopback:/);
   });
 });

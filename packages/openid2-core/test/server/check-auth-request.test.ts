@@ -1,4 +1,5 @@
 /** check_authentication (§11.4.2): private signatures only, once, with invalidate_handle honoured. */
+import type { Association } from '../../src/association.js';
 import type { CheckIDRequest } from '../../src/server/check-id-request.js';
 import { OPENID_NS } from '../../src/message.js';
 import { OPENID2_NS } from '../../src/constants.js';
@@ -63,9 +64,28 @@ describe('check_authentication', () => {
     const server = newServer();
     const args = { 'openid.mode': 'checkid_setup', 'openid.identity': ALICE, 'openid.return_to': RETURN_TO, 'openid.trust_root': 'https://rp.example/' };
     const assertion = indirect(await (server.decodeRequest(args, { secure: true }) as CheckIDRequest).answer(true));
-    expect(assertion.getArg(OPENID_NS, 'response_nonce')).toBeUndefined();
     expect(await checkAuthentication(server, assertion)).toEqual({ is_valid: 'true' });
     expect(await checkAuthentication(server, assertion)).toEqual({ is_valid: 'false' });
+  });
+
+  test('17.11: OpenID 1.x: the signed response_nonce is recorded, so a second private association cannot confirm the same answer', async () => {
+    const server = newServer();
+    const args = { 'openid.mode': 'checkid_setup', 'openid.identity': ALICE, 'openid.return_to': RETURN_TO, 'openid.trust_root': 'https://rp.example/' };
+    const first = indirect(await (server.decodeRequest(args, { secure: true }) as CheckIDRequest).answer(true));
+    const nonce = first.getArg(OPENID_NS, 'response_nonce') as string;
+    expect(first.getArg(OPENID_NS, 'signed')?.split(',')).toContain('response_nonce');
+    expect(await checkAuthentication(server, first)).toEqual({ is_valid: 'true' });
+    // Another answer signed with its own private association but carrying the used nonce.
+    const second = indirect(await (server.decodeRequest(args, { secure: true }) as CheckIDRequest).answer(true));
+    const handle = second.getArg(OPENID_NS, 'assoc_handle') as string;
+    const association = (await server.signatory.getAssociation(handle, false)) as Association;
+    const fields = (second.getArg(OPENID_NS, 'signed') as string).split(',');
+    second.delArg(OPENID_NS, 'sig');
+    second.delArg(OPENID_NS, 'signed');
+    second.setArg(OPENID_NS, 'response_nonce', nonce);
+    association.signMessage(second, fields.filter((field) => field !== 'signed'));
+    expect(association.verifyMessage(second)).toBe(true);
+    expect(await checkAuthentication(server, second)).toEqual({ is_valid: 'false' });
   });
 
   test.each(['assoc_handle', 'sig', 'signed'])('without openid.%s: a KV error (400)', (field) => {

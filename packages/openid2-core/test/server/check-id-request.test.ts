@@ -7,7 +7,7 @@ import { createFetcher } from '../../src/fetch/fetcher.js';
 import { BARE_NS, Message, OPENID_NS } from '../../src/message.js';
 import { OpenIDConfigError } from '../../src/errors.js';
 import { IDENTIFIER_SELECT, OPENID2_NS, RP_RETURN_TO_TYPE, SREG_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
-import { ALICE, associate, checkid, ENDPOINT, indirect, newServer, RETURN_TO } from './fixtures.js';
+import { ALICE, associate, checkid, clock, ENDPOINT, indirect, newServer, RETURN_TO } from './fixtures.js';
 
 const V1 = { 'openid.mode': 'checkid_setup', 'openid.identity': ALICE, 'openid.return_to': RETURN_TO, 'openid.trust_root': 'https://rp.example/' };
 
@@ -30,13 +30,30 @@ describe('positive assertions', () => {
     expect(received.getArg(OPENID_NS, 'response_nonce')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ./);
   });
 
-  test('OpenID 1.x: answered in 1.x form (no ns, op_endpoint, claimed_id or nonce), with the undeclared sreg alias', async () => {
+  test('OpenID 1.x: answered in 1.x form (no ns, op_endpoint or claimed_id), with the undeclared sreg alias', async () => {
     const server = newServer();
     const message = indirect(await decode(server, V1).answer(true, { extensions: [{ namespace: SREG_1_0_NS, args: { nickname: 'alice' } }] }));
     expect(Object.keys(message.toPostArgs()).sort()).toEqual(
-      ['openid.assoc_handle', 'openid.identity', 'openid.mode', 'openid.return_to', 'openid.sig', 'openid.signed', 'openid.sreg.nickname'],
+      ['openid.assoc_handle', 'openid.identity', 'openid.mode', 'openid.response_nonce', 'openid.return_to', 'openid.sig', 'openid.signed', 'openid.sreg.nickname'],
     );
-    expect(message.getArg(OPENID_NS, 'signed')).toBe('mode,identity,return_to,sreg.nickname,assoc_handle,signed');
+    expect(message.getArg(OPENID_NS, 'signed')).toBe('mode,identity,return_to,response_nonce,sreg.nickname,assoc_handle,signed');
+  });
+
+  test('17.11: an OpenID 1.1 assertion carries a fresh, signed openid.response_nonce', async () => {
+    const time = clock(Date.UTC(2026, 5, 1, 12, 0, 0));
+    const server = newServer({ now: time.now });
+    const association = await associate(server, 'HMAC-SHA1', 'DH-SHA1');
+    const first = indirect(await decode(server, { ...V1, 'openid.assoc_handle': association.handle }).answer(true));
+    const second = indirect(await decode(server, { ...V1, 'openid.assoc_handle': association.handle }).answer(true));
+    const nonce = first.getArg(OPENID_NS, 'response_nonce') as string;
+    expect(nonce.startsWith('2026-06-01T12:00:00Z')).toBe(true);
+    expect(second.getArg(OPENID_NS, 'response_nonce')).not.toBe(nonce);
+    expect(first.getArg(OPENID_NS, 'signed')?.split(',')).toContain('response_nonce');
+    // The nonce is covered by the signature: changing it breaks the signature.
+    const received = Message.fromPostArgs(new URL(first.toURL(RETURN_TO)).searchParams);
+    expect(association.verifyMessage(received)).toBe(true);
+    received.setArg(OPENID_NS, 'response_nonce', '2026-06-01T12:00:00Zother');
+    expect(association.verifyMessage(received)).toBe(false);
   });
 
   test('a delegated identifier: claimed_id and the OP-local identity both come from the request', async () => {

@@ -207,6 +207,44 @@ describe('checkid errors never hurt the user', () => {
     }
   });
 
+  test.each([
+    ['an identity with a line break', { 'openid.identity': 'https://op.example/user/alice\nis_valid:true' }, 'redirect'],
+    ['a claimed_id with a carriage return', { 'openid.claimed_id': 'https://op.example/user/alice\r' }, 'redirect'],
+    ['an identity with a tab', { 'openid.identity': 'https://op.example/user/\talice' }, 'redirect'],
+    ['an identity of 10 kB', { 'openid.identity': `https://op.example/user/${'a'.repeat(10240)}` }, 'redirect'],
+    ['an assoc_handle with a line break', { 'openid.assoc_handle': 'handle\ninvalidate_handle:x' }, 'redirect'],
+    ['an assoc_handle of 256 characters', { 'openid.assoc_handle': 'h'.repeat(256) }, 'redirect'],
+    ['an assoc_handle with a space', { 'openid.assoc_handle': 'a handle' }, 'redirect'],
+    ['a return_to of 10 kB', { 'openid.return_to': `https://rp.example/return?${'a'.repeat(10240)}` }, 'page'],
+    ['a realm of 10 kB', { 'openid.realm': `https://rp.example/${'a'.repeat(10240)}` }, 'page'],
+  ])('17.7: %s is refused when the request is decoded → %s', (_name, change, expected) => {
+    const server = newServer();
+    const error = decodeError(server, checkid(change));
+    expect(error.direct).toBe(false);
+    expect(error.returnTo).toBe(expected === 'redirect' ? RETURN_TO : undefined);
+    const encoded = server.encodeError(error);
+    expect(encoded.status).toBe(expected === 'redirect' ? 302 : 400);
+  });
+
+  test.each([
+    ['an invalidate_handle with a line break', { 'openid.invalidate_handle': 'h\nis_valid:true' }],
+    ['an invalidate_handle with a carriage return', { 'openid.invalidate_handle': 'h\r' }],
+    ['an invalidate_handle of 10 kB', { 'openid.invalidate_handle': 'h'.repeat(10240) }],
+    ['an assoc_handle with a line break', { 'openid.assoc_handle': 'h\nx' }],
+    ['an empty assoc_handle', { 'openid.assoc_handle': '' }],
+  ])('17.7: check_authentication with %s is a 400 key-value error', (_name, change) => {
+    const server = newServer();
+    const args = { 'openid.ns': OPENID2_NS, 'openid.mode': 'check_authentication', 'openid.assoc_handle': 'h', 'openid.sig': 'AAAA', 'openid.signed': 'mode', ...change };
+    const error = decodeError(server, args);
+    expect(error.direct).toBe(true);
+    const encoded = server.encodeError(error);
+    expect(encoded.status).toBe(400);
+    const fields = kvForm.parse(encoded.body);
+    expect(fields).toMatchObject({ mode: 'error' });
+    expect(fields.is_valid).toBeUndefined();
+    expect(fields.error).toMatch(/not an association handle/);
+  });
+
   test('error text cannot smuggle KV lines', () => {
     const server = newServer();
     const error = decodeError(server, { 'openid.ns': OPENID2_NS, 'openid.mode': 'bogus\nis_valid:true' });

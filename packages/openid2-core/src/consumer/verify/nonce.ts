@@ -1,7 +1,7 @@
 /**
  * Single use: the response nonce is recorded in the store, after every
  * other check has passed.
- * @see OpenID 2.0 §11.3
+ * @see OpenID 2.0 §11.3; OpenID 1.1 §4.2.2
  */
 import { NonceError, StoreError } from '../../errors.js';
 import { OPENID_NS, type Message } from '../../message.js';
@@ -9,15 +9,35 @@ import { parseNonce, checkNonceTimestamp } from '../../nonce.js';
 import type { OpenIDStore } from '../../store/store.js';
 import { failure, type FailureResult } from '../result.js';
 
-export async function checkNonce(message: Message, serverUrl: string, store: OpenIDStore | undefined, options: { skewSeconds?: number; now: () => number }): Promise<FailureResult | undefined> {
-  if (!message.isOpenID2()) return undefined; // 1.x: the session transaction is the single-use token
+/**
+ * Checks the response nonce and records it. OpenID 1.1 defines none: the
+ * session transaction is the single-use token there, but a signed
+ * `openid.response_nonce` (as this library's provider and python-openid's
+ * send in 1.x too) is checked the same way, so a 1.x answer replayed into a
+ * session that still holds its transaction (a cookie-held session sent
+ * again) is refused as well. An unsigned one proves nothing and is ignored,
+ * and so is one in another format (1.1 defines none, so providers may use
+ * their own).
+ * @param signed the message's signed list, as a set
+ */
+export async function checkNonce(
+  message: Message,
+  signed: ReadonlySet<string>,
+  serverUrl: string,
+  store: OpenIDStore | undefined,
+  options: { skewSeconds?: number; now: () => number },
+): Promise<FailureResult | undefined> {
+  const v2 = message.isOpenID2();
+  if (!v2 && !(signed.has('response_nonce') && message.hasKey(OPENID_NS, 'response_nonce'))) return undefined;
   const text = message.getArg(OPENID_NS, 'response_nonce') as string;
   let parsed;
   try {
     parsed = parseNonce(text);
   } catch (cause) {
-    if (cause instanceof NonceError) return failure('invalid_nonce', `openid.response_nonce is malformed: ${cause.message}`, cause);
-    throw cause;
+    if (!(cause instanceof NonceError)) throw cause;
+    // 1.1 defines no nonce: a 1.x provider may sign one in a format of its own.
+    if (!v2) return undefined;
+    return failure('invalid_nonce', `openid.response_nonce is malformed: ${cause.message}`, cause);
   }
   const timing = options.skewSeconds === undefined ? { now: options.now() } : { now: options.now(), skewSeconds: options.skewSeconds };
   if (!checkNonceTimestamp(parsed.timestamp, timing)) {

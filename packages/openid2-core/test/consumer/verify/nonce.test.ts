@@ -3,7 +3,7 @@
  * passed; a replay fails with `nonce_reused`.
  */
 import { StoreError } from '../../../src/errors.js';
-import { makeNonce } from '../../../src/nonce.js';
+import { makeNonce, parseNonce } from '../../../src/nonce.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { startOP, type TestOP } from '../op.js';
 import { forgeAssertion, knownAssociation } from '../forge.js';
@@ -63,6 +63,37 @@ describe('the response nonce', () => {
     expectFailure(await complete(first.rp, tampered.href), 'signature_mismatch');
     const again = await signedAnswer({ nonce, rp: party({ store: first.rp.store }) });
     expect(await complete(again.rp, again.url)).toMatchObject({ status: 'success' });
+  });
+
+  test('17.11: a replayed OpenID 1.1 answer is refused by its signed response_nonce', async () => {
+    const rp = party();
+    const url = await assertionUrl(rp, `${op.base}/v1/alice`);
+    const assertion = new URL(url).searchParams;
+    expect(assertion.get('openid.ns')).toBeNull();
+    expect(assertion.get('openid.signed')?.split(',')).toContain('response_nonce');
+    // A session kept in a cookie can be sent again as it was: the transaction comes back with it.
+    const snapshot = structuredClone(rp.session);
+    expect(await complete(rp, url)).toMatchObject({ status: 'success' });
+    Object.assign(rp.session, snapshot);
+    expectFailure(await complete(rp, url), 'nonce_reused');
+  });
+
+  test('17.11: an OpenID 1.1 answer whose nonce is not signed, or in a format of its own, relies on the transaction alone', async () => {
+    const used = makeNonce();
+    const cases = [
+      { extra: { response_nonce: used }, signed: ['return_to', 'identity'] },
+      { extra: { response_nonce: 'opaque-1.1-nonce' } },
+    ];
+    for (const change of cases) {
+      const association = knownAssociation();
+      const rp = party();
+      const { timestamp, salt } = parseNonce(used);
+      await rp.store?.useNonce(op.endpoint, timestamp, salt);
+      await rp.store?.storeAssociation(op.endpoint, association);
+      const returnTo = await returnToFor(rp, `${op.base}/v1/alice`);
+      const url = forgeAssertion({ association, opEndpoint: op.endpoint, claimedId: `${op.base}/v1/alice`, returnTo, openid1: true, ...change });
+      expect(await complete(rp, url)).toMatchObject({ status: 'success' });
+    }
   });
 
   test('a store failing on useNonce: store_error, never a success', async () => {
