@@ -27,6 +27,12 @@ export interface FetchInit {
   body?: string;
   /** The Accept header, unless `headers` has one. */
   accept?: string;
+  /**
+   * Follow redirects (up to the fetcher's limit). With false, a redirect
+   * comes back as the response it is (3xx, `location` header, no body).
+   * @default true
+   */
+  followRedirects?: boolean;
 }
 
 /** A response of any status: only transport failures throw. */
@@ -160,7 +166,7 @@ async function fetchFollowing(settings: FetcherSettings, url: string, init: Fetc
     if (remaining <= 0) throw new FetchError(`Fetching ${url} timed out after ${settings.timeoutMs} ms`, url, 'timeout');
     const response = await requestOnce(settings, target, request, remaining);
     const location = response.headers.location;
-    if (isRedirect(response.status) && location !== undefined) {
+    if (isRedirect(response.status) && location !== undefined && init.followRedirects !== false) {
       if (hop >= settings.maxRedirects) throw new FetchError(`${url} redirects more than ${settings.maxRedirects} times`, url, 'too_many_redirects');
       target = parseTarget(location, target);
       request = nextRequest(request, response.status);
