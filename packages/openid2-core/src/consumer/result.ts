@@ -74,7 +74,12 @@ export const FAILURE_REASONS: readonly FailureReason[] = Object.freeze([
 /** A verified positive assertion. */
 export interface SuccessResult {
   status: 'success';
-  /** The verified claimed identifier (with any fragment, §11.5.1): the key to the user's account. */
+  /**
+   * The verified claimed identifier (with any fragment, §11.5.1): the key to
+   * the user's account. Always the identifier as discovery verified it
+   * (normalized, §7.2), never the OP's spelling of it: every spelling of one
+   * identity gives this same string.
+   */
   claimedId: string;
   /** The claimed identifier without fragment, to show to the user. */
   displayIdentifier: string;
