@@ -13,7 +13,7 @@ import { FetchError, OpenIDConfigError } from '../errors.js';
 import { isPrivateAddress } from './address-guard.js';
 import { charsetOf, decodeBody } from './decode-body.js';
 import { guardLookup, type LookupFunction } from './guarded-lookup.js';
-import { isRedirect, requestOnce, type HopRequest, type HopSettings } from './request-once.js';
+import { abortedError, isRedirect, requestOnce, type HopRequest, type HopSettings } from './request-once.js';
 
 export type { LookupFunction } from './guarded-lookup.js';
 export { decodeBody } from './decode-body.js';
@@ -33,6 +33,8 @@ export interface FetchInit {
    * @default true
    */
   followRedirects?: boolean;
+  /** Aborts the fetch (a FetchError of reason `aborted`): the consumer's deadline for a whole login start. */
+  signal?: AbortSignal | undefined;
 }
 
 /** A response of any status: only transport failures throw. */
@@ -164,7 +166,8 @@ async function fetchFollowing(settings: FetcherSettings, url: string, init: Fetc
     checkTarget(settings, target, url);
     const remaining = Math.floor(deadline - performance.now());
     if (remaining <= 0) throw new FetchError(`Fetching ${url} timed out after ${settings.timeoutMs} ms`, url, 'timeout');
-    const response = await requestOnce(settings, target, request, remaining);
+    if (init.signal?.aborted === true) throw abortedError(url, init.signal);
+    const response = await requestOnce(settings, target, request, remaining, init.signal);
     const location = response.headers.location;
     if (isRedirect(response.status) && location !== undefined && init.followRedirects !== false) {
       if (hop >= settings.maxRedirects) throw new FetchError(`${url} redirects more than ${settings.maxRedirects} times`, url, 'too_many_redirects');
