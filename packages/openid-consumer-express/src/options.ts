@@ -47,7 +47,7 @@ export interface ConsumerMiddlewareOptions {
   store?: OpenIDStore;
   /** @default createFetcher() (timeouts, size limits, private-address guard) */
   fetcher?: Fetcher;
-  /** Discovery results by identifier. @default a MemoryDiscoveryCache (1000 identifiers, 5 minutes) per router */
+  /** Discovery results by identifier. @default a MemoryDiscoveryCache (1000 identifiers, 4 MiB, 5 minutes) per router */
   discoveryCache?: DiscoveryCache;
   /** Used when /login gets no `openid_identifier`: a "Sign in with X" button (an OP identifier URL). @default none */
   opIdentifier?: string;
