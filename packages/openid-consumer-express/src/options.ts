@@ -5,7 +5,9 @@
  */
 import type { Request, Response } from 'express';
 import {
+  Consumer,
   createFetcher,
+  objectSession,
   MemoryDiscoveryCache,
   OpenIDConfigError,
   Realm,
@@ -138,6 +140,8 @@ function checkTypes(options: ConsumerMiddlewareOptions): void {
   }
   if (options.fetcher !== undefined && typeof options.fetcher?.fetch !== 'function') throw new OpenIDConfigError('must be a Fetcher (createFetcher())', 'fetcher');
   if (options.consumer !== undefined && (options.consumer === null || typeof options.consumer !== 'object')) throw new OpenIDConfigError('must be an object', 'consumer');
+  // The consumer's own checks (beginTimeoutMs, ...) run now, not at the first login.
+  if (options.consumer !== undefined) new Consumer({ fetcher: { fetch: () => Promise.reject(new Error('unused')) }, ...options.consumer, session: objectSession({}) });
 }
 
 /** Refuses names that are not profile fields (shared with the Passport strategy). */
