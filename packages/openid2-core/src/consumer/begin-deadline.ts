@@ -4,13 +4,15 @@
  * must not make the relying party send a request to each of a thousand
  * endpoints, nor wait on endpoints that never answer for hours.
  */
-import { DiscoveryError, OpenIDConfigError } from '../errors.js';
+import { AssociationError, DiscoveryError, OpenIDConfigError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 
 /** How long discovery and association together may take, by default. */
 export const DEFAULT_BEGIN_TIMEOUT_MS = 15_000;
 /** The most OP endpoints (distinct URLs) one start tries to associate with (§7.3 lists several; an attacker's XRDS thousands). */
 export const MAX_ENDPOINTS_TRIED = 3;
+/** The most associate requests one start sends, retries on an OP's suggested type included. */
+export const MAX_ASSOCIATE_REQUESTS = 3;
 /** The longest delay timers take (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -53,4 +55,23 @@ export async function withBeginDeadline<T>(fetcher: Fetcher, timeoutMs: number, 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A fetcher that sends at most `max` requests; past that it refuses with an
+ * AssociationError (which the negotiator reads as "no association", not as
+ * an unreachable endpoint).
+ */
+export function requestBudget(fetcher: Fetcher, max: number): { fetcher: Fetcher; spent: () => boolean } {
+  let sent = 0;
+  return {
+    fetcher: {
+      fetch: (url, init) => {
+        if (sent >= max) return Promise.reject(new AssociationError(`One login start sends at most ${max} associate requests`));
+        sent += 1;
+        return fetcher.fetch(url, init);
+      },
+    },
+    spent: () => sent >= max,
+  };
 }

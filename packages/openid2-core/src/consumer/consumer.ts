@@ -14,7 +14,7 @@ import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS, type MessageArgs } from '../message.js';
 import type { OpenIDStore } from '../store/store.js';
 import { AuthRequest } from './auth-request.js';
-import { MAX_ENDPOINTS_TRIED, resolveBeginTimeout, withBeginDeadline } from './begin-deadline.js';
+import { MAX_ASSOCIATE_REQUESTS, MAX_ENDPOINTS_TRIED, requestBudget, resolveBeginTimeout, withBeginDeadline } from './begin-deadline.js';
 import { Negotiator, type AssociationPreference } from './negotiator.js';
 import { failure, type AssertionClaims, type CompletionResult, type FailureResult, type SuccessResult } from './result.js';
 import { hasTransaction, saveTransaction, takeTransaction, transactionOf, TRANSACTION_PARAM, TRANSACTION_TTL_MS, type ConsumerSessionStore, type Transaction } from './session.js';
@@ -134,7 +134,8 @@ export class Consumer {
    * Starts with known endpoints, in order of preference: the first one an
    * association can be made with; else the first that answered; a store-less
    * consumer takes the first. At most {@link MAX_ENDPOINTS_TRIED} distinct
-   * endpoint URLs are tried, within `beginTimeoutMs`.
+   * endpoint URLs are tried, with at most {@link MAX_ASSOCIATE_REQUESTS}
+   * associate requests in all, within `beginTimeoutMs`.
    * @throws DiscoveryError when no endpoint can be reached (reason `endpoints_unreachable`) or the deadline passed (reason `begin_timeout`)
    */
   async beginWithEndpoints(endpoints: readonly ServiceEndpoint[]): Promise<AuthRequest> {
@@ -162,14 +163,15 @@ export class Consumer {
     const store = this.#options.store;
     if (store === undefined || this.#options.stateless === true) return { endpoint: first, association: undefined };
     const preferences = this.#options.associationPreferences;
-    const negotiator = new Negotiator({ store, fetcher, now: this.#now, ...(preferences === undefined ? {} : { preferences }) });
+    const budget = requestBudget(fetcher, MAX_ASSOCIATE_REQUESTS);
+    const negotiator = new Negotiator({ store, fetcher: budget.fetcher, now: this.#now, ...(preferences === undefined ? {} : { preferences }) });
     let answered: ServiceEndpoint | undefined;
     let unreachable: FetchError | undefined;
-    // Each URL once (another service at the same URL would get the same answer), and only the first few.
+    // Each URL once (another service at the same URL would get the same answer), only the first few, within a few requests.
     const tried = new Set<string>();
     for (const endpoint of endpoints) {
       if (tried.has(endpoint.serverUrl)) continue;
-      if (tried.size >= MAX_ENDPOINTS_TRIED) break;
+      if (tried.size >= MAX_ENDPOINTS_TRIED || budget.spent()) break;
       tried.add(endpoint.serverUrl);
       try {
         const association = await negotiator.associate(endpoint);

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { startServer, type TestServer } from 'openid-test-helpers';
 import { Consumer } from '../../src/consumer/consumer.js';
 import { objectSession } from '../../src/consumer/session.js';
-import { OPENID_2_0_TYPE } from '../../src/constants.js';
+import { OPENID2_NS, OPENID_2_0_TYPE } from '../../src/constants.js';
 import { DiscoveryError, OpenIDConfigError } from '../../src/errors.js';
 import type { Fetcher } from '../../src/fetch/fetcher.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -29,7 +29,7 @@ function xrdsOf(uri: (i: number) => string, urisPerService = 10): string {
 
 let server: TestServer;
 /** Associate requests received, by kind of endpoint. */
-const associates = { decline: 0, silent: 0 };
+const associates = { decline: 0, silent: 0, suggest: 0 };
 /** Requests the server got and never answered, resolved when the client closes their connection. */
 const silentClosed: Promise<void>[] = [];
 
@@ -38,7 +38,7 @@ function hold(req: IncomingMessage): void {
 }
 
 beforeAll(async () => {
-  server = await startServer((req, res) => {
+  server = await startServer((req, res, body) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const xrds = (uri: (i: number) => string, perService?: number): void => void res.writeHead(200, { 'content-type': 'application/xrds+xml' }).end(xrdsOf(uri, perService));
     if (path === '/declining') xrds((i) => `${server.url}/decline/${i}`);
@@ -46,10 +46,16 @@ beforeAll(async () => {
     else if (path === '/refused') xrds((i) => `http://127.0.0.1:1/op/${i}`);
     else if (path === '/same-url') xrds(() => `${server.url}/decline/same`);
     else if (path === '/one-per-service') xrds((i) => `${server.url}/decline/${i}`, 1);
+    else if (path === '/suggesting') xrds((i) => `${server.url}/suggest/${i}`);
     else if (path === '/hanging-page') hold(req);
     else if (path.startsWith('/decline/') && req.method === 'POST') {
       associates.decline += 1;
       res.writeHead(400, { 'content-type': 'text/plain' }).end('error:associations are not offered here\n');
+    } else if (path.startsWith('/suggest/') && req.method === 'POST') {
+      // Declines every pair, suggesting another (§8.2.4): the negotiator retries once per endpoint.
+      associates.suggest += 1;
+      const suggestion = body.includes('HMAC-SHA256') ? 'assoc_type:HMAC-SHA1\nsession_type:DH-SHA1' : 'assoc_type:HMAC-SHA256\nsession_type:DH-SHA256';
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`ns:${OPENID2_NS}\nerror:try another\nerror_code:unsupported-type\n${suggestion}\n`);
     } else if (path.startsWith('/silent/') && req.method === 'POST') {
       associates.silent += 1;
       hold(req);
@@ -83,6 +89,13 @@ describe('17.2: endpoints tried per begin', () => {
     const auth = await consumer().begin(`${server.url}/declining`);
     expect(associates.decline - before).toBe(3);
     expect([auth.endpoint.serverUrl, auth.association]).toEqual([`${server.url}/decline/0`, undefined]);
+  });
+
+  test('17.2: 1,000 endpoints that decline with a suggested type: 3 associate requests in all, retries included', async () => {
+    const before = associates.suggest;
+    const auth = await consumer().begin(`${server.url}/suggesting`);
+    expect(associates.suggest - before).toBe(3);
+    expect([auth.endpoint.serverUrl, auth.association]).toEqual([`${server.url}/suggest/0`, undefined]);
   });
 
   test('17.2: 1,000 services of one endpoint each: the document is refused before any associate request', async () => {
