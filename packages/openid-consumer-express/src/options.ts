@@ -5,7 +5,9 @@
  */
 import type { Request, Response } from 'express';
 import {
+  Consumer,
   createFetcher,
+  objectSession,
   MemoryDiscoveryCache,
   OpenIDConfigError,
   Realm,
@@ -60,7 +62,7 @@ export interface ConsumerMiddlewareOptions {
   store?: OpenIDStore;
   /** @default createFetcher() (timeouts, size limits, private-address guard) */
   fetcher?: Fetcher;
-  /** Discovery results by identifier. @default a MemoryDiscoveryCache (1000 identifiers, 5 minutes) per router */
+  /** Discovery results by identifier. @default a MemoryDiscoveryCache (1000 identifiers, 4 MiB, 5 minutes) per router */
   discoveryCache?: DiscoveryCache;
   /** Used when /login gets no `openid_identifier`: a "Sign in with X" button (an OP identifier URL). @default none */
   opIdentifier?: string;
@@ -156,6 +158,8 @@ function checkTypes(options: ConsumerMiddlewareOptions): void {
   }
   if (options.fetcher !== undefined && typeof options.fetcher?.fetch !== 'function') throw new OpenIDConfigError('must be a Fetcher (createFetcher())', 'fetcher');
   if (options.consumer !== undefined && (options.consumer === null || typeof options.consumer !== 'object')) throw new OpenIDConfigError('must be an object', 'consumer');
+  // The consumer's own checks (beginTimeoutMs, ...) run now, not at the first login.
+  if (options.consumer !== undefined) new Consumer({ fetcher: { fetch: () => Promise.reject(new Error('unused')) }, ...options.consumer, session: objectSession({}) });
 }
 
 /** Refuses names that are not profile fields (shared with the Passport strategy). */

@@ -48,6 +48,18 @@ describe('openidConsumer', () => {
     }
   });
 
+  test('17.4: an OP that spells the claimed identifier otherwise: req.session.openid.claimedId is the normalized one', async () => {
+    const spelled = `${op.base.replace('http://', 'HTTP://')}/user/./%61lice`;
+    opState.decision = () => ({ type: 'allow', identity: spelled, claimedId: spelled });
+    const rp = await startRP({ opIdentifier: `${op.base}/` });
+    try {
+      const { me } = await signIn(rp, undefined);
+      expect(me).toMatchObject({ claimedId: `${op.base}/user/alice`, displayIdentifier: `${op.base}/user/alice` });
+    } finally {
+      await rp.close();
+    }
+  });
+
   test('a provider button: the configured OP identifier, identifier select', async () => {
     const rp = await startRP({ opIdentifier: `${op.base}/` });
     try {

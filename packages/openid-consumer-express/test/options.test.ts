@@ -93,6 +93,11 @@ describe('hooks, store, fetcher, flags', () => {
     expect(make({ [name]: value })).toThrow(OpenIDConfigError);
   });
 
+  test.each([0, 1.5, '15000'])('17.2: consumer.beginTimeoutMs %p: refused when the router is made', (beginTimeoutMs) => {
+    expect(make({ consumer: { beginTimeoutMs: beginTimeoutMs as number } })).toThrow(/^beginTimeoutMs:/);
+    expect(make({ consumer: { beginTimeoutMs: 2000 } })).not.toThrow();
+  });
+
   test('a real store and fetcher are accepted', () => {
     expect(make({ store: new MemoryStore(), fetcher })).not.toThrow();
   });

@@ -135,6 +135,7 @@ export type FetchFailureReason =
   | 'too_many_redirects'
   | 'tls'
   | 'connection'
+  | 'aborted'
   | 'http_status';
 
 /** A network fetch that failed (discovery, association, check_authentication, RP discovery). */
@@ -157,12 +158,23 @@ export class FetchError extends OpenIDError {
   }
 }
 
-/** Discovery that found no usable OpenID service (OpenID 2.0 §7.3). */
+/**
+ * Why a login could not start, where more is known than "discovery found
+ * nothing": `begin_timeout`, discovery and association together outlasted
+ * the consumer's `beginTimeoutMs`; `endpoints_unreachable`, no OP endpoint
+ * tried could be reached.
+ */
+export type DiscoveryFailureReason = 'begin_timeout' | 'endpoints_unreachable';
+
+/** Discovery that found no usable OpenID service (OpenID 2.0 §7.3), or a login that could not start. */
 export class DiscoveryError extends OpenIDError {
   readonly identifier: string;
-  constructor(message: string, identifier: string, options: OpenIDErrorOptions = {}) {
+  /** A reason code, when one applies (see {@link DiscoveryFailureReason}). */
+  readonly reason: DiscoveryFailureReason | undefined;
+  constructor(message: string, identifier: string, options: OpenIDErrorOptions & { reason?: DiscoveryFailureReason } = {}) {
     super('ERR_DISCOVERY', message, options);
     this.identifier = identifier;
+    this.reason = options.reason;
     this.status = 400;
     this.expose = true;
   }

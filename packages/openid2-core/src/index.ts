@@ -71,6 +71,7 @@ export { isPrivateAddress } from './fetch/address-guard.js';
 export { discover, type DiscoverOptions, type DiscoveryResult } from './discovery/discover.js';
 export { ServiceEndpoint, sortEndpoints, OPENID_TYPES, type ProtocolVersion, type ServiceEndpointInit } from './discovery/endpoint.js';
 export { MemoryDiscoveryCache, type DiscoveryCache, type MemoryDiscoveryCacheOptions } from './discovery/cache.js';
+export { DISCOVERY_LIMITS } from './discovery/limits.js';
 export { parseXRDS, XRDS_NS, XRD_NS, type XRDService, type ParsedXRDS } from './discovery/xrds.js';
 export { parseHTMLDiscovery, type HTMLDiscoveryInfo } from './discovery/html.js';
 export { yadisDiscover, XRDS_CONTENT_TYPE, type YadisResult } from './discovery/yadis.js';

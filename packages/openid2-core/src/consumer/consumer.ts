@@ -14,6 +14,7 @@ import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS, type MessageArgs } from '../message.js';
 import type { OpenIDStore } from '../store/store.js';
 import { AuthRequest } from './auth-request.js';
+import { MAX_ASSOCIATE_REQUESTS, MAX_ENDPOINTS_TRIED, requestBudget, resolveBeginTimeout, withBeginDeadline } from './begin-deadline.js';
 import { Negotiator, type AssociationPreference } from './negotiator.js';
 import { failure, type AssertionClaims, type CompletionResult, type FailureResult, type SuccessResult } from './result.js';
 import { hasTransaction, saveTransaction, takeTransaction, transactionOf, TRANSACTION_PARAM, TRANSACTION_TTL_MS, type ConsumerSessionStore, type Transaction } from './session.js';
@@ -65,8 +66,22 @@ export interface ConsumerOptions {
   skewSeconds?: number;
   /** How long a login may take between begin and complete. @default 1 h */
   transactionTtlMs?: number;
+  /**
+   * One deadline for starting a login: discovery and association together
+   * (begin, beginWithEndpoints). Past it the start fails with a
+   * DiscoveryError of reason `begin_timeout`. At most 3 OP endpoints are
+   * tried within it, whatever the XRDS document lists.
+   * @default 15000 (15 s)
+   */
+  beginTimeoutMs?: number;
   /** @default Date.now */
   now?: () => number;
+}
+
+/** The endpoint a login starts at, with the association made with it (if any). */
+interface ChosenEndpoint {
+  endpoint: ServiceEndpoint;
+  association: Awaited<ReturnType<Negotiator['associate']>>;
 }
 
 /** Begins logins and completes them; one instance per request (it holds the user's session). */
@@ -74,6 +89,7 @@ export class Consumer {
   readonly #options: ConsumerOptions;
   readonly #fetcher: Fetcher;
   readonly #now: () => number;
+  readonly #beginTimeoutMs: number;
 
   constructor(options: ConsumerOptions) {
     const session = options?.session as Partial<ConsumerSessionStore> | undefined;
@@ -83,21 +99,30 @@ export class Consumer {
     this.#options = options;
     this.#fetcher = options.fetcher ?? createFetcher();
     this.#now = options.now ?? Date.now;
+    this.#beginTimeoutMs = resolveBeginTimeout(options.beginTimeoutMs);
   }
 
   get #discoverOptions(): DiscoverOptions {
     return { fetcher: this.#fetcher, cache: this.#options.discoveryCache, xriProxy: this.#options.xriProxy };
   }
 
+  /** Discovery and association, under the one deadline of a start. */
+  #underDeadline<T>(identifier: string, work: (fetcher: Fetcher) => Promise<T>): Promise<T> {
+    return withBeginDeadline(this.#fetcher, this.#beginTimeoutMs, identifier, work);
+  }
+
   /**
    * Normalizes and discovers what the user typed, associates, and starts a
-   * transaction in the session.
-   * @throws DiscoveryError when no endpoint is found or none can be reached
+   * transaction in the session, all within `beginTimeoutMs`.
+   * @throws DiscoveryError when no endpoint is found, none can be reached (reason `endpoints_unreachable`) or the deadline passed (reason `begin_timeout`)
    * @see OpenID 2.0 §7
    */
   async begin(userInput: string): Promise<AuthRequest> {
-    const found = await discover(userInput, this.#discoverOptions);
-    return this.beginWithEndpoints(found.endpoints);
+    const chosen = await this.#underDeadline(String(userInput), async (fetcher) => {
+      const found = await discover(userInput, { ...this.#discoverOptions, fetcher });
+      return this.#chooseEndpoint(found.endpoints, fetcher);
+    });
+    return this.#start(chosen);
   }
 
   /** Starts at a known OP endpoint, identifier select, without discovery ("Sign in with X" buttons). */
@@ -108,15 +133,22 @@ export class Consumer {
   /**
    * Starts with known endpoints, in order of preference: the first one an
    * association can be made with; else the first that answered; a store-less
-   * consumer takes the first.
-   * @throws DiscoveryError when no endpoint can be reached
+   * consumer takes the first. At most {@link MAX_ENDPOINTS_TRIED} distinct
+   * endpoint URLs are tried, with at most {@link MAX_ASSOCIATE_REQUESTS}
+   * associate requests in all, within `beginTimeoutMs`.
+   * @throws DiscoveryError when no endpoint can be reached (reason `endpoints_unreachable`) or the deadline passed (reason `begin_timeout`)
    */
   async beginWithEndpoints(endpoints: readonly ServiceEndpoint[]): Promise<AuthRequest> {
     if (endpoints.length === 0) throw new OpenIDConfigError('must list at least one endpoint', 'endpoints');
     for (const endpoint of endpoints) {
       if (!/^https?:\/\//i.test(endpoint.serverUrl)) throw new OpenIDConfigError(`must be http(s) URLs, not ${JSON.stringify(endpoint.serverUrl)}`, 'endpoints');
     }
-    const { endpoint, association } = await this.#chooseEndpoint(endpoints);
+    const first = endpoints[0] as ServiceEndpoint;
+    return this.#start(await this.#underDeadline(first.serverUrl, (fetcher) => this.#chooseEndpoint(endpoints, fetcher)));
+  }
+
+  /** The transaction of a chosen endpoint, saved in the session, and the request to send. */
+  async #start({ endpoint, association }: ChosenEndpoint): Promise<AuthRequest> {
     const id = randomBytes(24).toString('base64url');
     await saveTransaction(this.#options.session, transactionOf(id, endpoint, this.#now()), this.#ttl);
     return new AuthRequest(endpoint, association, id);
@@ -126,15 +158,21 @@ export class Consumer {
     return this.#options.transactionTtlMs ?? TRANSACTION_TTL_MS;
   }
 
-  async #chooseEndpoint(endpoints: readonly ServiceEndpoint[]): Promise<{ endpoint: ServiceEndpoint; association: Awaited<ReturnType<Negotiator['associate']>> }> {
+  async #chooseEndpoint(endpoints: readonly ServiceEndpoint[], fetcher: Fetcher): Promise<ChosenEndpoint> {
     const first = endpoints[0] as ServiceEndpoint;
     const store = this.#options.store;
     if (store === undefined || this.#options.stateless === true) return { endpoint: first, association: undefined };
     const preferences = this.#options.associationPreferences;
-    const negotiator = new Negotiator({ store, fetcher: this.#fetcher, now: this.#now, ...(preferences === undefined ? {} : { preferences }) });
+    const budget = requestBudget(fetcher, MAX_ASSOCIATE_REQUESTS);
+    const negotiator = new Negotiator({ store, fetcher: budget.fetcher, now: this.#now, ...(preferences === undefined ? {} : { preferences }) });
     let answered: ServiceEndpoint | undefined;
     let unreachable: FetchError | undefined;
+    // Each URL once (another service at the same URL would get the same answer), only the first few, within a few requests.
+    const tried = new Set<string>();
     for (const endpoint of endpoints) {
+      if (tried.has(endpoint.serverUrl)) continue;
+      if (tried.size >= MAX_ENDPOINTS_TRIED || budget.spent()) break;
+      tried.add(endpoint.serverUrl);
       try {
         const association = await negotiator.associate(endpoint);
         if (association !== undefined) return { endpoint, association };
@@ -146,7 +184,7 @@ export class Consumer {
       }
     }
     if (answered !== undefined) return { endpoint: answered, association: undefined };
-    throw new DiscoveryError(`No OP endpoint could be reached (${unreachable?.message ?? 'no answer'})`, first.serverUrl, { cause: unreachable });
+    throw new DiscoveryError(`No OP endpoint could be reached (${unreachable?.message ?? 'no answer'})`, first.serverUrl, { cause: unreachable, reason: 'endpoints_unreachable' });
   }
 
   /**

@@ -19,6 +19,7 @@ import type { ServiceEndpoint } from '../discovery/endpoint.js';
  * | `signature_mismatch` | the stored association's signature does not match (§11.4.1) |
  * | `discovery_failed` / `discovery_mismatch` | the claimed identifier does not, by discovery, name the OP that signed (§11.2) |
  * | `check_authentication_failed` | the OP did not confirm the signature with exactly `is_valid:true` (§11.4.2) |
+ * | `check_authentication_redirected` | the verified OP endpoint answered check_authentication with a redirect, which is never followed |
  * | `invalid_nonce` / `nonce_stale` / `nonce_reused` | the response nonce is malformed, outside the time window, or used before (§11.3) |
  * | `steam_endpoint_mismatch` / `steam_identity_mismatch` / `steam_identifier_invalid` | the Steam preset's pins (op_endpoint, claimed = local identifier, identifier form) |
  * | `rejected_by_policy` | the application's `acceptSuccess` refused it |
@@ -36,6 +37,7 @@ export type FailureReason =
   | 'discovery_failed'
   | 'discovery_mismatch'
   | 'check_authentication_failed'
+  | 'check_authentication_redirected'
   | 'invalid_nonce'
   | 'nonce_stale'
   | 'nonce_reused'
@@ -58,6 +60,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = Object.freeze([
   'discovery_failed',
   'discovery_mismatch',
   'check_authentication_failed',
+  'check_authentication_redirected',
   'invalid_nonce',
   'nonce_stale',
   'nonce_reused',
@@ -71,7 +74,12 @@ export const FAILURE_REASONS: readonly FailureReason[] = Object.freeze([
 /** A verified positive assertion. */
 export interface SuccessResult {
   status: 'success';
-  /** The verified claimed identifier (with any fragment, §11.5.1): the key to the user's account. */
+  /**
+   * The verified claimed identifier (with any fragment, §11.5.1): the key to
+   * the user's account. Always the identifier as discovery verified it
+   * (normalized, §7.2), never the OP's spelling of it: every spelling of one
+   * identity gives this same string.
+   */
   claimedId: string;
   /** The claimed identifier without fragment, to show to the user. */
   displayIdentifier: string;

@@ -8,6 +8,7 @@ import { normalizeIdentifier, type NormalizedIdentifier } from '../normalize-url
 import type { DiscoveryCache } from './cache.js';
 import { sortEndpoints, type ServiceEndpoint } from './endpoint.js';
 import { parseHTMLDiscovery } from './html.js';
+import { boundedEndpoints, detach } from './limits.js';
 import { endpointsFromHTML, endpointsFromServices } from './services.js';
 import { discoverXRI } from './xri.js';
 import { parseXRDS } from './xrds.js';
@@ -25,7 +26,10 @@ export interface DiscoverOptions {
   xriProxy?: string | undefined;
 }
 
-/** What discovery found. Frozen: results are shared through the cache. */
+/**
+ * What discovery found. Frozen: results are shared through the cache.
+ * Bounded (see DISCOVERY_LIMITS): at most 10 endpoints, no over-long URL or type URI.
+ */
 export interface DiscoveryResult {
   /** The identifier as normalized from the input (§7.2). */
   readonly normalizedInput: string;
@@ -90,14 +94,16 @@ export async function discover(userInput: string, options: DiscoverOptions): Pro
     normalized.kind === 'xri'
       ? { ...(await discoverXRI(normalized.value, options.fetcher, options.xriProxy)), finalUrl: undefined }
       : await discoverURL(normalized.value, options.fetcher);
-  if (found.endpoints.length === 0) {
+  // The most preferred endpoints, within the bounds of one result (it may be cached).
+  const endpoints = boundedEndpoints(sortEndpoints(found.endpoints));
+  if (endpoints.length === 0) {
     throw new DiscoveryError(`No OpenID service was found for ${normalized.value}`, normalized.value);
   }
   const result: DiscoveryResult = Object.freeze({
-    normalizedInput: normalized.value,
-    claimedId: found.claimedId,
-    finalUrl: found.finalUrl,
-    endpoints: Object.freeze(sortEndpoints(found.endpoints)),
+    normalizedInput: detach(normalized.value),
+    claimedId: detach(found.claimedId),
+    finalUrl: detach(found.finalUrl),
+    endpoints: Object.freeze(endpoints),
   });
   await options.cache?.set(key, result, options.cacheTtlMs);
   return result;

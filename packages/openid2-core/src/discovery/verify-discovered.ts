@@ -6,7 +6,7 @@
  */
 import { OPENID_1_0_TYPE, OPENID_1_1_TYPE, OPENID_2_0_TYPE } from '../constants.js';
 import { DiscoveryError } from '../errors.js';
-import { normalizeUrl, withoutFragment } from '../normalize-url.js';
+import { normalizeUrl, parseHttpUrl, withoutFragment } from '../normalize-url.js';
 import { discover, type DiscoverOptions } from './discover.js';
 import { ServiceEndpoint, type ProtocolVersion } from './endpoint.js';
 
@@ -43,6 +43,27 @@ export function sameUrl(a: string | undefined, b: string | undefined): boolean {
   }
 }
 
+/**
+ * The claimed identifier a verified assertion is for, in one spelling
+ * only: the identifier discovery verified, with the asserted fragment
+ * (§11.5.1) normalized and an empty one dropped. The OP's own spelling
+ * (`HTTPS://OP.EXAMPLE:443/user/./alice`) never becomes the key to an
+ * account, so one identity cannot appear under several strings.
+ * @param asserted `openid.claimed_id` as the OP wrote it
+ * @param discovered the claimed identifier discovery found (without fragment), which `asserted` matched
+ */
+export function verifiedClaimedId(asserted: string, discovered: string): string {
+  const hash = asserted.indexOf('#');
+  if (hash < 0 || hash === asserted.length - 1) return discovered;
+  let fragment = asserted.slice(hash + 1);
+  try {
+    fragment = parseHttpUrl(asserted).fragment ?? fragment;
+  } catch {
+    // An XRI's fragment: kept as written (XRIs are compared exactly).
+  }
+  return `${discovered}#${fragment}`;
+}
+
 /** Whether an endpoint speaks the asserted protocol version (a service may list 2.0 and 1.x types). */
 function speaks(endpoint: ServiceEndpoint, version: ProtocolVersion): boolean {
   if (version === '2.0') return endpoint.supportsType(OPENID_2_0_TYPE);
@@ -66,7 +87,8 @@ export function endpointMatches(endpoint: ServiceEndpoint, asserted: AssertedInf
 /**
  * Discovers the asserted claimed identifier (fragment removed) and returns
  * the endpoint that matches the assertion, with the claimed identifier as
- * asserted (fragment kept). A failed verification is a result, not an
+ * discovery verified it (the asserted fragment kept, normalized: see
+ * {@link verifiedClaimedId}). A failed verification is a result, not an
  * exception; only faults other than discovery failures throw.
  * @see OpenID 2.0 §11.2; OpenID 1.1 §4.2.2
  */
@@ -86,14 +108,15 @@ export async function verifyDiscoveredEndpoint(asserted: AssertedInformation, op
       message: `Discovery on ${withoutFragment(asserted.claimedId)} does not name ${asserted.opEndpoint} as its OP endpoint for ${asserted.localId}`,
     };
   }
+  const claimedId = verifiedClaimedId(asserted.claimedId, result.claimedId);
   return {
     ok: true,
     endpoint: new ServiceEndpoint({
       serverUrl: match.serverUrl,
-      claimedId: asserted.claimedId,
+      claimedId,
       localId: match.localId,
       typeUris: match.typeUris,
-      displayIdentifier: withoutFragment(asserted.claimedId),
+      displayIdentifier: withoutFragment(claimedId),
       usedYadis: match.usedYadis,
       priority: match.priority,
     }),

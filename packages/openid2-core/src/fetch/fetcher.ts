@@ -13,7 +13,7 @@ import { FetchError, OpenIDConfigError } from '../errors.js';
 import { isLoopbackAddress, isPrivateAddress } from './address-guard.js';
 import { charsetOf, decodeBody } from './decode-body.js';
 import { guardLookup, type LookupFunction } from './guarded-lookup.js';
-import { isRedirect, requestOnce, type HopRequest, type HopSettings } from './request-once.js';
+import { abortedError, isRedirect, requestOnce, type HopRequest, type HopSettings } from './request-once.js';
 
 export type { LookupFunction } from './guarded-lookup.js';
 export { decodeBody } from './decode-body.js';
@@ -27,6 +27,14 @@ export interface FetchInit {
   body?: string;
   /** The Accept header, unless `headers` has one. */
   accept?: string;
+  /**
+   * Follow redirects (up to the fetcher's limit). With false, a redirect
+   * comes back as the response it is (3xx, `location` header, no body).
+   * @default true
+   */
+  followRedirects?: boolean;
+  /** Aborts the fetch (a FetchError of reason `aborted`): the consumer's deadline for a whole login start. */
+  signal?: AbortSignal | undefined;
 }
 
 /** A response of any status: only transport failures throw. */
@@ -171,9 +179,10 @@ async function fetchFollowing(settings: FetcherSettings, url: string, init: Fetc
     checkTarget(settings, target, url);
     const remaining = Math.floor(deadline - performance.now());
     if (remaining <= 0) throw new FetchError(`Fetching ${url} timed out after ${settings.timeoutMs} ms`, url, 'timeout');
-    const response = await requestOnce(settings, target, request, remaining);
+    if (init.signal?.aborted === true) throw abortedError(url, init.signal);
+    const response = await requestOnce(settings, target, request, remaining, init.signal);
     const location = response.headers.location;
-    if (isRedirect(response.status) && location !== undefined) {
+    if (isRedirect(response.status) && location !== undefined && init.followRedirects !== false) {
       if (hop >= settings.maxRedirects) throw new FetchError(`${url} redirects more than ${settings.maxRedirects} times`, url, 'too_many_redirects');
       target = parseTarget(location, target);
       request = nextRequest(request, response.status);

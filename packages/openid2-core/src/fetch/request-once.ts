@@ -47,11 +47,18 @@ function tooLarge(url: string, maxBytes: number): FetchError {
   return new FetchError(`The response from ${url} is larger than ${maxBytes} bytes`, url, 'too_large');
 }
 
-function openStream(settings: HopSettings, target: URL, request: HopRequest, timeoutMs: number): ReturnType<Got['stream']> {
+/** The error of a fetch its caller aborted (the reason's message, when it is an error). */
+export function abortedError(url: string, signal: AbortSignal): FetchError {
+  const why = signal.reason instanceof Error ? `: ${signal.reason.message}` : '';
+  return new FetchError(`Fetching ${url} was aborted${why}`, url, 'aborted', { cause: signal.reason });
+}
+
+function openStream(settings: HopSettings, target: URL, request: HopRequest, timeoutMs: number, signal: AbortSignal | undefined): ReturnType<Got['stream']> {
   return settings.client.stream(target, {
     method: request.method,
     headers: request.headers,
     ...(request.body === undefined ? {} : { body: request.body }),
+    ...(signal === undefined ? {} : { signal }),
     followRedirect: false,
     throwHttpErrors: false,
     retry: { limit: 0 },
@@ -64,16 +71,17 @@ function openStream(settings: HopSettings, target: URL, request: HopRequest, tim
 
 /**
  * Sends one request within `timeoutMs` and reads at most `maxBytes` of the
- * (decompressed) body.
+ * (decompressed) body; the caller's `signal` aborts it.
  * @throws FetchError, never an error of the HTTP client
  */
-export async function requestOnce(settings: HopSettings, target: URL, request: HopRequest, timeoutMs: number): Promise<HopResponse> {
+export async function requestOnce(settings: HopSettings, target: URL, request: HopRequest, timeoutMs: number, signal?: AbortSignal): Promise<HopResponse> {
   const url = target.href;
+  const mapError = (error: unknown): FetchError => (signal?.aborted === true ? abortedError(url, signal) : mapGotError(error, url, settings.timeoutMs));
   let stream: ReturnType<Got['stream']>;
   try {
-    stream = openStream(settings, target, request, timeoutMs);
+    stream = openStream(settings, target, request, timeoutMs, signal);
   } catch (error) {
-    throw mapGotError(error, url, settings.timeoutMs);
+    throw mapError(error);
   }
   return new Promise<HopResponse>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -98,7 +106,7 @@ export async function requestOnce(settings: HopSettings, target: URL, request: H
       if (size > settings.maxBytes) fail(tooLarge(url, settings.maxBytes));
       else chunks.push(chunk);
     });
-    stream.on('error', (error: unknown) => fail(mapGotError(error, url, settings.timeoutMs)));
+    stream.on('error', (error: unknown) => fail(mapError(error)));
     stream.on('end', () => {
       if (head === undefined) reject(new FetchError(`${url} sent no response`, url, 'connection'));
       else resolve({ ...head, bytes: Buffer.concat(chunks) });

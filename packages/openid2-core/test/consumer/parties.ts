@@ -57,8 +57,8 @@ export interface StandIn {
   base: string;
   endpoint: string;
   http: TestServer;
-  /** What check_authentication gets. */
-  reply: { status: number; body: string };
+  /** What check_authentication gets (with extra headers, such as a redirect's location). */
+  reply: { status: number; body: string; headers?: Record<string, string> };
   /** The last check_authentication request: its form fields and headers. */
   lastCheck: { fields: URLSearchParams; headers: Record<string, string | string[] | undefined> } | undefined;
   close(): Promise<void>;
@@ -75,7 +75,7 @@ export async function startStandIn(): Promise<StandIn> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/openid' && req.method === 'POST') {
       stand.lastCheck = { fields: new URLSearchParams(body), headers: req.headers };
-      res.writeHead(stand.reply.status, { 'content-type': 'text/plain' }).end(stand.reply.body);
+      res.writeHead(stand.reply.status, { 'content-type': 'text/plain', ...stand.reply.headers }).end(stand.reply.body);
     } else if (path.startsWith('/user/')) {
       const xrds = `<?xml version="1.0"?><xrds:XRDS xmlns:xrds="xri://$xrds" xmlns="xri://$xrd*($v*2.0)"><XRD><Service><Type>${OPENID_2_0_TYPE}</Type><URI>${stand.endpoint}</URI></Service></XRD></xrds:XRDS>`;
       res.writeHead(200, { 'content-type': 'application/xrds+xml' }).end(xrds);

@@ -14,12 +14,12 @@ describe('MemoryDiscoveryCache', () => {
     const cache = new MemoryDiscoveryCache({ ttlMs: 500, now: () => now });
     cache.set('short', result('short'), 100);
     cache.set('default', result('default'));
-    now = 1099;
-    expect(cache.get('short')?.claimedId).toBe('short');
     now = 1100;
+    expect(cache.get('short')?.claimedId).toBe('short');
+    now = 1101;
     expect(cache.get('short')).toBeUndefined();
     expect(cache.get('default')?.claimedId).toBe('default');
-    now = 1500;
+    now = 1501;
     expect(cache.get('default')).toBeUndefined();
     expect(cache.size).toBe(0);
   });
@@ -83,7 +83,7 @@ describe('discovery with a cache', () => {
     const cache = new MemoryDiscoveryCache({ now: () => now });
     server.requests.length = 0;
     await discover(`${server.url}/alice`, { fetcher, cache, cacheTtlMs: 1000 });
-    now += 1000;
+    now += 1001;
     await discover(`${server.url}/alice`, { fetcher, cache, cacheTtlMs: 1000 });
     expect(server.requests).toEqual(['/alice', '/alice.xrds', '/alice', '/alice.xrds']);
   });

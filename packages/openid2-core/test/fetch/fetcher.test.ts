@@ -110,6 +110,13 @@ describe('requests', () => {
     if (method === 'GET') expect(echoed.headers['content-type']).toBeUndefined();
   });
 
+  test.each([301, 302, 303, 307, 308])('17.6: followRedirects false: a %i comes back as it is, nothing follows', async (status) => {
+    const before = server.requests.length;
+    const response = await local.fetch(`${server.url}/redirect/${status}`, { method: 'POST', body: 'a=1', followRedirects: false });
+    expect([response.status, response.headers.location, response.finalUrl, response.body]).toEqual([status, '/echo', `${server.url}/redirect/${status}`, '']);
+    expect(server.requests.length - before).toBe(1);
+  });
+
   test('relative redirects resolve against the current URL', async () => {
     expect((await local.fetch(`${server.url}/redirect-relative`)).finalUrl).toBe(`${server.url}/echo?from=relative`);
   });

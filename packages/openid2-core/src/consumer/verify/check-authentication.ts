@@ -1,6 +1,9 @@
 /**
  * Verifying directly with the OP, for relying parties without a usable
- * association. Sent only to an endpoint that discovery verified.
+ * association. Sent only to an endpoint that discovery verified, and
+ * only there: a redirect is never followed (a 307/308 would resend the
+ * assertion to wherever the endpoint points, and the answer would then be
+ * trusted from a server discovery never named).
  * @see OpenID 2.0 §11.4.2
  */
 import { FetchError, KVFormError, MessageError } from '../../errors.js';
@@ -26,7 +29,15 @@ export async function checkAuthentication(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: request.toURLEncoded(),
+      followRedirects: false,
     });
+    // Any 3xx, and any answer from elsewhere (an application's fetcher that followed anyway), is refused.
+    if ((response.status >= 300 && response.status < 400) || !sameTarget(response.finalUrl, serverUrl)) {
+      return failure(
+        'check_authentication_redirected',
+        `check_authentication at ${serverUrl} answered with a redirect (HTTP ${response.status}); the verified endpoint must answer itself`,
+      );
+    }
     if (response.status !== 200) return failure('check_authentication_failed', `check_authentication answered HTTP ${response.status}`);
     reply = Message.fromKVForm(response.body, { strict: true });
   } catch (cause) {
@@ -43,4 +54,10 @@ export async function checkAuthentication(
     );
   }
   return { ok: true, invalidateHandle: reply.getArg(OPENID_NS, 'invalidate_handle') };
+}
+
+/** Whether the URL a response came from is the URL asked (both as the WHATWG parser writes them, as the fetcher reports them). */
+function sameTarget(finalUrl: string, serverUrl: string): boolean {
+  if (finalUrl === serverUrl) return true;
+  return URL.canParse(finalUrl) && URL.canParse(serverUrl) && new URL(finalUrl).href === new URL(serverUrl).href;
 }

@@ -4,7 +4,7 @@
  * @see OpenID 2.0 §11.2; OpenID 1.1 §4.2.2
  */
 import { ServiceEndpoint } from '../../discovery/endpoint.js';
-import { sameUrl, verifyDiscoveredEndpoint } from '../../discovery/verify-discovered.js';
+import { sameUrl, verifiedClaimedId, verifyDiscoveredEndpoint } from '../../discovery/verify-discovered.js';
 import type { DiscoverOptions } from '../../discovery/discover.js';
 import { OPENID_NS, type Message } from '../../message.js';
 import { withoutFragment } from '../../normalize-url.js';
@@ -49,7 +49,8 @@ export async function checkDiscovered(
   const opEndpoint = message.getArg(OPENID_NS, 'op_endpoint') as string;
   // The common case: the assertion is about what begin() discovered, no network needed.
   if (transaction !== undefined && transaction.claimedId !== undefined) {
-    const endpoint = fromTransaction(transaction, claimedId);
+    // The identifier as begin() discovered it, never as the OP spelled it.
+    const endpoint = fromTransaction(transaction, verifiedClaimedId(claimedId, transaction.claimedId));
     if (
       endpoint.isOpenID2() &&
       sameUrl(withoutFragment(claimedId), transaction.claimedId) &&

@@ -2,6 +2,7 @@
  * §11.4.2: without an association, the verified OP endpoint is asked; only
  * a well-formed KV answer with exactly `is_valid:true` counts.
  */
+import { startServer, type TestServer } from 'openid-test-helpers';
 import { OPENID2_NS } from '../../../src/constants.js';
 import { startOP, type TestOP } from '../op.js';
 import { forgeAssertion } from '../forge.js';
@@ -19,8 +20,8 @@ afterAll(async () => {
 });
 
 /** A stateless login at the stand-in, whose check_authentication answers `reply`. */
-async function withReply(status: number, body: string): Promise<Awaited<ReturnType<typeof complete>>> {
-  stand.reply = { status, body };
+async function withReply(status: number, body: string, headers?: Record<string, string>): Promise<Awaited<ReturnType<typeof complete>>> {
+  stand.reply = { status, body, ...(headers === undefined ? {} : { headers }) };
   const rp = party({ withStore: false });
   const returnTo = await returnToFor(rp, `${stand.base}/user/alice`);
   return complete(rp, forgeAssertion({ opEndpoint: stand.endpoint, claimedId: `${stand.base}/user/alice`, returnTo }));
@@ -57,6 +58,22 @@ describe('the answer to check_authentication', () => {
     expect(sent.get('openid.mode')).toBe('check_authentication');
     for (const [key, value] of url.searchParams) if (key.startsWith('openid.') && key !== 'openid.mode') expect(sent.get(key)).toBe(value);
     expect([...sent.keys()].filter((key) => !key.startsWith('openid.'))).toEqual([]);
+  });
+});
+
+describe('17.6: a redirect from the verified endpoint', () => {
+  let elsewhere: TestServer;
+  beforeAll(async () => {
+    // Where the redirect points: a server that would confirm anything it is sent.
+    elsewhere = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end(`ns:${OPENID2_NS}\nis_valid:true\n`));
+  });
+  afterAll(() => elsewhere.close());
+
+  test.each([307, 308, 302, 301, 303])('17.6: check_authentication answered with %i is refused (check_authentication_redirected), never followed', async (status) => {
+    const before = elsewhere.requests.length;
+    const result = await withReply(status, '', { location: `${elsewhere.url}/check` });
+    expectFailure(result, 'check_authentication_redirected');
+    expect(elsewhere.requests.length).toBe(before);
   });
 });
 
