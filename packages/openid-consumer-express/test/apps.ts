@@ -88,7 +88,7 @@ export async function startRP(settings: RPSettings = {}): Promise<Running> {
     });
   }
   app.get('/me', (req, res) => {
-    res.json((req as unknown as { session: Record<string, unknown> }).session.openid ?? null);
+    res.json(req.session.openid ?? null);
   });
   app.use((error: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(error.status ?? 500).send(error.message);

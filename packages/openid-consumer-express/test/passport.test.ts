@@ -30,7 +30,7 @@ beforeAll(async () => {
         verified.push({ identifier, profile });
         return identifier.endsWith('/user/mallory') ? false : { id: identifier };
       },
-    }) as unknown as passport.Strategy,
+    }),
   );
   authenticator.serializeUser((user, done) => done(null, user));
   authenticator.deserializeUser((user: Express.User, done) => done(null, user));
