@@ -15,7 +15,10 @@ for (const root of roots) {
   if (!existsSync(root)) continue;
   for (const dir of readdirSync(root)) {
     const src = join(__dirname, root, dir, 'src', 'index.ts');
-    if (existsSync(src)) workspaceMapper[`^${dir}$`] = src;
+    if (!existsSync(src)) continue;
+    workspaceMapper[`^${dir}$`] = src;
+    // Subpath exports (`openid-store-sql/sqlite`) name a file of src/.
+    workspaceMapper[`^${dir}/([a-z-]+)$`] = join(__dirname, root, dir, 'src', '$1.ts');
   }
 }
 

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { Association, MemoryStore, FileStore } from '../packages/openid2-core/dist/index.js';
-import { SqliteStore, PostgresStore, MysqlStore } from '../packages/openid-store-sql/dist/index.js';
+import { SqliteStore } from '../packages/openid-store-sql/dist/sqlite.js';
+import { PostgresStore } from '../packages/openid-store-sql/dist/postgres.js';
+import { MysqlStore } from '../packages/openid-store-sql/dist/mysql.js';
 import { RedisStore } from '../packages/openid-store-redis/dist/index.js';
 
 const POSTGRES_URL = process.env.OPENID_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

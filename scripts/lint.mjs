@@ -1,5 +1,6 @@
 // Repository hygiene checks that a type checker does not make: no focused
-// tests and no module-level `console.log` left in library sources.
+// tests, no module-level `console.log` left in library sources, and the
+// published packages' LICENSE, shared version and file list.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,6 +21,18 @@ for (const root of ['packages', 'examples', 'bench'].filter((dir) => existsSync(
       problems.push(`${path}: console.log in library code`);
     }
   });
+}
+
+// Every published package ships the root LICENSE and keeps the shared version.
+const license = readFileSync('LICENSE', 'utf8');
+const rootVersion = JSON.parse(readFileSync('lerna.json', 'utf8')).version;
+for (const dir of readdirSync('packages')) {
+  const manifest = JSON.parse(readFileSync(join('packages', dir, 'package.json'), 'utf8'));
+  if (manifest.private === true) continue;
+  const path = join('packages', dir, 'LICENSE');
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== license) problems.push(`${path}: missing or different from the root LICENSE`);
+  if (manifest.version !== rootVersion) problems.push(`${dir}/package.json: version ${manifest.version}, lerna.json says ${rootVersion}`);
+  if (!manifest.files?.includes('LICENSE') || !manifest.files?.includes('!dist/.tsbuildinfo')) problems.push(`${dir}/package.json: files must list LICENSE and exclude dist/.tsbuildinfo`);
 }
 
 if (problems.length > 0) {

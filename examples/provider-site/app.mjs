@@ -7,7 +7,9 @@ import express from 'express';
 import session from 'express-session';
 import { createFetcher, requestedProfile } from 'openid2-core';
 import { openidProvider, protectFromFraming, serveIdentity, serveOPIdentifier } from 'openid-provider-express';
-import { SqliteStore, PostgresStore, MysqlStore } from 'openid-store-sql';
+import { SqliteStore } from 'openid-store-sql/sqlite';
+import { PostgresStore } from 'openid-store-sql/postgres';
+import { MysqlStore } from 'openid-store-sql/mysql';
 import { Accounts } from './accounts.mjs';
 import { escape, page } from '../shared/style.mjs';
 

@@ -1,6 +1,19 @@
+/// <reference types="express-session" preserve="true" />
+import type { OpenIDSessionData } from './routes/return.js';
+
 export { openidConsumer, type ConsumerRouter } from './router.js';
 export { relyingPartyXrds } from './routes/xrds.js';
 export type { OpenIDSessionData } from './routes/return.js';
 export type { ConsumerMiddlewareOptions, ConsumerFailure, LoginFailure, RefusedRequest } from './options.js';
 export { LOGIN_CSRF_FIELD, loginCsrfField, loginCsrfToken } from './login-csrf.js';
 export { OpenIDStrategy, type OpenIDStrategyOptions } from './passport.js';
+
+// Declaration merging with express-session's types (shipped in this
+// package's declarations): `req.session.openid` type-checks in every app
+// that imports the package, with no augmentation of its own.
+declare module 'express-session' {
+  interface SessionData {
+    /** The verified identity, set by the return route after a successful login. */
+    openid?: OpenIDSessionData;
+  }
+}

@@ -48,6 +48,7 @@ export interface OpenIDStrategyOptions {
   verify: (input: { identifier: string; profile: Profile; result: SuccessResult; req: Request }) => Promise<unknown>;
 }
 
+/** What Passport adds to the per-request strategy object. */
 interface StrategyActions {
   success(user: unknown, info?: unknown): void;
   fail(challenge?: unknown, status?: number): void;
@@ -87,12 +88,19 @@ export class OpenIDStrategy {
     return new Consumer({ session: objectSession(session), store, ...(this.settings.fetcher === undefined ? {} : { fetcher: this.settings.fetcher }) });
   }
 
-  /** Called by Passport with success/fail/redirect/error bound to `this`. */
-  authenticate(this: OpenIDStrategy & StrategyActions, req: Request): void {
+  /**
+   * Called by Passport with success/fail/redirect/error bound to `this`.
+   * The `this` type names only those actions, which is what Passport's own
+   * `Strategy` type promises, so `passport.use(new OpenIDStrategy(...))`
+   * type-checks under `strict`; the object really is an
+   * `Object.create(strategy)`, hence the narrowing below.
+   */
+  authenticate(this: StrategyActions, req: Request): void {
+    const strategy = this as StrategyActions & OpenIDStrategy;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const mode = req.method === 'POST' ? body['openid.mode'] : req.query['openid.mode'];
-    const work = mode === undefined ? this.beginLogin(req) : this.completeLogin(req);
-    work.catch((error: unknown) => this.error(error));
+    const work = mode === undefined ? strategy.beginLogin(req) : strategy.completeLogin(req);
+    work.catch((error: unknown) => strategy.error(error));
   }
 
   private async beginLogin(this: OpenIDStrategy & StrategyActions, req: Request): Promise<void> {

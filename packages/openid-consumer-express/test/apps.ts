@@ -94,7 +94,7 @@ export async function startRP(settings: RPSettings = {}): Promise<Running> {
     res.type('html').send(`<form method="post" action="${mount}/login">${loginCsrfField(req)}<input type="text" name="openid_identifier"></form>`);
   });
   app.get('/me', (req, res) => {
-    res.json((req as unknown as { session: Record<string, unknown> }).session.openid ?? null);
+    res.json(req.session.openid ?? null);
   });
   app.use((error: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     errors?.push(error);

@@ -120,7 +120,7 @@ describe('openidConsumer', () => {
     const rp = await startRP({
       onSuccess: (req, res, result) => {
         seen.push(result);
-        res.json({ hook: 'success', session: (req.session as unknown as Record<string, unknown>).openid });
+        res.json({ hook: 'success', session: req.session.openid });
       },
       onFailure: (_req, res, result) => {
         seen.push(result);

@@ -30,7 +30,7 @@ beforeAll(async () => {
         verified.push({ identifier, profile });
         return identifier.endsWith('/user/mallory') ? false : { id: identifier };
       },
-    }) as unknown as passport.Strategy,
+    }),
   );
   // A "Sign in with X" button: the provider's OP identifier, no typed identifier.
   authenticator.use(

@@ -1,5 +1,5 @@
 import { describeWith, mysqlAvailability, MYSQL_URL, runStoreConformance, startTcpProxy, uniquePrefix, urlWithPort } from 'openid-test-helpers';
-import { MysqlStore } from '../src/index.js';
+import { MysqlStore } from '../src/mysql.js';
 
 const prefixes = new WeakMap<object, string>();
 /** Nothing listens on port 1 of 127.0.0.1: connections are refused at once. */
@@ -23,7 +23,7 @@ describeWith('MySQL/MariaDB', await mysqlAvailability(), () => {
       return store;
     },
     destroy: (store) => (store as MysqlStore).dropTables(),
-    shared: (store) => ({ module: 'openid-store-sql', exportName: 'MysqlStore', options: { url: MYSQL_URL, tablePrefix: prefixes.get(store) } }),
+    shared: (store) => ({ module: 'openid-store-sql/mysql', exportName: 'MysqlStore', options: { url: MYSQL_URL, tablePrefix: prefixes.get(store) } }),
     unreachable: () => new MysqlStore({ url: urlWithPort(MYSQL_URL, CLOSED_PORT), timeoutMs: 1000 }),
     severable: async () => {
       const target = new URL(MYSQL_URL);

@@ -1,5 +1,5 @@
 import { describeWith, postgresAvailability, POSTGRES_URL, runStoreConformance, startTcpProxy, uniquePrefix, urlWithPort } from 'openid-test-helpers';
-import { PostgresStore } from '../src/index.js';
+import { PostgresStore } from '../src/postgres.js';
 
 const prefixes = new WeakMap<object, string>();
 /** Nothing listens on port 1 of 127.0.0.1: connections are refused at once. */
@@ -23,7 +23,7 @@ describeWith('PostgreSQL', await postgresAvailability(), () => {
       return store;
     },
     destroy: (store) => (store as PostgresStore).dropTables(),
-    shared: (store) => ({ module: 'openid-store-sql', exportName: 'PostgresStore', options: { url: POSTGRES_URL, tablePrefix: prefixes.get(store) } }),
+    shared: (store) => ({ module: 'openid-store-sql/postgres', exportName: 'PostgresStore', options: { url: POSTGRES_URL, tablePrefix: prefixes.get(store) } }),
     unreachable: () => new PostgresStore({ url: urlWithPort(POSTGRES_URL, CLOSED_PORT), timeoutMs: 1000 }),
     severable: async () => {
       const target = new URL(POSTGRES_URL);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { OpenIDConfigError } from 'openid2-core';
 import { runStoreConformance, uniquePrefix } from 'openid-test-helpers';
-import { SqliteStore } from '../src/index.js';
+import { SqliteStore } from '../src/sqlite.js';
 
 let directory: string;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ runStoreConformance('SqliteStore', {
   },
   destroy: (store) => (store as SqliteStore).dropTables(),
   shared: (store) => ({
-    module: 'openid-store-sql',
+    module: 'openid-store-sql/sqlite',
     exportName: 'SqliteStore',
     options: { filename: join(directory, 'store.db'), tablePrefix: prefixes.get(store) },
   }),

@@ -5,7 +5,8 @@
 // jest process, never a stale or missing dist/.
 //
 // - resolve: a bare workspace package name (`openid2-core`) goes to
-//   packages/<name>/src/index.ts; a relative `./x.js` imported from a .ts file
+//   packages/<name>/src/index.ts, a subpath (`openid-store-sql/sqlite`) to
+//   packages/<name>/src/<subpath>.ts; a relative `./x.js` imported from a .ts file
 //   goes to `./x.ts` when that exists (NodeNext import style).
 // - load: .ts files are transpiled (types erased, nothing checked) with the
 //   workspace's `typescript`, the same transpile-only step ts-jest performs.
@@ -27,8 +28,9 @@ async function typescript() {
 }
 
 export async function resolve(specifier, context, nextResolve) {
-  if (/^openid-[a-z-]+$/.test(specifier)) {
-    const source = join(PACKAGES, specifier, 'src', 'index.ts');
+  const workspace = /^(openid2?-[a-z-]+)(?:\/([a-z-]+))?$/.exec(specifier);
+  if (workspace !== null) {
+    const source = join(PACKAGES, workspace[1], 'src', `${workspace[2] ?? 'index'}.ts`);
     if (existsSync(source)) return { url: pathToFileURL(source).href, format: 'module', shortCircuit: true };
   }
   const parent = context.parentURL;

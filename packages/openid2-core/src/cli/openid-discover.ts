@@ -1,12 +1,10 @@
-#!/usr/bin/env node
 /**
  * `openid-discover <identifier>`: prints what discovery finds for an
  * identifier (the normalized identifier, the final URL, each endpoint with
  * its type, version, OP endpoint URL and local identifier) or why it failed,
- * for debugging "Sign in with X" problems.
+ * for debugging "Sign in with X" problems. The executable is
+ * bin/openid-discover.js, a committed file that calls {@link main}.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { discover, type DiscoveryResult } from '../discovery/discover.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { OpenIDConfigError, OpenIDError } from '../errors.js';
@@ -123,16 +121,4 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stderr.write(formatError(args.identifier, error));
     return 1;
   }
-}
-
-function invokedDirectly(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
-  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
 }

@@ -1,0 +1,199 @@
+// The packaging test (`npm run test:packaging`, a step of .ci/run): packs
+// every published package, installs ONLY the tarballs plus public
+// dependencies from the registry in temporary directories outside the
+// repository, and logs in end to end on loopback:
+//   (c) a provider: the root README's provider guide, TypeScript, Express 5
+//       (a memory store for its SQLite one); `npx openid-discover` from the
+//       installed core;
+//   (a) a TypeScript ESM relying party on Express 5: the root README's
+//       relying-party guide (its PostgreSQL store), strict, skipLibCheck false;
+//   (b) a CommonJS relying party on Express 4 (require() of the ESM packages);
+//   (d) the Passport strategy under `tsc --strict`, skipLibCheck false.
+// Each scenario's time is printed by the test runner.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tsBlocks } from '../check-readme-snippets.mjs';
+import { Browser } from './browser.mjs';
+import { freePorts, run, startServer, substitute, typeScriptProject } from './tools.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const PACKAGES = ['openid2-core', 'openid-consumer-express', 'openid-provider-express', 'openid-store-sql', 'openid-store-redis'];
+const POSTGRES_URL = process.env.OPENID_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// Public dependencies, in the ranges the repository itself uses.
+const TS = ['typescript@5.9', '@types/node@^20.19', '@types/express-session@^1.18'];
+
+const work = mkdtempSync(join(tmpdir(), 'openid-packaging-'));
+const tarballs = {};
+const servers = [];
+const scenarios = {};
+/** Origins, chosen before the apps are written. */
+const op = { origin: '' };
+const rp = { esm: '', cjs: '', passport: '' };
+
+/** The first ```ts block after a README heading. */
+function guide(heading) {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  assert.notEqual(start, -1, `README.md has no "## ${heading}" section`);
+  const [block] = tsBlocks(readme.slice(start));
+  assert.ok(block, `no ts block under "## ${heading}"`);
+  return block.code;
+}
+
+/**
+ * A scenario's directory: the tarballs and registry packages installed, then
+ * `write(dir)` puts the app in, and TypeScript apps are compiled. Scenarios
+ * are prepared side by side; each test waits for its own and reports the times.
+ */
+async function prepare(name, packages, registry, write) {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  const typescript = registry.includes('typescript@5.9');
+  if (typescript) typeScriptProject(dir);
+  else writeFileSync(join(dir, 'package.json'), '{ "name": "packaging-app", "private": true }\n');
+  const started = Date.now();
+  const specs = [...packages.map((pkg) => tarballs[pkg]), ...registry];
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], { cwd: dir });
+  const installed = Date.now();
+  write(dir);
+  if (typescript) await run(join(dir, 'node_modules', '.bin', 'tsc'), ['-p', dir], { cwd: dir });
+  const times = `npm install ${((installed - started) / 1000).toFixed(1)} s${typescript ? `, tsc ${((Date.now() - installed) / 1000).toFixed(1)} s` : ''}`;
+  return { dir, times };
+}
+
+before(async () => {
+  // A build first: the tarballs hold dist/ (tsc -b is a no-op when up to date).
+  await run('npm', ['run', 'build'], { cwd: root });
+  const packed = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', work, ...PACKAGES.flatMap((p) => ['-w', p])], { cwd: root }).then((out) => out.slice(out.indexOf('['))));
+  for (const entry of packed) {
+    tarballs[entry.name] = join(work, entry.filename);
+    const files = entry.files.map((file) => file.path);
+    assert.ok(files.includes('LICENSE'), `${entry.name}: no LICENSE in the tarball`);
+    assert.ok(!files.some((file) => file.endsWith('.tsbuildinfo')), `${entry.name}: .tsbuildinfo in the tarball`);
+    assert.ok(!files.some((file) => file.startsWith('test/')), `${entry.name}: tests in the tarball`);
+  }
+  assert.deepEqual(Object.keys(tarballs).sort(), [...PACKAGES].sort());
+  assert.ok(packed.find((entry) => entry.name === 'openid2-core').files.some((file) => file.path === 'bin/openid-discover.js'));
+  [op.origin, rp.esm, rp.cjs, rp.passport] = (await freePorts(4)).map((port) => `http://127.0.0.1:${port}`);
+  scenarios.provider = prepare('provider', ['openid2-core', 'openid-provider-express', 'openid-store-sql'], ['express@^5', 'express-session@^1.18', ...TS, '@types/express@^5', '@types/better-sqlite3@^7'], writeProvider);
+  scenarios.esm = prepare('rp-esm-express5', ['openid2-core', 'openid-consumer-express', 'openid-store-sql'], ['express@^5', 'express-session@^1.18', 'pg@^8', ...TS, '@types/express@^5', '@types/pg@^8'], writeEsmRelyingParty);
+  scenarios.cjs = prepare('rp-cjs-express4', ['openid2-core', 'openid-consumer-express', 'openid-store-sql', 'openid-store-redis'], ['express@^4.21', 'express-session@^1.18'], (dir) =>
+    copyFileSync(join(here, 'apps', 'rp-express4.cjs'), join(dir, 'rp.cjs')),
+  );
+  scenarios.passport = prepare('passport', ['openid2-core', 'openid-consumer-express'], ['express@^5', 'express-session@^1.18', 'passport@^0.7', ...TS, '@types/express@^5', '@types/passport@^1'], (dir) =>
+    copyFileSync(join(here, 'apps', 'passport.ts'), join(dir, 'src', 'passport.ts')),
+  );
+  for (const promise of Object.values(scenarios)) promise.catch(() => {});
+});
+
+after(() => {
+  for (const server of servers) server.child.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Signs `user` in at the provider, then starts a login at the relying party; returns the last page. */
+async function login(browser, user, startUrl, identifier) {
+  const signIn = await browser.request(`${op.origin}/test-login`, { method: 'POST', form: { user } });
+  assert.equal(signIn.status, 200, signIn.text);
+  return browser.navigate(startUrl, { method: 'POST', form: { openid_identifier: identifier } });
+}
+
+/** The root README's provider guide, with the test's origin, store and sign-in route. */
+function writeProvider(dir) {
+  let code = substitute(guide('A provider in five minutes'), 'https://op.example', op.origin);
+  // better-sqlite3 has no prebuilt binary for every platform, and compiling
+  // it takes minutes: the guide's SQLite store becomes a MemoryStore (its
+  // import stays, type-checked against @types/better-sqlite3 alone: the
+  // driver loads on first use only). The in-repo tests cover SqliteStore.
+  code = substitute(code, "new SqliteStore({ filename: 'openid.db' })", 'new MemoryStore()', 1);
+  code = `import { MemoryStore } from 'openid2-core';\n${code}`;
+  code += `
+// Added by the packaging test: the test's browser signs in here, and the port.
+app.use(express.urlencoded({ extended: false }));
+app.post('/test-login', (req, res) => {
+  req.session.user = String(req.body.user);
+  res.send('signed in');
+});
+app.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+`;
+  writeFileSync(join(dir, 'src', 'provider.ts'), code);
+}
+
+/** The root README's relying-party guide, with the test's origins and a page showing the session. */
+function writeEsmRelyingParty(dir) {
+  let code = substitute(guide('A relying party in five minutes'), 'https://rp.example', rp.esm);
+  // The provider is on loopback, which the default fetcher refuses.
+  code = substitute(code, 'openidConsumer({', 'openidConsumer({\n  fetcher: createFetcher({ allowPrivateAddresses: true }),   // added by the packaging test', 1);
+  code = `import { createFetcher } from 'openid2-core';\n${code}
+// Added by the packaging test: the session's identity (typed by the package's SessionData), and the port.
+app.get('/profile', (req, res) => {
+  res.json(req.session.openid ?? null);
+});
+app.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+`;
+  writeFileSync(join(dir, 'src', 'rp.ts'), code);
+}
+
+const portOf = (origin) => new URL(origin).port;
+
+test('(c) provider: the README provider guide from the tarballs (TypeScript, Express 5), and npx openid-discover', async (t) => {
+  const { dir, times } = await scenarios.provider;
+  t.diagnostic(times);
+  servers.push(await startServer(process.execPath, ['dist/provider.js'], { cwd: dir, env: { PORT: portOf(op.origin), SESSION_SECRET: 'packaging test' } }));
+  op.started = true;
+  const discovered = await run('npx', ['--no-install', 'openid-discover', '--allow-private', `${op.origin}/user/alice`], { cwd: dir });
+  assert.match(discovered, new RegExp(`OP endpoint: ${op.origin}/openid\\n`));
+  const required = await run(process.execPath, ['-e', "for (const p of ['openid-provider-express', 'openid-store-sql/sqlite']) require(p); console.log('ok')"], { cwd: dir });
+  assert.equal(required.trim(), 'ok');
+});
+
+test('(a) TypeScript ESM relying party on Express 5: the README guide (PostgreSQL store), strict, skipLibCheck false', async (t) => {
+  assert.ok(op.started, 'the provider did not start');
+  const { dir, times } = await scenarios.esm;
+  t.diagnostic(times);
+  const origin = rp.esm;
+  servers.push(await startServer(process.execPath, ['dist/rp.js'], { cwd: dir, env: { PORT: portOf(origin), SESSION_SECRET: 'packaging test', DATABASE_URL: POSTGRES_URL } }));
+
+  const page = await login(new Browser(), 'alice', `${origin}/openid/login`, `${op.origin}/`);
+  assert.equal(page.status, 200, `${page.visited.join(' → ')}\n${page.text}`);
+  assert.equal(page.url, `${origin}/profile`);
+  assert.equal(JSON.parse(page.text).claimedId, `${op.origin}/user/alice`);
+  // The provider refuses a user who is not the identifier's owner: a failure redirect, no identity.
+  const refused = await login(new Browser(), 'mallory', `${origin}/openid/login`, `${op.origin}/user/alice`);
+  assert.match(refused.url, /\/login\?openid_error=cancel$/, refused.visited.join(' → '));
+});
+
+test('(b) CommonJS relying party on Express 4: require() of every package', async (t) => {
+  assert.ok(op.started, 'the provider did not start');
+  const { dir, times } = await scenarios.cjs;
+  t.diagnostic(times);
+  const required = await run(
+    process.execPath,
+    ['-e', "for (const p of ['openid2-core', 'openid-consumer-express', 'openid-store-sql', 'openid-store-sql/postgres', 'openid-store-sql/mysql', 'openid-store-sql/sqlite', 'openid-store-redis']) require(p); console.log(require('express/package.json').version)"],
+    { cwd: dir },
+  );
+  assert.match(required.trim(), /^4\./);
+  const origin = rp.cjs;
+  servers.push(await startServer(process.execPath, ['rp.cjs'], { cwd: dir, env: { PORT: portOf(origin), ORIGIN: origin } }));
+  const page = await login(new Browser(), 'alice', `${origin}/openid/login`, `${op.origin}/user/alice`);
+  assert.equal(page.status, 200, `${page.visited.join(' → ')}\n${page.text}`);
+  const body = JSON.parse(page.text);
+  assert.match(body.express, /^4\./);
+  assert.equal(body.openid.claimedId, `${op.origin}/user/alice`);
+});
+
+test('(d) Passport strategy under tsc --strict, skipLibCheck false, no cast', async (t) => {
+  assert.ok(op.started, 'the provider did not start');
+  const { dir, times } = await scenarios.passport;
+  t.diagnostic(times);
+  const origin = rp.passport;
+  servers.push(await startServer(process.execPath, ['dist/passport.js'], { cwd: dir, env: { PORT: portOf(origin), ORIGIN: origin } }));
+  const page = await login(new Browser(), 'alice', `${origin}/auth/openid`, `${op.origin}/`);
+  assert.equal(page.status, 200, `${page.visited.join(' → ')}\n${page.text}`);
+  assert.deepEqual(JSON.parse(page.text), { user: { id: `${op.origin}/user/alice` } });
+});
