@@ -58,7 +58,7 @@ const decode = (text) => text.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity)
 
 /** The form of an OpenID auto-submitting page (a form and a script submitting it), if the page is one. */
 function autoSubmittedForm(html, base) {
-  if (!/name="openid[._]/.test(html)) return undefined;
+  if (!/name="openid\./.test(html)) return undefined;   // an OpenID message (openid.mode, ...), not a sign-in form
   const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
   if (form === null) return undefined;
   const fields = [];

@@ -96,11 +96,18 @@ after(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Signs `user` in at the provider, then starts a login at the relying party; returns the last page. */
-async function login(browser, user, startUrl, identifier) {
+/**
+ * Signs `user` in at the provider, then submits the relying party's sign-in
+ * form (at `formUrl`, carrying this session's login token) to `startUrl`;
+ * returns the last page.
+ */
+async function login(browser, user, formUrl, startUrl, identifier) {
   const signIn = await browser.request(`${op.origin}/test-login`, { method: 'POST', form: { user } });
   assert.equal(signIn.status, 200, signIn.text);
-  return browser.navigate(startUrl, { method: 'POST', form: { openid_identifier: identifier } });
+  const form = await browser.request(formUrl);
+  const token = /name="openid_csrf" value="([^"]+)"/.exec(form.text);
+  assert.ok(token, `no login token in the form at ${formUrl}: ${form.status} ${form.text}`);
+  return browser.navigate(startUrl, { method: 'POST', form: { openid_identifier: identifier, openid_csrf: token[1] } });
 }
 
 /** The root README's provider guide, with the test's origin, store and sign-in route. */
@@ -159,12 +166,12 @@ test('(a) TypeScript ESM relying party on Express 5: the README guide (PostgreSQ
   const origin = rp.esm;
   servers.push(await startServer(process.execPath, ['dist/rp.js'], { cwd: dir, env: { PORT: portOf(origin), SESSION_SECRET: 'packaging test', DATABASE_URL: POSTGRES_URL } }));
 
-  const page = await login(new Browser(), 'alice', `${origin}/openid/login`, `${op.origin}/`);
+  const page = await login(new Browser(), 'alice', `${origin}/login`, `${origin}/openid/login`, `${op.origin}/`);
   assert.equal(page.status, 200, `${page.visited.join(' → ')}\n${page.text}`);
   assert.equal(page.url, `${origin}/profile`);
   assert.equal(JSON.parse(page.text).claimedId, `${op.origin}/user/alice`);
   // The provider refuses a user who is not the identifier's owner: a failure redirect, no identity.
-  const refused = await login(new Browser(), 'mallory', `${origin}/openid/login`, `${op.origin}/user/alice`);
+  const refused = await login(new Browser(), 'mallory', `${origin}/login`, `${origin}/openid/login`, `${op.origin}/user/alice`);
   assert.match(refused.url, /\/login\?openid_error=cancel$/, refused.visited.join(' → '));
 });
 
@@ -180,7 +187,7 @@ test('(b) CommonJS relying party on Express 4: require() of every package', asyn
   assert.match(required.trim(), /^4\./);
   const origin = rp.cjs;
   servers.push(await startServer(process.execPath, ['rp.cjs'], { cwd: dir, env: { PORT: portOf(origin), ORIGIN: origin } }));
-  const page = await login(new Browser(), 'alice', `${origin}/openid/login`, `${op.origin}/user/alice`);
+  const page = await login(new Browser(), 'alice', `${origin}/form`, `${origin}/openid/login`, `${op.origin}/user/alice`);
   assert.equal(page.status, 200, `${page.visited.join(' → ')}\n${page.text}`);
   const body = JSON.parse(page.text);
   assert.match(body.express, /^4\./);
@@ -193,7 +200,7 @@ test('(d) Passport strategy under tsc --strict, skipLibCheck false, no cast', as
   t.diagnostic(times);
   const origin = rp.passport;
   servers.push(await startServer(process.execPath, ['dist/passport.js'], { cwd: dir, env: { PORT: portOf(origin), ORIGIN: origin } }));
-  const page = await login(new Browser(), 'alice', `${origin}/auth/openid`, `${op.origin}/`);
+  const page = await login(new Browser(), 'alice', `${origin}/auth/login`, `${origin}/auth/openid`, `${op.origin}/`);
   assert.equal(page.status, 200, `${page.visited.join(' → ')}\n${page.text}`);
   assert.deepEqual(JSON.parse(page.text), { user: { id: `${op.origin}/user/alice` } });
 });

@@ -5,7 +5,7 @@ import express from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { createFetcher, MemoryStore } from 'openid2-core';
-import { OpenIDStrategy } from 'openid-consumer-express';
+import { loginCsrfField, OpenIDStrategy } from 'openid-consumer-express';
 
 const origin = process.env.ORIGIN!;
 passport.use(
@@ -23,6 +23,9 @@ const app = express();
 app.use(session({ secret: 'packaging test', resave: false, saveUninitialized: false }));
 app.use(passport.session());
 app.use(express.urlencoded({ extended: false }));
+app.get('/auth/login', (req, res) => {
+  res.send(`<form method="post" action="/auth/openid">${loginCsrfField(req)}<input name="openid_identifier"></form>`);
+});
 app.post('/auth/openid', passport.authenticate('openid', { failureRedirect: '/login' }));
 const finish = passport.authenticate('openid', { successRedirect: '/profile', failureRedirect: '/login' });
 app.get('/auth/openid/return', finish);

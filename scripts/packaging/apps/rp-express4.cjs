@@ -4,7 +4,7 @@
 'use strict';
 const express = require('express');
 const session = require('express-session');
-const { openidConsumer } = require('openid-consumer-express');
+const { loginCsrfField, openidConsumer } = require('openid-consumer-express');
 const { createFetcher, MemoryStore } = require('openid2-core');
 
 const expressVersion = require('express/package.json').version;
@@ -21,6 +21,7 @@ const openid = openidConsumer({
   failureRedirect: '/login',
 });
 app.use('/openid', openid);
+app.get('/form', (req, res) => res.send(`<form method="post" action="/openid/login">${loginCsrfField(req)}<input name="openid_identifier"></form>`));
 app.get('/profile', (req, res) => res.json({ express: expressVersion, openid: req.session.openid || null }));
 app.get('/login', (req, res) => res.status(401).json({ error: req.query.openid_error }));
 app.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
