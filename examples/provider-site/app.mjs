@@ -49,11 +49,6 @@ export async function createApp(options) {
   const base = options.baseUrl.replace(/\/$/, '');
   const endpoint = `${base}/openid`;
   mkdirSync(options.dataDir, { recursive: true });
-  const accounts = new Accounts(join(options.dataDir, 'accounts.db'));
-  if (!accounts.has(DEMO.name)) await accounts.create(DEMO.name, DEMO.password, DEMO);
-  const store = await makeStore({ storeUrl: options.storeUrl, dataDir: options.dataDir, prefix: options.storePrefix });
-  const userUrl = (name) => `${base}/user/${encodeURIComponent(name)}`;
-
   const app = express();
   const sessions = useSessions(app, {
     name: 'provider.sid',
@@ -64,7 +59,12 @@ export async function createApp(options) {
     secret: options.sessionSecret,
     trustProxy: options.trustProxy,
   });
+  // Sessions first: a bad secret or an unreachable database fails here, before anything else is opened.
   await sessions.ready;
+  const accounts = new Accounts(join(options.dataDir, 'accounts.db'));
+  if (!accounts.has(DEMO.name)) await accounts.create(DEMO.name, DEMO.password, DEMO);
+  const store = await makeStore({ storeUrl: options.storeUrl, dataDir: options.dataDir, prefix: options.storePrefix });
+  const userUrl = (name) => `${base}/user/${encodeURIComponent(name)}`;
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
   const provider = openidProvider({

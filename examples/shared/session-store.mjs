@@ -36,7 +36,7 @@ async function postgresSessions(session, url, table) {
   return { store, close: async () => { await store.close(); await pool.end(); } };
 }
 
-function mysqlSessions(session, url, table) {
+async function mysqlSessions(session, url, table) {
   const MySQLStore = require('express-mysql-session')(session);
   const parsed = new URL(url);
   const store = new MySQLStore({
@@ -48,8 +48,8 @@ function mysqlSessions(session, url, table) {
     clearExpired: true,
     schema: { tableName: table },
   });
-  // Its expiry timer must not hold the process open.
-  store._expirationInterval?.unref?.();
+  // Its table is created in the background; writes before that would be lost.
+  await store.onReady();
   return { store, close: () => store.close() };
 }
 

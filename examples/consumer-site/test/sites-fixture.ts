@@ -39,16 +39,29 @@ export interface Sites {
   close(): Promise<void>;
 }
 
-export interface SitesOptions { provider?: Record<string, unknown>; consumer?: Record<string, unknown> }
+/** `instances`: that many provider instances behind the provider's one URL, taking requests in turn. */
+export interface SitesOptions { provider?: Record<string, unknown>; consumer?: Record<string, unknown>; instances?: number }
 
 export async function startSites(options: SitesOptions = {}): Promise<Sites> {
   const dataDir = await mkdtemp(join(tmpdir(), 'openid-example-'));
   const providerDataDir = join(dataDir, 'provider');
   const provider = await reserve();
   const consumer = await reserve();
-  const openProvider = async (): Promise<App> => createProvider({ baseUrl: provider.url, dataDir: providerDataDir, ...options.provider });
-  let op = await openProvider();
-  provider.app = op.app;
+  const openProvider = async (): Promise<App[]> => {
+    const apps: App[] = [];
+    for (let i = 0; i < (options.instances ?? 1); i += 1) apps.push(await createProvider({ baseUrl: provider.url, dataDir: providerDataDir, ...options.provider }));
+    return apps;
+  };
+  const serve = (apps: App[]): Handler => {
+    let turn = 0;
+    return (req, res) => {
+      const app = apps[turn % apps.length] as App;
+      turn += 1;
+      app.app(req, res);
+    };
+  };
+  let ops = await openProvider();
+  provider.app = serve(ops);
   const rp: App = createConsumer({ baseUrl: consumer.url, providerUrl: provider.url, dataDir: join(dataDir, 'consumer'), ...options.consumer });
   await rp.ready;
   consumer.app = rp.app;
@@ -57,16 +70,16 @@ export async function startSites(options: SitesOptions = {}): Promise<Sites> {
     consumer,
     providerDataDir,
     async restartProvider() {
-      await op.close();
-      op = await openProvider();
-      provider.app = op.app;
+      for (const op of ops) await op.close();
+      ops = await openProvider();
+      provider.app = serve(ops);
     },
     async close() {
       for (const site of [provider, consumer]) {
         site.server.closeAllConnections();
         await new Promise((resolve) => site.server.close(resolve));
       }
-      await op.close();
+      for (const op of ops) await op.close();
       await rp.close();
       await rm(dataDir, { recursive: true, force: true });
     },
