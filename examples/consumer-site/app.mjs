@@ -9,6 +9,7 @@ import { noStore } from '../shared/http.mjs';
 import { useSessions } from '../shared/session.mjs';
 import { escape, page } from '../shared/style.mjs';
 import { failureMessage } from './messages.mjs';
+import { realmDiscovery } from './realm-xrds.mjs';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('./.data', import.meta.url));
 
@@ -81,7 +82,8 @@ export function createApp(options) {
   const steam = steamPreset({ origin: base });
   app.use('/steam', openidConsumer({ ...common, profile: undefined, baseUrl: `${base}/steam`, opIdentifier: steam.opIdentifier, consumer: steam.consumer }));
 
-  app.get('/', openid.realmDiscovery, noStore, (req, res) => {
+  const discovery = realmDiscovery(app, base, ['openid', 'with-provider', 'steam'].map((path) => `${base}/${path}/return`));
+  app.get('/', discovery, noStore, (req, res) => {
     if (req.session.openid) return res.redirect(303, '/profile');
     return res.type('html').send(homePage(req));
   });

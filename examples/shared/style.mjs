@@ -1,7 +1,8 @@
 // The small stylesheet and page frame both example sites share.
 export const STYLE = `
 body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #1d2430; background: #f7f8fa; }
-header { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 1px solid #d9dde3; margin-bottom: 1.5rem; }
+header { display: flex; flex-wrap: wrap; gap: 0 1rem; justify-content: space-between; align-items: baseline; border-bottom: 1px solid #d9dde3; margin-bottom: 1.5rem; }
+nav { flex-shrink: 0; white-space: nowrap; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; } a { color: #1f5fbf; }
 form.card, section.card { background: #fff; border: 1px solid #d9dde3; border-radius: 6px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
 fieldset { border: 1px solid #d9dde3; border-radius: 6px; margin: .75rem 0; } legend { font-weight: 600; padding: 0 .3rem; }

@@ -45,6 +45,14 @@ describe('the example provider', () => {
     expect(atConsent.url).toContain(`${sites.provider.url}/consent`);
   });
 
+  test('21.7: every sign-in route of the relying party is verified by relying party discovery (the provider button too)', async () => {
+    const client = new CookieClient();
+    const atLogin = await startSignIn(sites, client, {}, '/with-provider/login');
+    expect(atLogin.body).toContain('The site confirmed its return address');
+    const atConsent = await logIn(sites, client, atLogin);
+    expect(atConsent.body).not.toContain('did not confirm its return address');
+  });
+
   test('21.8: unticking a required field brings a notice of what the site will not get; going on signs in without it', async () => {
     const client = new CookieClient();
     const atConsent = await toConsent(sites, client);
