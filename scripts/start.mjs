@@ -31,9 +31,11 @@ async function stop(code) {
   }
   process.exit(code);
 }
-// 128 + signal number, as a shell reports a signalled process.
-process.once('SIGINT', () => stop(130));
-process.once('SIGTERM', () => stop(143));
+// 128 + signal number, as a shell reports a signalled process. `on`, not
+// `once`: Ctrl-C reaches this process twice (from the terminal and from npm),
+// and a second signal must not cut the clean stop short.
+process.on('SIGINT', () => stop(130));
+process.on('SIGTERM', () => stop(143));
 
 function build() {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -14,9 +14,12 @@ const server = app.listen(port, '127.0.0.1', (error) => {
   }
   console.log(`Example relying party: ${baseUrl}/`);
 });
+let stopping = false;
 const stop = () => {
+  if (stopping) return;
+  stopping = true;
   server.closeAllConnections();
   server.close(() => close().then(() => process.exit(0)));
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

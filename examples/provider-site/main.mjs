@@ -13,9 +13,12 @@ const server = app.listen(port, '127.0.0.1', (error) => {
   }
   console.log(`Example provider: ${baseUrl}/  (demo account: ${DEMO.name} / ${DEMO.password})`);
 });
+let stopping = false;
 const stop = () => {
+  if (stopping) return;
+  stopping = true;
   server.closeAllConnections();
   server.close(() => close().then(() => process.exit(0)));
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

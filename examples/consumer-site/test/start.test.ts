@@ -35,8 +35,9 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function npmStart(env: Record<string, string>): Run {
-  const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `detached`: in a process group of its own, as in a terminal, so the group can be signalled like Ctrl-C does. */
+function npmStart(env: Record<string, string>, detached = false): Run {
+  const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -78,10 +79,10 @@ describeWith('npm start', linux ? { ok: true } : { ok: false, reason: 'the proce
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function running(): Promise<{ run: Run; ports: [number, number]; env: Record<string, string> }> {
+  async function running(detached = false): Promise<{ run: Run; ports: [number, number]; env: Record<string, string> }> {
     const ports: [number, number] = [await freePort(), await freePort()];
     const env = { PROVIDER_PORT: String(ports[0]), CONSUMER_PORT: String(ports[1]), EXAMPLES_DATA_DIR: dataDir };
-    const run = npmStart(env);
+    const run = npmStart(env, detached);
     await started(run);
     return { run, ports, env };
   }
@@ -128,5 +129,12 @@ describeWith('npm start', linux ? { ok: true } : { ok: false, reason: 'the proce
     const node = tree.at(-1) as number;
     expect(readFileSync(`/proc/${node}/cmdline`, 'utf8')).toContain('scripts/start.mjs');
     await stopsCleanly(node, 'SIGTERM', run, ports, tree);
+  }, 240_000);
+
+  test('21.2: Ctrl-C in a terminal (SIGINT to the whole process group: npm and node each get it) leaves nothing behind, and the sites stop cleanly', async () => {
+    const { run, ports } = await running(true);
+    const tree = [run.child.pid as number, ...descendants(run.child.pid as number)];
+    await stopsCleanly(-(run.child.pid as number), 'SIGINT', run, ports, tree);
+    expect(run.output()).not.toContain('While stopping');
   }, 240_000);
 });
