@@ -1,71 +1,103 @@
 // The example relying party: sign in with any OpenID identifier, with the
 // example provider (identifier select), or through Steam.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
-import session from 'express-session';
 import { createFetcher, MemoryDiscoveryCache, steamPreset } from 'openid2-core';
 import { loginCsrfField, openidConsumer } from 'openid-consumer-express';
+import { noStore } from '../shared/http.mjs';
+import { useSessions } from '../shared/session.mjs';
 import { escape, page } from '../shared/style.mjs';
+import { failureMessage } from './messages.mjs';
+import { realmDiscovery } from './realm-xrds.mjs';
 
-const MESSAGES = {
-  cancel: 'You cancelled the sign-in at your provider.',
-  setup_needed: 'Your provider needs you to sign in there first.',
-  missing_identifier: 'Enter an OpenID identifier.',
-  discovery_failed: 'No OpenID provider could be found for that identifier.',
-  csrf_failed: 'The sign-in form expired or did not come from this site. Please try again.',
-};
+const DEFAULT_DATA_DIR = fileURLToPath(new URL('./.data', import.meta.url));
 
-/**
- * @param {{ baseUrl: string, providerUrl: string, sessionSecret?: string }} options
- */
-export function createApp(options) {
-  const base = options.baseUrl.replace(/\/$/, '');
-  const app = express();
-  app.use(session({ secret: options.sessionSecret ?? 'example relying party secret', resave: false, saveUninitialized: false, name: 'rp.sid', cookie: { sameSite: 'lax', httpOnly: true } }));
-  // The demo's provider runs on 127.0.0.1, so discovery must be allowed to reach loopback.
-  const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 8000 });
-  const common = {
-    fetcher,
-    discoveryCache: new MemoryDiscoveryCache(),
-    successRedirect: '/profile',
-    failureRedirect: '/',
-    profile: { required: ['email'], optional: ['nickname', 'fullname'] },
-  };
-  const openid = openidConsumer({ ...common, baseUrl: `${base}/openid` });
-  app.use('/openid', openid);
-  app.use('/with-provider', openidConsumer({ ...common, baseUrl: `${base}/with-provider`, opIdentifier: `${options.providerUrl.replace(/\/$/, '')}/` }));
-  const steam = steamPreset({ origin: base });
-  app.use('/steam', openidConsumer({ ...common, profile: undefined, baseUrl: `${base}/steam`, opIdentifier: steam.opIdentifier, consumer: steam.consumer }));
+/** The identifier typed in the form, kept in the session so the box still holds it after a failure. */
+function keepIdentifier(req) {
+  const typed = req.body?.openid_identifier;
+  if (typeof typed === 'string' && typed.length <= 2048) req.session.typedIdentifier = typed.trim();
+}
 
-  const nav = (req) => (req.session.openid ? '<form method="post" action="/logout" style="display:inline"><button>Sign out</button></form>' : '');
+/** Failure: keep what was typed, then back to the home page with the reason code. */
+function onFailure(req, res, result) {
+  keepIdentifier(req);
+  const reason = result.status === 'failure' ? result.reason : result.status;
+  return res.redirect(303, `/?openid_error=${encodeURIComponent(reason)}`);
+}
 
-  app.get('/', openid.realmDiscovery, (req, res) => {
-    const reason = typeof req.query.openid_error === 'string' ? req.query.openid_error : undefined;
-    const notice = reason === undefined ? '' : `<p class="notice error">${escape(MESSAGES[reason] ?? 'The sign-in failed.')} <small>(reason: <code>${escape(reason)}</code>)</small></p>`;
-    if (req.session.openid) return res.redirect(303, '/profile');
-    res.type('html').send(page('Example relying party', `${notice}
+function homePage(req) {
+  const message = failureMessage(req.query.openid_error);
+  const notice = message === undefined ? '' : `<p class="notice error">${escape(message)} <small>(reason: <code>${escape(req.query.openid_error)}</code>)</small></p>`;
+  const typed = typeof req.session.typedIdentifier === 'string' ? req.session.typedIdentifier : '';
+  return page('Example relying party', `${notice}
       <form class="card" method="post" action="/openid/login">
         ${loginCsrfField(req)}
-        <label>Your OpenID identifier <input type="text" name="openid_identifier" placeholder="https://provider.example/user/you" required></label>
+        <label>Your OpenID identifier <input type="text" name="openid_identifier" value="${escape(typed)}" placeholder="https://provider.example/user/you" required></label>
         <button type="submit">Sign in</button>
       </form>
       <section class="card"><p>Or sign in with:</p>
         <form method="post" action="/with-provider/login" style="display:inline"><button type="submit">The example provider</button></form>
         <form method="post" action="/steam/login" style="display:inline"><button type="submit">Sign in through Steam</button></form>
-      </section>`, { nav: nav(req) }));
-  });
+      </section>`);
+}
 
-  app.get('/profile', (req, res) => {
-    const data = req.session.openid;
-    if (!data) return res.redirect(303, '/');
-    const profile = data.profile ?? {};
-    const rows = Object.entries(profile).map(([key, value]) => `<dt>${escape(key)}</dt><dd>${escape(value)}</dd>`).join('');
-    res.type('html').send(page('Signed in', `<section class="card"><p class="notice ok">You are signed in.</p><dl>
+function profilePage(req, data) {
+  const rows = Object.entries(data.profile ?? {}).map(([key, value]) => `<dt>${escape(key)}</dt><dd>${escape(value)}</dd>`).join('');
+  return page('Signed in', `<section class="card"><p class="notice ok">You are signed in.</p><dl>
       <dt>Claimed identifier</dt><dd><code id="claimed-id">${escape(data.claimedId)}</code></dd>
       <dt>Provider</dt><dd><code>${escape(data.opEndpoint)}</code></dd>
       ${data.steamId ? `<dt>SteamID64</dt><dd>${escape(data.steamId)}</dd>` : ''}
-      ${rows}</dl><p><small>Profile values are shown only when your provider signed them.</small></p></section>`, { nav: nav(req) }));
+      ${rows}</dl><p><small>Profile values are shown only when your provider signed them.</small></p></section>`, { nav: '<form method="post" action="/logout" style="display:inline"><button>Sign out</button></form>' });
+}
+
+/**
+ * @param {{ baseUrl: string, providerUrl: string, dataDir?: string, storeUrl?: string, storePrefix?: string, sessionSecret?: string, trustProxy?: string | number | boolean }} options
+ */
+export function createApp(options) {
+  const base = options.baseUrl.replace(/\/$/, '');
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  mkdirSync(dataDir, { recursive: true });
+  const app = express();
+  const sessions = useSessions(app, {
+    name: 'rp.sid',
+    baseUrl: base,
+    dataDir,
+    storeUrl: options.storeUrl,
+    prefix: `${options.storePrefix ?? ''}rp_`,
+    secret: options.sessionSecret,
+    trustProxy: options.trustProxy,
+  });
+  // The demo's provider runs on 127.0.0.1, so discovery must be allowed to reach loopback.
+  const fetcher = createFetcher({ allowLoopback: true, timeoutMs: 8000 });   // the example provider on 127.0.0.1; private networks stay refused
+  const common = {
+    fetcher,
+    discoveryCache: new MemoryDiscoveryCache(),
+    successRedirect: '/profile',
+    onFailure,
+    profile: { required: ['email'], optional: ['nickname', 'fullname'] },
+  };
+  const openid = openidConsumer({ ...common, baseUrl: `${base}/openid`, extendRequest: (auth, req) => keepIdentifier(req) });
+  app.use('/openid', openid);
+  app.use('/with-provider', openidConsumer({ ...common, baseUrl: `${base}/with-provider`, opIdentifier: `${options.providerUrl.replace(/\/$/, '')}/` }));
+  const steam = steamPreset({ origin: base });
+  app.use('/steam', openidConsumer({ ...common, profile: undefined, baseUrl: `${base}/steam`, opIdentifier: steam.opIdentifier, consumer: steam.consumer }));
+
+  const discovery = realmDiscovery(app, base, ['openid', 'with-provider', 'steam'].map((path) => `${base}/${path}/return`));
+  app.get('/', discovery, noStore, (req, res) => {
+    if (req.session.openid) return res.redirect(303, '/profile');
+    return res.type('html').send(homePage(req));
+  });
+
+  app.get('/profile', noStore, (req, res) => {
+    const data = req.session.openid;
+    if (!data) return res.redirect(303, '/');
+    return res.type('html').send(profilePage(req, data));
   });
 
   app.post('/logout', (req, res) => req.session.destroy(() => res.redirect(303, '/')));
-  return { app };
+  // Signing out takes a POST (the button); a typed /logout goes home.
+  app.get('/logout', (req, res) => res.redirect(303, req.session.openid ? '/profile' : '/'));
+  // `ready` settles when the session store is open (requests wait for it anyway).
+  return { app, ready: sessions.ready, close: sessions.close };
 }

@@ -47,6 +47,16 @@ export class Accounts {
     return row === undefined ? undefined : JSON.parse(row.fields);
   }
 
+  /** The sites the user always allows, with the fields each receives. */
+  sites(name) {
+    return this.db.prepare('SELECT realm, fields FROM decisions WHERE name = ? ORDER BY realm').all(name).map((row) => ({ realm: row.realm, fields: JSON.parse(row.fields) }));
+  }
+
+  /** Forgets an "always allow": the site asks again next time. True when there was one. */
+  forget(name, realm) {
+    return this.db.prepare('DELETE FROM decisions WHERE name = ? AND realm = ?').run(name, String(realm)).changes > 0;
+  }
+
   remember(name, realm, fields) {
     this.db.prepare('INSERT OR REPLACE INTO decisions (name, realm, fields) VALUES (?, ?, ?)').run(name, realm, JSON.stringify(fields));
   }

@@ -1,118 +1,81 @@
 /**
  * A real browser (Debian's Chromium through playwright-core) signs in to
- * the example relying party with the example provider. Screenshots of each
- * page go to test-artifacts/screenshots (ignored by git).
+ * the example relying party with the example provider: approve, deny,
+ * always allow and revoke it. The other states (Back after sign-out, a
+ * second tab, a wrong password, a withheld required field) are in
+ * browser-states.test.ts. Screenshots go to test-artifacts/screenshots.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { describeWith } from 'openid-test-helpers';
-// @ts-expect-error: the example sites are plain JavaScript
-import { createApp as createProvider, DEMO } from '../../provider-site/app.mjs';
-// @ts-expect-error: the example sites are plain JavaScript
-import { createApp as createConsumer } from '../app.mjs';
+import { chromiumAvailability, shot, signInAtProvider, startBrowserSites, typeIdentifier, type BrowserSites } from './browser-fixture.js';
+import { DEMO } from './sites-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../../test-artifacts/screenshots/', import.meta.url));
-
-describeWith('Chromium', existsSync(CHROMIUM) ? { ok: true } : { ok: false, reason: `${CHROMIUM} not found (apt-get install chromium)` }, () => {
-  let browser: Browser;
-  let servers: Server[];
-  let providerUrl: string;
-  let consumerUrl: string;
-  let dataDir: string;
-  let closeProvider: () => Promise<void>;
-
+describeWith('Chromium', chromiumAvailability, () => {
+  let sites: BrowserSites;
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = await mkdtemp(join(tmpdir(), 'openid-browser-'));
-    servers = [createServer(), createServer()];
-    for (const server of servers) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    [providerUrl, consumerUrl] = servers.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`) as [string, string];
-    const op = await createProvider({ baseUrl: providerUrl, dataDir });
-    closeProvider = op.close;
-    servers[0]?.on('request', op.app);
-    servers[1]?.on('request', createConsumer({ baseUrl: consumerUrl, providerUrl }).app);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    sites = await startBrowserSites();
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const server of servers ?? []) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    await closeProvider?.();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  }
-
-  async function logIn(page: Page, prefix: string): Promise<void> {
-    await page.waitForURL(`${providerUrl}/login**`);
-    await shot(page, `${prefix}-2-provider-login`);
-    await page.fill('input[name=name]', DEMO.name);
-    await page.fill('input[name=password]', DEMO.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${providerUrl}/consent**`);
-    await shot(page, `${prefix}-3-consent`);
-  }
+  afterAll(() => sites?.close());
 
   test('identifier, sign in, approve: signed in with the claimed identifier and email', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${consumerUrl}/`);
+    const page = await sites.browser.newPage();
+    await page.goto(`${sites.consumer.url}/`);
     await shot(page, 'approve-1-relying-party');
-    await page.fill('input[name=openid_identifier]', `${providerUrl}/user/${DEMO.name}`);
-    await page.click('form.card button[type=submit]');
-    await logIn(page, 'approve');
+    await typeIdentifier(sites, page);
+    await shot(page, 'approve-2-provider-login');
+    await signInAtProvider(sites, page);
+    await shot(page, 'approve-3-consent');
     await page.click('button[value=allow]');
-    await page.waitForURL(`${consumerUrl}/profile`);
+    await page.waitForURL(`${sites.consumer.url}/profile`);
     await shot(page, 'approve-4-profile');
-    expect(await page.textContent('#claimed-id')).toBe(`${providerUrl}/user/${DEMO.name}`);
+    expect(await page.textContent('#claimed-id')).toBe(`${sites.provider.url}/user/${DEMO.name}`);
     expect(await page.textContent('body')).toContain(DEMO.email);
     await page.close();
   });
 
-  test('deny: back at the relying party with the reason', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${consumerUrl}/`);
-    await page.fill('input[name=openid_identifier]', `${providerUrl}/user/${DEMO.name}`);
-    await page.click('form.card button[type=submit]');
-    await logIn(page, 'deny');
+  test('deny: back at the relying party with the reason, the identifier still in the box', async () => {
+    const page = await sites.browser.newPage();
+    await typeIdentifier(sites, page);
+    await signInAtProvider(sites, page);
     await page.click('button[value=deny]');
-    await page.waitForURL(`${consumerUrl}/?openid_error=cancel`);
+    await page.waitForURL(`${sites.consumer.url}/?openid_error=cancel`);
     await shot(page, 'deny-4-cancelled');
     expect(await page.textContent('body')).toContain('You cancelled the sign-in');
+    expect(await page.inputValue('input[name=openid_identifier]')).toBe(`${sites.provider.url}/user/${DEMO.name}`);
     await page.close();
   });
 
-  test('identifier select with always allow: no consent page the second time', async () => {
-    const context = await browser.newContext();
+  test('21.9: identifier select with always allow: no consent page the second time; revoked on the account page, consent is asked again', async () => {
+    const context = await sites.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${consumerUrl}/`);
+    await page.goto(`${sites.consumer.url}/`);
     await page.click('text=The example provider');
-    await logIn(page, 'always');
-    await page.check('input[name=always]');
+    await page.waitForURL(`${sites.provider.url}/login**`);
+    await signInAtProvider(sites, page);
+    await page.check('input[name=remember][value=always]');
+    await shot(page, 'always-3-consent-always-chosen');
     await page.click('button[value=allow]');
-    await page.waitForURL(`${consumerUrl}/profile`);
-    await shot(page, 'always-4-profile');
+    await page.waitForURL(`${sites.consumer.url}/profile`);
     await page.click('text=Sign out');
-    await page.waitForURL(`${consumerUrl}/`);
+    await page.waitForURL(`${sites.consumer.url}/`);
     await page.click('text=The example provider');
-    await page.waitForURL(`${consumerUrl}/profile`);
+    await page.waitForURL(`${sites.consumer.url}/profile`);
     await shot(page, 'always-5-profile-without-consent');
-    expect(await page.textContent('#claimed-id')).toBe(`${providerUrl}/user/${DEMO.name}`);
+    expect(await page.textContent('#claimed-id')).toBe(`${sites.provider.url}/user/${DEMO.name}`);
+
+    await page.goto(`${sites.provider.url}/account`);
+    await shot(page, 'always-6-account-page');
+    expect(await page.textContent('ul.sites')).toContain(`${sites.consumer.url}/`);
+    await page.click('ul.sites button:has-text("Revoke")');
+    await page.waitForURL(`${sites.provider.url}/account`);
+    await shot(page, 'always-7-revoked');
+    expect(await page.textContent('body')).toContain('You have not chosen to always allow any site.');
+
+    await page.goto(`${sites.consumer.url}/profile`);
+    await page.click('text=Sign out');
+    await page.waitForURL(`${sites.consumer.url}/`);
+    await page.click('text=The example provider');
+    await page.waitForURL(`${sites.provider.url}/consent**`);
+    await shot(page, 'always-8-consent-asked-again');
     await context.close();
   });
 });

@@ -1,0 +1,34 @@
+// The human sentence for each reason code the relying party can be sent
+// back with (`?openid_error=`). Anything else in that parameter is ignored:
+// the page shows only what the site itself said.
+export const MESSAGES = Object.freeze({
+  cancel: 'You cancelled the sign-in at your provider.',
+  setup_needed: 'Your provider needs you to sign in there first.',
+  missing_identifier: 'Enter an OpenID identifier.',
+  discovery_failed: 'No OpenID provider could be found for that identifier.',
+  csrf_failed: 'The sign-in form expired or did not come from this site. Please try again.',
+  check_authentication_redirected: 'Your provider did not confirm its answer.',
+  invalid_message: 'Your provider sent an answer that could not be read.',
+  provider_error: 'Your provider reported an error.',
+  unsolicited_assertion: 'The answer did not belong to a sign-in started here. Please start again.',
+  transaction_expired: 'The sign-in took too long. Please try again.',
+  missing_field: 'Your provider’s answer was incomplete.',
+  missing_signed_field: 'Your provider’s answer was not fully signed.',
+  return_to_mismatch: 'The answer was meant for another address.',
+  signature_mismatch: 'The answer’s signature did not match.',
+  discovery_mismatch: 'That provider is not allowed to speak for this identifier.',
+  check_authentication_failed: 'Your provider did not confirm its answer.',
+  invalid_nonce: 'The answer carried an invalid one-time value.',
+  nonce_stale: 'The answer was too old. Please try again.',
+  nonce_reused: 'The answer was already used. Please sign in again.',
+  steam_endpoint_mismatch: 'The answer did not come from Steam.',
+  steam_identity_mismatch: 'Steam’s answer named another account.',
+  steam_identifier_invalid: 'Steam’s answer named no valid account.',
+  rejected_by_policy: 'This site does not accept that identity.',
+  store_error: 'The site could not check the answer right now. Please try again later.',
+});
+
+/** The notice for a reason code, or undefined for anything this site does not know. */
+export function failureMessage(reason) {
+  return typeof reason === 'string' && Object.hasOwn(MESSAGES, reason) ? MESSAGES[reason] : undefined;
+}
