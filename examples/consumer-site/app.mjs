@@ -19,11 +19,21 @@ function keepIdentifier(req) {
   if (typeof typed === 'string' && typed.length <= 2048) req.session.typedIdentifier = typed.trim();
 }
 
-/** Failure: keep what was typed, then back to the home page with the reason code. */
+/**
+ * Failure: keep what was typed, then back to the home page with the reason
+ * code. A refused request (a sign-in form from elsewhere, an unreadable body:
+ * `httpStatus` is set, and already the response's status) keeps its status
+ * and nothing it carried: a forged form must not even fill the victim's box.
+ */
 function onFailure(req, res, result) {
-  keepIdentifier(req);
   const reason = result.status === 'failure' ? result.reason : result.status;
-  return res.redirect(303, `/?openid_error=${encodeURIComponent(reason)}`);
+  const back = `/?openid_error=${encodeURIComponent(reason)}`;
+  if ('httpStatus' in result) {
+    return res.type('html').send(page('Sign-in refused', `<section class="card"><p class="notice error">${escape(result.message)} <small>(reason: <code>${escape(reason)}</code>)</small></p>
+      <p><a href="${escape(back)}">Continue</a></p></section>`));
+  }
+  keepIdentifier(req);
+  return res.redirect(303, back);
 }
 
 function homePage(req) {

@@ -1,6 +1,8 @@
 // The association and nonce store: SQLite by default, or the database OPENID_STORE_URL names.
 import { join } from 'node:path';
-import { SqliteStore, PostgresStore, MysqlStore } from 'openid-store-sql';
+import { SqliteStore } from 'openid-store-sql/sqlite';
+import { PostgresStore } from 'openid-store-sql/postgres';
+import { MysqlStore } from 'openid-store-sql/mysql';
 
 /**
  * @param {{ storeUrl?: string, dataDir: string, prefix?: string }} options `prefix` keeps tests' tables and keys apart

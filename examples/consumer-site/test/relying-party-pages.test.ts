@@ -59,6 +59,16 @@ describe('the example relying party', () => {
     expect(failed.body).toContain('value="http://127.0.0.1:1/nobody-&quot;here&quot;"');
   });
 
+  test('17.1/21.6: a refused sign-in form from elsewhere keeps its 403 and does not put its identifier in the box', async () => {
+    const client = new CookieClient();
+    await client.get(`${sites.consumer.url}/`);
+    const forged = await client.post(`${sites.consumer.url}/openid/login`, { openid_identifier: 'https://attacker.example/me' });
+    expect(forged.status).toBe(403);
+    expect(forged.body).toContain('csrf_failed');
+    const home = await client.get(`${sites.consumer.url}/`);
+    expect(home.body).not.toContain('attacker.example');
+  });
+
   test('21.6: after cancelling at the provider the identifier typed is still in the box', async () => {
     const client = new CookieClient();
     const back = await consent(sites, client, await toConsent(sites, client), 'deny');

@@ -110,8 +110,17 @@ export async function submit(client: CookieClient, url: string, form: Record<str
 
 export async function startSignIn(sites: Sites, client: CookieClient, form: Record<string, string>, path = '/openid/login'): Promise<At> {
   // The home page's sign-in form carries this browser's login token (login CSRF).
-  const token = readForm((await client.get(`${sites.consumer.url}/`)).body).fields.get('openid_csrf');
-  return submit(client, `${sites.consumer.url}${path}`, { ...form, ...(token === null ? {} : { openid_csrf: token }) });
+  const home = await client.get(`${sites.consumer.url}/`);
+  if (home.location !== undefined) throw new Error(`the home page redirects to ${home.location}: sign out of the relying party first (signOut)`);
+  const token = readForm(home.body).fields.get('openid_csrf');
+  if (token === null) throw new Error('the home page has no login token');
+  return submit(client, `${sites.consumer.url}${path}`, { ...form, openid_csrf: token });
+}
+
+/** Signs the browser out of the relying party (its session is destroyed). */
+export async function signOut(sites: Sites, client: CookieClient): Promise<void> {
+  const response = await client.post(`${sites.consumer.url}/logout`, {});
+  expect(response.location).toBe(`${sites.consumer.url}/`);
 }
 
 export function logIn(sites: Sites, client: CookieClient, at: At, password: string = DEMO.password): Promise<At> {

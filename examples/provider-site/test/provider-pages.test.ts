@@ -5,7 +5,7 @@
  * back, and "always allow" saved only with a valid consent form.
  */
 import { CookieClient, readForm } from 'openid-test-helpers';
-import { consent, DEMO, logIn, startSignIn, startSites, submit, toConsent, type At, type Sites } from '../../consumer-site/test/sites-fixture.js';
+import { consent, DEMO, logIn, signOut, startSignIn, startSites, submit, toConsent, type At, type Sites } from '../../consumer-site/test/sites-fixture.js';
 
 let sites: Sites;
 beforeAll(async () => {
@@ -80,12 +80,14 @@ describe('the example provider', () => {
     expect(listed).toContain(`<strong>${sites.consumer.url}/</strong>`);
     expect(listed).toContain('receives your identifier and Email address');
     // A second sign-in needs no consent page...
+    await signOut(sites, client);
     const again = await startSignIn(sites, client, identifier());
     expect(again.url).toBe(`${sites.consumer.url}/profile`);
     // ...until the site is revoked.
     await revokeAll(client);
     const revoked = await accountPage(client);
     expect(revoked).toContain('You have not chosen to always allow any site.');
+    await signOut(sites, client);
     const asked = await startSignIn(sites, client, identifier());
     expect(asked.url).toContain(`${sites.provider.url}/consent`);
   });
@@ -112,6 +114,7 @@ describe('the example provider', () => {
     expect(forged.status).toBe(403);
     expect(forged.body).toContain('The form could not be verified');
     expect(await accountPage(client)).toContain('You have not chosen to always allow any site.');
+    await signOut(sites, client);
     const asked = await startSignIn(sites, client, identifier());
     expect(asked.url).toContain(`${sites.provider.url}/consent`);
   });
