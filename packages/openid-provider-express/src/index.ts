@@ -3,3 +3,4 @@ export type { ProviderOptions, Decision, AllowDecision, DecisionContext } from '
 export { regenerateSession } from './interaction.js';
 export { protectFromFraming } from './send.js';
 export { opIdentifierXrds, claimedIdentifierXrds, identityLinks, serveIdentity, serveOPIdentifier } from './discovery-documents.js';
+export { providerDeploymentCheck, providerArrivalCheck, type ProviderDeploymentCheckOptions } from './deployment-check.js';
