@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   answerProfile,
+  CheckAuthRequest,
   CheckIDRequest,
   MemoryStore,
   OPENID_NS,
@@ -22,7 +23,7 @@ import { attackNamed, type Attack, type AssertOptions, type ForgeContext } from 
 import { HOSTILE_DISCOVERY, serveHostile, serveIdentityPage, serveOPIdentifier, type HostileDiscovery } from './discovery-pages.js';
 import { sendText, startLoopbackServer } from './http.js';
 import { buildAssertion, type Signers } from './build-assertion.js';
-import { answerSteamDirect, DEFAULT_STEAM_IDS, steamAssociation, steamPaths } from './steam.js';
+import { answerSteamCheck, DEFAULT_STEAM_IDS, refuseAssociation, steamAssociation, steamPaths } from './steam.js';
 
 /** A scripted user: how the provider answers their logins. */
 export interface MockUser {
@@ -174,11 +175,13 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
 
   async function endpoint(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
     const args = new URLSearchParams(req.method === 'POST' ? body : url.search);
+    // Steam offers no associations, whatever the request holds.
+    if (steam && args.get('openid.mode') === 'associate') return refuseAssociation(res);
     try {
       const request = (server as Server).decodeRequest(args, { secure: false });
       if (request === undefined) return steam ? serveOPIdentifier(req, res, url, `${base}${paths.endpoint}`) : sendText(res, 400, 'text/plain', 'This is an OpenID provider endpoint.');
       if (request instanceof CheckIDRequest) return await answerCheckID(req, res, request);
-      if (steam) return answerSteamDirect(req, res, request, fixedSteam);
+      if (steam && request instanceof CheckAuthRequest) return answerSteamCheck(req, res, request, fixedSteam);
       return send(res, (server as Server).encodeResponse(await (server as Server).handleRequest(request)));
     } catch (error) {
       if (error instanceof ProtocolError) return send(res, (server as Server).encodeError(error));

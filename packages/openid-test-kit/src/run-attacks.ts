@@ -82,7 +82,13 @@ async function login(run: Run, browser: Browser, user: string, attack: string | 
 
 async function honestLogin(run: Run): Promise<string> {
   const browser = new Browser();
-  const { final, fromProvider } = await login(run, browser, 'victim', undefined);
+  let final: BrowserResponse;
+  let fromProvider: BrowserResponse;
+  try {
+    ({ final, fromProvider } = await login(run, browser, 'victim', undefined));
+  } catch (error) {
+    throw new Error(`The honest login did not sign the victim in: ${(error as Error).message}`, { cause: error });
+  }
   if (!(await signedIn(run, browser, run.victimMarker, final))) {
     throw new Error(`The honest login did not sign the victim in (it ended ${where(final)}): check loginUrl, meUrl and that the relying party can reach ${run.provider.base}`);
   }
@@ -158,7 +164,8 @@ export async function runRelyingPartyAttacks(options: RelyingPartyAttackOptions)
     const chosen = ATTACKS.filter((attack) => (options.attacks === undefined ? !steam || attack.steam : options.attacks.includes(attack.name)));
     const results: AttackResult[] = [];
     for (const attack of chosen) {
-      const { outcome, detail } = await playAttack(run, attack);
+      // A fault in one attack (the relying party broke off, a timeout) is reported, and the run goes on.
+      const { outcome, detail } = await playAttack(run, attack).catch((error: unknown) => ({ outcome: 'inconclusive' as const, detail: `the run failed: ${(error as Error).message}` }));
       results.push({ name: attack.name, title: attack.title, safeAnswer: attack.safeAnswer, outcome, detail });
     }
     return { baseline, results, accepted: results.filter((result) => result.outcome === 'accepted').map((result) => result.name) };

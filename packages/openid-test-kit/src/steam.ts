@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AssociateRequest, Association, OPENID_NS, OPENID2_NS, type CheckAuthRequest } from 'openid2-core';
+import { Association, OPENID_NS, OPENID2_NS, type CheckAuthRequest } from 'openid2-core';
 import { sendText } from './http.js';
 
 /** Steam's signed list, in its order. */
@@ -33,11 +33,13 @@ function originOf(value: string | undefined): string | undefined {
   }
 }
 
-/** Answers associate (refused) and check_authentication (signature and Origin checked; nonces are not remembered, as Steam's are not known to be). */
-export function answerSteamDirect(req: IncomingMessage, res: ServerResponse, request: AssociateRequest | CheckAuthRequest, association: Association): void {
-  if (request instanceof AssociateRequest) {
-    return sendText(res, 400, 'text/plain; charset=utf-8', `ns:${OPENID2_NS}\nerror:associations are not offered\nerror_code:unsupported-type\n`);
-  }
+/** Steam offers no associations: relying parties are stateless. */
+export function refuseAssociation(res: ServerResponse): void {
+  sendText(res, 400, 'text/plain; charset=utf-8', `ns:${OPENID2_NS}\nerror:associations are not offered\nerror_code:unsupported-type\n`);
+}
+
+/** Answers check_authentication: signature and Origin checked; nonces are not remembered, as Steam's are not known to be. */
+export function answerSteamCheck(req: IncomingMessage, res: ServerResponse, request: CheckAuthRequest, association: Association): void {
   const returnTo = originOf(request.signed.getArg(OPENID_NS, 'return_to'));
   const from = originOf(req.headers.origin) ?? originOf(req.headers.referer);
   const valid = returnTo !== undefined && from === returnTo && association.verifyMessage(request.signed);
