@@ -69,7 +69,10 @@ async function signedIn(run: Run, browser: Browser, marker: string, final: Brows
 }
 
 function where(response: BrowserResponse): string {
-  return response.location === undefined ? `${response.status} at ${new URL(response.url).pathname}` : `${response.status} to ${response.location}`;
+  const url = new URL(response.url);
+  // The query shows the relying party's reason (?openid_error=…); a whole assertion in it would not fit a table.
+  const search = url.search.length <= 80 ? url.search : `${url.search.slice(0, 40)}…`;
+  return response.location === undefined ? `${response.status} at ${url.pathname}${search}` : `${response.status} to ${response.location}`;
 }
 
 /** One login through the provider; `attack` undefined is the honest one. */

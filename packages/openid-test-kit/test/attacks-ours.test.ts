@@ -13,6 +13,7 @@ test('openid-consumer-express: every attack refused (POST login)', async () => {
   const rp = await startOurRP();
   try {
     const report = await runRelyingPartyAttacks({ loginUrl: rp.loginUrl, meUrl: rp.meUrl, discoveryDeadlineMs: 15_000 });
+    process.stdout.write(`\nopenid-consumer-express:\n${formatAttackTable(report)}\n`);
     expect(report.results.map((result) => result.name)).toEqual(generic);
     expect(report.results.filter((result) => result.outcome !== 'refused')).toEqual([]);
     expect(report.accepted).toEqual([]);
@@ -42,6 +43,7 @@ test('openid-consumer-express with the Steam preset: every Steam attack refused'
   const rp = await startOurRP({ steamBase: steam.base });
   try {
     const report = await runRelyingPartyAttacks({ loginUrl: rp.loginUrl, meUrl: rp.meUrl, steam: true, provider: steam });
+    process.stdout.write(`\nopenid-consumer-express, Steam preset:\n${formatAttackTable(report)}\n`);
     expect(report.results.map((result) => result.name)).toEqual(steamOnes);
     expect(report.results.filter((result) => result.outcome !== 'refused')).toEqual([]);
   } finally {

@@ -16,7 +16,7 @@ const salt = (): string => randomBytes(12).toString('hex');
 export async function checkStore(prefix: string, store: OpenIDStore, now: () => number = Date.now): Promise<Finding[]> {
   const seconds = Math.floor(now() / 1000);
   try {
-    const association = new Association({ handle: newHandle('HMAC-SHA256', seconds), secret: randomBytes(32), issued: seconds, lifetime: 60, assocType: 'HMAC-SHA256' });
+    const association = new Association({ handle: newHandle('HMAC-SHA256', seconds), secret: randomBytes(32), issued: seconds, lifetime: 86400, assocType: 'HMAC-SHA256' });
     await store.storeAssociation(PROBE_KEY, association);
     const back = await store.getAssociation(PROBE_KEY, association.handle);
     await store.removeAssociation(PROBE_KEY, association.handle);
