@@ -83,7 +83,11 @@ export async function probeSite(url: string, fetcher: Fetcher): Promise<ProbeRes
   if (new URL(final).protocol === 'https:' && response.headers['strict-transport-security'] === undefined) {
     result.findings.push(finding('site.no_hsts', 'warning', `${final} sends no Strict-Transport-Security header: a first visit can be downgraded`));
   }
-  if (response.status >= 500) result.findings.push(finding('site.server_error', 'error', `${final} answers ${response.status}`));
+  if (response.status >= 500) {
+    // Discovery would only fail the same way.
+    result.findings.push(finding('site.server_error', 'error', `${final} answers ${response.status}`));
+    return result;
+  }
   const isRelyingParty = await probeRelyingParty(url, fetcher, result);
   const isProvider = await probeProvider(url, fetcher, result);
   if (!isRelyingParty && !isProvider) {

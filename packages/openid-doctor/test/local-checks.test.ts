@@ -51,6 +51,11 @@ describe('checkStore: reachable, schema, clock', () => {
     expect(ids(await checkStore('rp', store))).toEqual(expected);
   });
 
+  test('a store that does not give back what it stored: rp.store_loses_associations', async () => {
+    const forgetful = Object.assign(new MemoryStore(), { getAssociation: () => Promise.resolve(undefined) });
+    expect(ids(await checkStore('rp', forgetful))).toEqual(['error rp.store_loses_associations']);
+  });
+
   test('the failing store is named with its cause', async () => {
     expect((await checkStore('op', failing))[0]?.message).toMatch(/openid_associations" does not exist/);
   });

@@ -5,7 +5,7 @@
  */
 import { startMockProvider, type MockProvider } from 'openid-test-kit';
 import { checkProviderDiscovery, checkReturnUrlPublished, type Finding } from '../src/index.js';
-import { fetcher, startRelyingParty, type RelyingPartyFault } from './sites.js';
+import { fetcher, startRelyingParty, startSite, type RelyingPartyFault } from './sites.js';
 
 const ids = (findings: readonly Finding[]): string[] => findings.map((item) => `${item.level} ${item.id}`);
 
@@ -52,5 +52,37 @@ describe('checkProviderDiscovery', () => {
 
   test('an identity page that is not there is undiscoverable', async () => {
     expect(ids(await checkProviderDiscovery({ endpoint: op.endpoint, identityUrl: `${op.base}/user/nobody`, fetcher }))).toEqual(['error op.identity_page_undiscoverable']);
+  });
+});
+
+describe('the rarer discovery findings', () => {
+  test('a realm whose XRDS location is missing: rp.realm_discovery_failed', async () => {
+    const site = await startSite();
+    site.app.get('/', (_req, res) => {
+      res.set('X-XRDS-Location', `${site.base}/missing.xrds`).send('home');
+    });
+    site.app.get('/openid/return', (_req, res) => {
+      res.status(400).send('no assertion');
+    });
+    try {
+      expect(ids(await checkReturnUrlPublished(`${site.base}/`, `${site.base}/openid/return`, fetcher))).toEqual(['warning rp.realm_discovery_failed']);
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('an identity page that redirects, and an OP Identifier that is not there', async () => {
+    const op = await startMockProvider();
+    const site = await startSite();
+    site.app.get('/me', (_req, res) => {
+      res.redirect(302, op.identifier('victim'));
+    });
+    try {
+      const findings = await checkProviderDiscovery({ endpoint: op.endpoint, identityUrl: `${site.base}/me`, opIdentifier: `${site.base}/no-op`, fetcher });
+      expect(ids(findings)).toEqual(['warning op.identity_redirects', 'error op.op_identifier_undiscoverable']);
+    } finally {
+      await site.close();
+      await op.close();
+    }
   });
 });

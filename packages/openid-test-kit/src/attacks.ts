@@ -243,7 +243,7 @@ export const ATTACKS: readonly Attack[] = [
   },
   {
     name: 'huge_discovery',
-    title: 'an identity page that never ends',
+    title: 'a 64 MiB identity page, sent as fast as it is read',
     safeAnswer: 'stop reading at its size limit and answer',
     kind: 'discovery',
     steam: false,
