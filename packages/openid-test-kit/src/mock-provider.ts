@@ -119,18 +119,19 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   const claimedIdOf = (name: string): string => (steam ? `${base}/openid/id/${steamIds.get(name) ?? ''}` : `${base}/user/${encodeURIComponent(name)}`);
   const userOf = (claimedId: string): string | undefined => names.find((name) => claimedIdOf(name) === claimedId);
   const fixedSteam = steamAssociation();
-  let server: Server | undefined;
-  let attacker: AttackerServer | undefined;
+  // Both exist before the first request: they need the port, known once the server listens.
+  let server!: Server;
+  let attacker!: AttackerServer;
 
   const signers: Signers = {
     provider: async (request) => {
       if (steam) return { association: fixedSteam };
       const handle = request.assocHandle;
-      const shared = handle === undefined ? undefined : await (server as Server).signatory.getAssociation(handle, true);
+      const shared = handle === undefined ? undefined : await server.signatory.getAssociation(handle, true);
       if (shared !== undefined) return { association: shared };
-      return { association: await (server as Server).signatory.createAssociation('HMAC-SHA256', false), ...(handle === undefined ? {} : { invalidate: handle }) };
+      return { association: await server.signatory.createAssociation('HMAC-SHA256', false), ...(handle === undefined ? {} : { invalidate: handle }) };
     },
-    attacker: async () => ({ association: await (attacker as AttackerServer).association() }),
+    attacker: async () => ({ association: await attacker.association() }),
   };
 
   const assertFor = (request: CheckIDRequest, user: string, assertOptions: AssertOptions = {}): Promise<Pairs> =>
@@ -156,7 +157,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
         request,
         steam,
         victim: claimedIdOf('victim' in users ? 'victim' : (names[0] as string)),
-        attacker: attacker as AttackerServer,
+        attacker,
         previous: previous.get(returnKey(request.returnTo)),
         assert: (assertOptions) => assertFor(request, user, assertOptions),
       };
@@ -170,7 +171,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     if (answer.kind === 'indirect' && answer.message.getArg(OPENID_NS, 'mode') === 'id_res') {
       previous.set(returnKey(answer.returnTo), { method: 'GET', target: answer.returnTo, pairs: Object.entries(answer.message.toPostArgs()) });
     }
-    return send(res, (server as Server).encodeResponse(answer));
+    return send(res, server.encodeResponse(answer));
   }
 
   async function endpoint(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
@@ -178,13 +179,13 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     // Steam offers no associations, whatever the request holds.
     if (steam && args.get('openid.mode') === 'associate') return refuseAssociation(res);
     try {
-      const request = (server as Server).decodeRequest(args, { secure: false });
+      const request = server.decodeRequest(args, { secure: false });
       if (request === undefined) return steam ? serveOPIdentifier(req, res, url, `${base}${paths.endpoint}`) : sendText(res, 400, 'text/plain', 'This is an OpenID provider endpoint.');
       if (request instanceof CheckIDRequest) return await answerCheckID(req, res, request);
       if (steam && request instanceof CheckAuthRequest) return answerSteamCheck(req, res, request, fixedSteam);
-      return send(res, (server as Server).encodeResponse(await (server as Server).handleRequest(request)));
+      return send(res, server.encodeResponse(await server.handleRequest(request)));
     } catch (error) {
-      if (error instanceof ProtocolError) return send(res, (server as Server).encodeError(error));
+      if (error instanceof ProtocolError) return send(res, server.encodeError(error));
       throw error;
     }
   }
@@ -203,7 +204,6 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   base = http.base;
   attacker = await startAttackerServer(() => `${base}${paths.endpoint}`);
   server = new Server({ store: new MemoryStore(), endpoint: `${base}${paths.endpoint}`, returnToCache: false });
-  const running = server;
 
   return {
     base,
@@ -224,14 +224,14 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     async unsolicitedAssertion({ returnTo, user }) {
       const who = user ?? ('victim' in users ? 'victim' : (names[0] as string));
       const id = claimedIdOf(who);
-      const request = running.decodeRequest(
+      const request = server.decodeRequest(
         new URLSearchParams({ 'openid.ns': 'http://specs.openid.net/auth/2.0', 'openid.mode': 'checkid_setup', 'openid.claimed_id': id, 'openid.identity': id, 'openid.return_to': returnTo }),
         { secure: false },
       ) as CheckIDRequest;
       return deliveryUrl({ method: 'GET', target: returnTo, pairs: await assertFor(request, who, { extensions: false }) });
     },
     async close() {
-      await Promise.all([http.close(), attacker?.close()]);
+      await Promise.all([http.close(), attacker.close()]);
     },
   };
 }
