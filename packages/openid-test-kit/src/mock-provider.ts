@@ -65,8 +65,8 @@ export interface MockProvider {
   identifier(user: string, hostile?: HostileDiscovery): string;
   /** Switches an attack on for every following answer (undefined: honest again). */
   use(attack: string | undefined): void;
-  /** How many huge discovery documents a reader took to the end (a reader without a size limit). */
-  hugeDocumentsSent(): number;
+  /** Whether the huge discovery document behind this identifier (from `identifier(user, 'huge')`) was read to its end: the reader has no size limit. */
+  readToEnd(identifier: string): boolean;
   /** A valid positive assertion nobody asked for, as the URL to send the browser to. */
   unsolicitedAssertion(options: { returnTo: string; user?: string }): Promise<string>;
   close(): Promise<void>;
@@ -86,8 +86,16 @@ function checkOptions(options: MockProviderOptions): Record<string, MockUser> {
     if (user.steamId !== undefined && !/^\d{17}$/.test(user.steamId)) throw new OpenIDConfigError('must be 17 digits', `users.${name}.steamId`);
   }
   if (options.selectUser !== undefined && users[options.selectUser] === undefined) throw new OpenIDConfigError('must name one of the users', 'selectUser');
-  if (options.attack !== undefined && attackNamed(options.attack) === undefined) throw new OpenIDConfigError('is not a known attack (see ATTACK_NAMES)', 'attack');
+  if (options.attack !== undefined) checkBehaviour(options.attack);
   return users;
+}
+
+/** An attack the provider plays on checkid answers; the others are started differently, and say how. */
+function checkBehaviour(name: string): void {
+  const attack = attackNamed(name);
+  if (attack === undefined) throw new OpenIDConfigError('is not a known attack (see ATTACK_NAMES)', 'attack');
+  if (attack.kind === 'unsolicited') throw new OpenIDConfigError(`${name} needs no login: send the browser to provider.unsolicitedAssertion({ returnTo })`, 'attack');
+  if (attack.kind === 'discovery') throw new OpenIDConfigError(`${name} is a discovery document: log in with provider.identifier(user, '${name.split('_')[0] === 'redirect' ? 'loop' : name.split('_')[0]}')`, 'attack');
 }
 
 function send(res: ServerResponse, encoded: EncodedResponse): void {
@@ -111,7 +119,9 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   const names = Object.keys(users);
   const steam = options.steam === true;
   let attackName = options.attack;
-  let hugeSent = 0;
+  // Each hostile identifier carries its own attempt number, so a late reader is not taken for the next one.
+  let attempts = 0;
+  const readToEnd = new Set<string>();
   const previous = new Map<string, Delivery>();
   const steamIds = new Map(names.map((name, i) => [name, users[name]?.steamId ?? DEFAULT_STEAM_IDS[i % DEFAULT_STEAM_IDS.length] as string]));
   let base = '';
@@ -196,7 +206,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     if (path === paths.endpoint) return endpoint(req, res, url, body);
     if (path === paths.opIdentifier) return serveOPIdentifier(req, res, url, `${base}${paths.endpoint}`);
     const first = /^\/([^/]+)\/[^/]+$/.exec(path)?.[1];
-    if (first !== undefined && (HOSTILE_DISCOVERY as readonly string[]).includes(first)) return serveHostile(first as HostileDiscovery, res, url, () => (hugeSent += 1));
+    if (first !== undefined && (HOSTILE_DISCOVERY as readonly string[]).includes(first)) return serveHostile(first as HostileDiscovery, res, url, () => readToEnd.add(url.searchParams.get('attempt') ?? ''));
     const claimed = `${base}${path}`;
     if (userOf(claimed) !== undefined) return serveIdentityPage(req, res, url, `${base}${paths.endpoint}`, claimed);
     return sendText(res, 404, 'text/plain', 'no such user');
@@ -214,13 +224,14 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     identifier(user, hostile) {
       if (users[user] === undefined) throw new OpenIDConfigError('is not a scripted user', 'user');
       if (hostile === undefined) return claimedIdOf(user);
-      return `${base}/${hostile}/${encodeURIComponent(user)}`;
+      attempts += 1;
+      return `${base}/${hostile}/${encodeURIComponent(user)}?attempt=${attempts}`;
     },
     use(attack) {
-      if (attack !== undefined && attackNamed(attack) === undefined) throw new OpenIDConfigError('is not a known attack (see ATTACK_NAMES)', 'attack');
+      if (attack !== undefined) checkBehaviour(attack);
       attackName = attack;
     },
-    hugeDocumentsSent: () => hugeSent,
+    readToEnd: (identifier) => readToEnd.has(new URL(identifier).searchParams.get('attempt') ?? '-'),
     async unsolicitedAssertion({ returnTo, user }) {
       const who = user ?? ('victim' in users ? 'victim' : (names[0] as string));
       const id = claimedIdOf(who);

@@ -107,7 +107,6 @@ async function honestLogin(run: Run): Promise<string> {
 async function discoveryAttack(run: Run, attack: Attack): Promise<Pick<AttackResult, 'outcome' | 'detail'>> {
   const deadline = run.options.discoveryDeadlineMs ?? 30_000;
   const identifier = run.provider.identifier('victim', discoveryKindOf(attack));
-  const before = run.provider.hugeDocumentsSent();
   let answer: BrowserResponse;
   try {
     answer = await startLogin(new Browser(), run.options, identifier, deadline);
@@ -116,7 +115,7 @@ async function discoveryAttack(run: Run, attack: Attack): Promise<Pick<AttackRes
     throw error;
   }
   if (answer.status >= 500) return { outcome: 'accepted', detail: `answered ${answer.status}` };
-  if (run.provider.hugeDocumentsSent() > before) return { outcome: 'accepted', detail: 'read the whole 64 MiB document (no size limit)' };
+  if (run.provider.readToEnd(identifier)) return { outcome: 'accepted', detail: 'read the whole 64 MiB document (no size limit)' };
   return { outcome: 'refused', detail: where(answer) };
 }
 

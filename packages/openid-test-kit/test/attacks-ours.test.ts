@@ -3,7 +3,7 @@
  * every attack refused, with a plain POST login, with a login form whose
  * hidden CSRF token must go along, and through Steam.
  */
-import { ATTACKS, formatAttackTable, runRelyingPartyAttacks, startMockProvider } from '../src/index.js';
+import { ATTACKS, formatAttackTable, readForms, runRelyingPartyAttacks, startMockProvider, submitForm } from '../src/index.js';
 import { startOurRP } from './relying-parties.js';
 
 const generic = ATTACKS.map((attack) => attack.name);
@@ -33,6 +33,28 @@ test("openid-consumer-express behind a login form with a CSRF token: the 'form' 
       ['identity_changed_after_signing', 'refused'],
       ['replayed_assertion', 'refused'],
     ]);
+  } finally {
+    await rp.close();
+  }
+});
+
+test('a startLogin callback of the user starts each login (here: the form, found and filled by hand)', async () => {
+  const rp = await startOurRP({ csrfForm: true });
+  const started: string[] = [];
+  try {
+    const report = await runRelyingPartyAttacks({
+      loginUrl: rp.loginUrl,
+      meUrl: rp.meUrl,
+      attacks: ['duplicate_keys'],
+      async startLogin({ browser, identifier }) {
+        started.push(identifier ?? '');
+        const page = await browser.get(`${rp.base}/`);
+        const form = readForms(page.body, page.url)[0] as ReturnType<typeof readForms>[number];
+        return submitForm(browser, { ...form, fields: [...form.fields.filter(([name]) => name !== 'openid_identifier'), ['openid_identifier', identifier ?? '']] });
+      },
+    });
+    expect(report.results.map((result) => result.outcome)).toEqual(['refused']);
+    expect(started).toEqual([expect.stringMatching(/\/user\/victim$/), expect.stringMatching(/\/user\/attacker$/)]);
   } finally {
     await rp.close();
   }

@@ -5,7 +5,7 @@
  * Steam mode.
  */
 import { Association, createConsumerSession, kvForm, Message, OPENID_NS, type AssociationType, type SessionType } from 'openid2-core';
-import { Browser, startMockProvider, type MockProvider } from '../src/index.js';
+import { Browser, HUGE_DOCUMENT_BYTES, startMockProvider, type MockProvider } from '../src/index.js';
 import { deliverToRelyingParty, startLogin, visitProvider } from '../src/login-driver.js';
 import { startOurRP, type RunningRP } from './relying-parties.js';
 
@@ -59,6 +59,28 @@ describe('discovery documents', () => {
     const op = await fetch(mock.opIdentifier, { headers: { accept: 'application/xrds+xml' } });
     expect(await op.text()).toContain('http://specs.openid.net/auth/2.0/server');
     expect((await fetch(`${mock.base}/user/nobody`)).status).toBe(404);
+  });
+});
+
+describe('hostile discovery documents', () => {
+  test('the loop redirects to itself with a growing counter; the huge page is 64 MiB, and reading it to the end is recorded', async () => {
+    const loop = mock.identifier('victim', 'loop');
+    const hop = await fetch(loop, { redirect: 'manual' });
+    expect(hop.status).toBe(302);
+    expect(new URL(hop.headers.get('location') as string).searchParams.get('hop')).toBe('1');
+    const huge = mock.identifier('victim', 'huge');
+    const other = mock.identifier('victim', 'huge');
+    expect((await (await fetch(huge)).arrayBuffer()).byteLength).toBeGreaterThanOrEqual(HUGE_DOCUMENT_BYTES);
+    expect([mock.readToEnd(huge), mock.readToEnd(other)]).toEqual([true, false]);
+  });
+
+  test('the slow page starts at once and never ends by itself', async () => {
+    const controller = new AbortController();
+    const slow = await fetch(mock.identifier('victim', 'slow'), { signal: controller.signal });
+    expect(slow.status).toBe(200);
+    const reader = (slow.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^<!DOCTYPE html>/);
+    controller.abort();
   });
 });
 
@@ -122,6 +144,8 @@ describe('scripted users through our relying party', () => {
     expect(forged.final).toBe(`${rp.base}/failed?openid_error=signature_mismatch`);
     expect((await signIn(mock.identifier('victim'))).final).toBe(`${rp.base}/me`);
     expect(() => mock.use('no_such_attack')).toThrow(/not a known attack/);
+    expect(() => mock.use('unsolicited_assertion')).toThrow(/provider\.unsolicitedAssertion/);
+    expect(() => mock.use('redirect_loop_discovery')).toThrow(/provider\.identifier\(user, 'loop'\)/);
   });
 });
 
