@@ -265,8 +265,9 @@ export function attackNamed(name: string): Attack | undefined {
   return ATTACKS.find((attack) => attack.name === name);
 }
 
-/** The hostile discovery page an attack uses. */
-export function discoveryKindOf(attack: Attack): 'slow' | 'huge' | 'loop' | undefined {
-  return ({ slow_discovery: 'slow', huge_discovery: 'huge', redirect_loop_discovery: 'loop' } as const)[attack.name as 'slow_discovery'];
-}
+const HOSTILE_PAGE: Readonly<Record<string, 'slow' | 'huge' | 'loop'>> = { slow_discovery: 'slow', huge_discovery: 'huge', redirect_loop_discovery: 'loop' };
 
+/** The hostile discovery page a discovery attack uses (undefined for the others). */
+export function discoveryKindOf(attack: Attack): 'slow' | 'huge' | 'loop' | undefined {
+  return HOSTILE_PAGE[attack.name];
+}

@@ -19,7 +19,7 @@ import {
 } from 'openid2-core';
 import { deliveryForm, deliveryUrl, type Delivery, type Pairs } from './assertion.js';
 import { startAttackerServer, type AttackerServer } from './attacker-server.js';
-import { attackNamed, type Attack, type AssertOptions, type ForgeContext } from './attacks.js';
+import { attackNamed, discoveryKindOf, type Attack, type AssertOptions, type ForgeContext } from './attacks.js';
 import { HOSTILE_DISCOVERY, serveHostile, serveIdentityPage, serveOPIdentifier, type HostileDiscovery } from './discovery-pages.js';
 import { sendText, startLoopbackServer } from './http.js';
 import { buildAssertion, type Signers } from './build-assertion.js';
@@ -95,7 +95,7 @@ function checkBehaviour(name: string): void {
   const attack = attackNamed(name);
   if (attack === undefined) throw new OpenIDConfigError('is not a known attack (see ATTACK_NAMES)', 'attack');
   if (attack.kind === 'unsolicited') throw new OpenIDConfigError(`${name} needs no login: send the browser to provider.unsolicitedAssertion({ returnTo })`, 'attack');
-  if (attack.kind === 'discovery') throw new OpenIDConfigError(`${name} is a discovery document: log in with provider.identifier(user, '${name.split('_')[0] === 'redirect' ? 'loop' : name.split('_')[0]}')`, 'attack');
+  if (attack.kind === 'discovery') throw new OpenIDConfigError(`${name} is a discovery document: log in with provider.identifier(user, '${discoveryKindOf(attack) ?? ''}')`, 'attack');
 }
 
 function send(res: ServerResponse, encoded: EncodedResponse): void {
