@@ -22,7 +22,7 @@ import { freePorts, run, startServer, substitute, typeScriptProject } from './to
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const PACKAGES = ['openid2-core', 'openid-consumer-express', 'openid-provider-express', 'openid-store-sql', 'openid-store-redis'];
+const PACKAGES = ['openid2-core', 'openid-doctor', 'openid-consumer-express', 'openid-provider-express', 'openid-store-sql', 'openid-store-redis', 'openid-test-kit'];
 const POSTGRES_URL = process.env.OPENID_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 // Public dependencies, in the ranges the repository itself uses.
 const TS = ['typescript@5.9', '@types/node@^20.19', '@types/express-session@^1.18'];
@@ -80,12 +80,12 @@ before(async () => {
   assert.deepEqual(Object.keys(tarballs).sort(), [...PACKAGES].sort());
   assert.ok(packed.find((entry) => entry.name === 'openid2-core').files.some((file) => file.path === 'bin/openid-discover.js'));
   [op.origin, rp.esm, rp.cjs, rp.passport] = (await freePorts(4)).map((port) => `http://127.0.0.1:${port}`);
-  scenarios.provider = prepare('provider', ['openid2-core', 'openid-provider-express', 'openid-store-sql'], ['express@^5', 'express-session@^1.18', ...TS, '@types/express@^5', '@types/better-sqlite3@^7'], writeProvider);
-  scenarios.esm = prepare('rp-esm-express5', ['openid2-core', 'openid-consumer-express', 'openid-store-sql'], ['express@^5', 'express-session@^1.18', 'pg@^8', ...TS, '@types/express@^5', '@types/pg@^8'], writeEsmRelyingParty);
-  scenarios.cjs = prepare('rp-cjs-express4', ['openid2-core', 'openid-consumer-express', 'openid-store-sql', 'openid-store-redis'], ['express@^4.21', 'express-session@^1.18'], (dir) =>
+  scenarios.provider = prepare('provider', ['openid2-core', 'openid-doctor', 'openid-provider-express', 'openid-store-sql'], ['express@^5', 'express-session@^1.18', ...TS, '@types/express@^5', '@types/better-sqlite3@^7'], writeProvider);
+  scenarios.esm = prepare('rp-esm-express5', ['openid2-core', 'openid-doctor', 'openid-consumer-express', 'openid-store-sql', 'openid-test-kit'], ['express@^5', 'express-session@^1.18', 'pg@^8', ...TS, '@types/express@^5', '@types/pg@^8'], writeEsmRelyingParty);
+  scenarios.cjs = prepare('rp-cjs-express4', ['openid2-core', 'openid-doctor', 'openid-consumer-express', 'openid-store-sql', 'openid-store-redis'], ['express@^4.21', 'express-session@^1.18'], (dir) =>
     copyFileSync(join(here, 'apps', 'rp-express4.cjs'), join(dir, 'rp.cjs')),
   );
-  scenarios.passport = prepare('passport', ['openid2-core', 'openid-consumer-express'], ['express@^5', 'express-session@^1.18', 'passport@^0.7', ...TS, '@types/express@^5', '@types/passport@^1'], (dir) =>
+  scenarios.passport = prepare('passport', ['openid2-core', 'openid-doctor', 'openid-consumer-express'], ['express@^5', 'express-session@^1.18', 'passport@^0.7', ...TS, '@types/express@^5', '@types/passport@^1'], (dir) =>
     copyFileSync(join(here, 'apps', 'passport.ts'), join(dir, 'src', 'passport.ts')),
   );
   for (const promise of Object.values(scenarios)) promise.catch(() => {});
@@ -171,6 +171,11 @@ test('(a) TypeScript ESM relying party on Express 5: the README guide (PostgreSQ
   assert.equal(page.url, `${origin}/profile`);
   assert.equal(JSON.parse(page.text).claimedId, `${op.origin}/user/alice`);
   // The provider refuses a user who is not the identifier's owner: a failure redirect, no identity.
+  // The test kit and the doctor load from their tarballs too (import and require), and their commands are linked.
+  const loaded = await run(process.execPath, ['--input-type=module', '-e', "const kit = await import('openid-test-kit'); const doctor = await import('openid-doctor'); const { createRequire } = await import('node:module'); const require = createRequire(process.cwd() + '/'); require('openid-test-kit'); require('openid-doctor'); console.log(typeof kit.runRelyingPartyAttacks, typeof kit.startMockProvider, Object.keys(doctor).length > 0)"], { cwd: dir });
+  assert.equal(loaded.trim(), 'function function true');
+  const usage = await run('npx', ['--no-install', 'openid-test-kit', '--help'], { cwd: dir }).catch((error) => String(error.message ?? error));
+  assert.match(usage, /openid-test-kit --login/);
   const refused = await login(new Browser(), 'mallory', `${origin}/login`, `${origin}/openid/login`, `${op.origin}/user/alice`);
   assert.match(refused.url, /\/login\?openid_error=cancel$/, refused.visited.join(' → '));
 });

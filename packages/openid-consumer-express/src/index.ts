@@ -7,6 +7,7 @@ export type { OpenIDSessionData } from './routes/return.js';
 export type { ConsumerMiddlewareOptions, ConsumerFailure, LoginFailure, RefusedRequest } from './options.js';
 export { LOGIN_CSRF_FIELD, loginCsrfField, loginCsrfToken } from './login-csrf.js';
 export { OpenIDStrategy, type OpenIDStrategyOptions } from './passport.js';
+export { consumerDeploymentCheck, consumerArrivalCheck, type ConsumerDeploymentCheckOptions } from './deployment-check.js';
 
 // Declaration merging with express-session's types (shipped in this
 // package's declarations): `req.session.openid` type-checks in every app

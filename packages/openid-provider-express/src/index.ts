@@ -6,6 +6,7 @@ export type { ProviderOptions, Decision, AllowDecision, DecisionContext } from '
 export { regenerateSession } from './interaction.js';
 export { protectFromFraming } from './send.js';
 export { opIdentifierXrds, claimedIdentifierXrds, identityLinks, serveIdentity, serveOPIdentifier } from './discovery-documents.js';
+export { providerDeploymentCheck, providerArrivalCheck, type ProviderDeploymentCheckOptions } from './deployment-check.js';
 
 // Declaration merging with express-session's types (shipped in this
 // package's declarations): the key the login/consent round trip keeps in the
