@@ -9,7 +9,8 @@
  *   with the association, listed in a per-server sorted set scored by issue
  *   time (`<prefix>{<server>}:handles`) for "the newest one". Both are written
  *   by one Lua script, so they never disagree; the list lives as long as its
- *   longest-lived association.
+ *   longest-lived association. Beyond `maxAssociationsPerServer`, the
+ *   script deletes the oldest (lowest score) in the same step.
  * - `<server>` is the SHA-256 of the server URL. The braces are a hash tag:
  *   on Redis Cluster, all keys of one server map to one slot, which the
  *   script needs. Pass a `Cluster` instance as `client`.
@@ -37,13 +38,25 @@ export interface RedisStoreOptions extends StoreTimeOptions {
 
 type Client = Redis | Cluster;
 
-/** KEYS: association, list. ARGV: serialized, ttl, issued, handle. */
+/**
+ * KEYS: association, list. ARGV: serialized, ttl, issued, handle, cap,
+ * association key prefix. Beyond the cap, the oldest associations (lowest
+ * score) are deleted in the same script; their keys share the hash tag of
+ * KEYS, so on a cluster they live in the same slot.
+ */
 const STORE_ASSOCIATION = `
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 -- The list lives as long as its longest-lived association (TTL is -1 for a new list).
 local ttl = tonumber(ARGV[2])
 if redis.call('TTL', KEYS[2]) < ttl then redis.call('EXPIRE', KEYS[2], ttl) end
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+if over > 0 then
+  for _, handle in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do
+    redis.call('DEL', ARGV[6] .. handle)
+    redis.call('ZREM', KEYS[2], handle)
+  end
+end
 return 1
 `;
 
@@ -89,9 +102,9 @@ export class RedisStore implements OpenIDStore {
     this.#opened.catch(() => undefined);
   }
 
-  #keys(serverUrl: string): { list: string; association: (handle: string) => string } {
+  #keys(serverUrl: string): { list: string; associationPrefix: string; association: (handle: string) => string } {
     const tag = `${this.#prefix}{${serverKey(serverUrl)}}`;
-    return { list: `${tag}:handles`, association: (handle) => `${tag}:a:${handle}` };
+    return { list: `${tag}:handles`, associationPrefix: `${tag}:a:`, association: (handle) => `${tag}:a:${handle}` };
   }
 
   async #run<T>(operation: string, work: (client: Client) => Promise<T>): Promise<T> {
@@ -110,7 +123,18 @@ export class RedisStore implements OpenIDStore {
       const ttl = association.expiresIn(this.#clock.seconds());
       // Already expired: storing it would only hand it out never.
       if (ttl <= 0) return;
-      await client.eval(STORE_ASSOCIATION, 2, keys.association(association.handle), keys.list, association.serialize(), ttl, association.issued, association.handle);
+      await client.eval(
+        STORE_ASSOCIATION,
+        2,
+        keys.association(association.handle),
+        keys.list,
+        association.serialize(),
+        ttl,
+        association.issued,
+        association.handle,
+        this.#clock.maxAssociationsPerServer,
+        keys.associationPrefix,
+      );
     });
   }
 

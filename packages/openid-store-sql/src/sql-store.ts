@@ -10,6 +10,11 @@
  * - Expiry is checked in the WHERE clause of every read, against the store's
  *   clock, so an expired association is never returned before cleanup.
  * - Every failure is wrapped in a StoreError with its cause.
+ * - After each association is stored, those of its server beyond
+ *   `maxAssociationsPerServer` are deleted, oldest (smallest `issued`) first:
+ *   one indexed SELECT finds the first row past the cap, one DELETE removes
+ *   it and everything older. Concurrent writers may both delete; the bound
+ *   holds either way.
  */
 import { Association, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type AssociationType, type OpenIDStore, type StoreTimeOptions } from 'openid2-core';
 import { checkPrefix, type Dialect } from './dialect.js';
@@ -94,7 +99,25 @@ export class SqlStore implements OpenIDStore {
         association.assocType,
         association.expiresAt,
       ]);
+      await this.#evict(serverKey(serverUrl));
     });
+  }
+
+  /** Deletes a server's associations beyond the cap, oldest first. */
+  async #evict(key: string): Promise<void> {
+    const { rows } = await this.#dialect.query(
+      `SELECT issued, handle FROM ${this.#associations} WHERE server_key = ? ORDER BY issued DESC, handle DESC LIMIT 1 OFFSET ${this.#clock.maxAssociationsPerServer}`,
+      [key],
+    );
+    const first = rows[0];
+    if (first === undefined) return;
+    const issued = toNumber(first.issued);
+    await this.#dialect.query(`DELETE FROM ${this.#associations} WHERE server_key = ? AND (issued < ? OR (issued = ? AND handle <= ?))`, [
+      key,
+      issued,
+      issued,
+      first.handle,
+    ]);
   }
 
   async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
