@@ -85,6 +85,7 @@ export { CheckIDRequest, type AllowOptions, type ExtensionArgs } from './server/
 export { AssociateRequest, type AssociationPolicy } from './server/associate-request.js';
 export { CheckAuthRequest } from './server/check-auth-request.js';
 export { Signatory, type SignatoryOptions } from './server/signatory.js';
+export { SealedHandles, isSealedHandle, type SealedHandlesOptions, type SealingKey } from './server/sealed-handles.js';
 export { encodeResponse, errorResponse, sanitizeErrorText, type OpenIDResponse, type EncodedResponse } from './server/response.js';
 export { escapeHTML } from './message-form.js';
 export { Consumer, type ConsumerOptions } from './consumer/consumer.js';

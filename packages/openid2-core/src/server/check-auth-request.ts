@@ -39,7 +39,8 @@ export class CheckAuthRequest {
   async answer(signatory: Signatory, store: OpenIDStore, nonceKey: string): Promise<OpenIDResponse> {
     let valid = await signatory.verifyPrivate(this.signed);
     const nonce = this.signed.getArg(OPENID_NS, 'response_nonce');
-    if (valid && this.signed.isOpenID2()) {
+    // A sealed private handle was recorded as used by verifyPrivate: it signs one assertion, so that is the one write.
+    if (valid && this.signed.isOpenID2() && !signatory.usesOnce(this.signed.getArg(OPENID_NS, 'assoc_handle'))) {
       try {
         const { timestamp, salt } = parseNonce(nonce ?? '');
         valid = await store.useNonce(nonceKey, timestamp, salt);

@@ -70,4 +70,11 @@ describe('17.10: association flooding', () => {
     expect(kept).toEqual(handles.slice(500 - kept.length));
   });
 
+  test('17.10, 22.1: with sealed handles, associate requests store nothing at all', async () => {
+    const store = new MemoryStore();
+    const server = newServer({ store, sealedHandles: { keys: [{ id: 'k1', key: Buffer.alloc(32, 7) }] } });
+    const handles = await flood(server, 1000);
+    expect(await known(server, handles)).toEqual(handles);
+    expect(await store.getAssociation(`${server.endpoint}|shared`)).toBeUndefined();
+  });
 });
