@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import {
   createFetcher,
   MemoryDiscoveryCache,
+  AssociationFlights,
   OpenIDConfigError,
   Realm,
   isProfileField,
@@ -82,6 +83,8 @@ export interface ConsumerMiddlewareOptions {
 export interface ResolvedConsumerOptions extends ConsumerMiddlewareOptions {
   successRedirect: string;
   failureRedirect: string;
+  /** One associate request per OP endpoint at a time, shared by the router's logins. */
+  associationFlights: AssociationFlights;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -187,5 +190,6 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
     discoveryCache: options.discoveryCache ?? options.consumer?.discoveryCache ?? new MemoryDiscoveryCache(),
     successRedirect: options.successRedirect ?? '/',
     failureRedirect: options.failureRedirect ?? '/',
+    associationFlights: options.consumer?.associationFlights ?? new AssociationFlights(),
   };
 }

@@ -90,6 +90,7 @@ export { encodeResponse, errorResponse, sanitizeErrorText, type OpenIDResponse, 
 export { escapeHTML } from './message-form.js';
 export { Consumer, type ConsumerOptions } from './consumer/consumer.js';
 export { AuthRequest } from './consumer/auth-request.js';
+export { AssociationFlights } from './consumer/association-flights.js';
 export { Negotiator, DEFAULT_ASSOCIATION_PREFERENCES, type AssociationPreference, type NegotiatorOptions } from './consumer/negotiator.js';
 export { objectSession, TRANSACTION_PARAM, type ConsumerSessionStore, type Transaction } from './consumer/session.js';
 export { failure, type CompletionResult, type SuccessResult, type CancelResult, type SetupNeededResult, type FailureResult, type FailureReason } from './consumer/result.js';

@@ -82,7 +82,7 @@ export const DEFAULT_MAX_ASSOCIATIONS_PER_SERVER = 10_000;
 export interface StoreTimeOptions {
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
-  /** How far nonce timestamps may lie from now, in seconds. @default DEFAULT_NONCE_SKEW_SECONDS (5 h) */
+  /** How far nonce timestamps may lie from now, in seconds. @default DEFAULT_NONCE_SKEW_SECONDS (30 min) */
   skewSeconds?: number;
   /**
    * At most this many associations are kept per server URL; storing one more
