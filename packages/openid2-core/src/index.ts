@@ -86,6 +86,7 @@ export { AssociateRequest, type AssociationPolicy } from './server/associate-req
 export { CheckAuthRequest } from './server/check-auth-request.js';
 export { Signatory, type SignatoryOptions } from './server/signatory.js';
 export { SealedHandles, isSealedHandle, type SealedHandlesOptions, type SealingKey } from './server/sealed-handles.js';
+export { PairwiseIdentifiers, type PairwiseOptions } from './server/pairwise.js';
 export { encodeResponse, errorResponse, sanitizeErrorText, type OpenIDResponse, type EncodedResponse } from './server/response.js';
 export { escapeHTML } from './message-form.js';
 export { Consumer, type ConsumerOptions } from './consumer/consumer.js';
