@@ -24,6 +24,8 @@ export interface RedisStoreOptions extends StoreTimeOptions {
   url?: string;
   /** An existing client (`Redis` or `Cluster`); the store will not close it. Do not set ioredis' own `keyPrefix` on it. */
   client?: Redis | Cluster;
+  /** Some nodes of a Redis Cluster (`[{ host, port }]`): the store makes an ioredis `Cluster` with the timeouts below. */
+  clusterNodes?: ReadonlyArray<{ host: string; port: number }>;
   /** Prefix of every key. @default 'openid:' */
   keyPrefix?: string;
   /**
@@ -62,9 +64,9 @@ return 1
 
 async function openClient(options: RedisStoreOptions): Promise<{ client: Client; owned: boolean }> {
   if (options.client !== undefined) return { client: options.client, owned: false };
-  const { Redis: RedisClient } = await import('ioredis');
+  const { Redis: RedisClient, Cluster: ClusterClient } = await import('ioredis');
   const timeout = options.timeoutMs ?? 5000;
-  const client = new RedisClient(options.url as string, {
+  const bounded: RedisOptions = {
     connectTimeout: timeout,
     commandTimeout: timeout,
     // One retry of a command after a reconnect, then its error: bounded.
@@ -74,7 +76,15 @@ async function openClient(options: RedisStoreOptions): Promise<{ client: Client;
     // long instead of ioredis' 2 s, so it does not keep the process alive.
     disconnectTimeout: Math.min(timeout, 200),
     ...options.redisOptions,
-  });
+  };
+  const client: Client =
+    options.clusterNodes === undefined
+      ? new RedisClient(options.url as string, bounded)
+      : new ClusterClient([...options.clusterNodes], {
+          redisOptions: bounded,
+          clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
+          slotsRefreshTimeout: timeout,
+        });
   // Connection errors surface through the failing commands.
   client.on('error', () => undefined);
   return { client, owned: true };
@@ -88,15 +98,20 @@ export class RedisStore implements OpenIDStore {
   readonly #opened: Promise<{ client: Client; owned: boolean }>;
   readonly #clock: StoreClock;
   readonly #prefix: string;
+  /** Longest wait for one operation (twice `timeoutMs`). */
+  readonly #boundMs: number;
 
-  /** @throws OpenIDConfigError without exactly one of `url` and `client`, or for bad clock or skew options */
+  /** @throws OpenIDConfigError without exactly one of `url`, `client` and `clusterNodes`, or for bad clock, skew or cap options */
   constructor(options: RedisStoreOptions) {
-    if ((options?.url === undefined) === (options?.client === undefined)) {
-      throw new OpenIDConfigError('RedisStore needs either url or client', 'url|client');
+    const ways = [options?.url, options?.client, options?.clusterNodes].filter((way) => way !== undefined);
+    if (ways.length !== 1) throw new OpenIDConfigError('RedisStore needs exactly one of url, client and clusterNodes', 'url|client|clusterNodes');
+    if (options.clusterNodes !== undefined && (!Array.isArray(options.clusterNodes) || options.clusterNodes.length === 0)) {
+      throw new OpenIDConfigError('must be a non-empty list of { host, port }', 'clusterNodes');
     }
     if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') throw new OpenIDConfigError('must be a string', 'keyPrefix');
     this.#clock = new StoreClock(options);
     this.#prefix = options.keyPrefix ?? 'openid:';
+    this.#boundMs = 2 * (options.timeoutMs ?? 5000);
     this.#opened = openClient(options);
     // Reported by the first operation instead of as an unhandled rejection.
     this.#opened.catch(() => undefined);
@@ -107,13 +122,30 @@ export class RedisStore implements OpenIDStore {
     return { list: `${tag}:handles`, associationPrefix: `${tag}:a:`, association: (handle) => `${tag}:a:${handle}` };
   }
 
-  async #run<T>(operation: string, work: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * Runs one operation, every failure a StoreError. Bounded in time as well:
+   * ioredis' command timeout starts only once a command is sent, and a
+   * cluster client with no reachable node queues commands until one comes
+   * back, so without a bound of our own an operation could wait for ever.
+   * A nonce whose SET ran but whose answer came too late is reported as a
+   * fault (the login fails), never as fresh.
+   */
+  async #run<T>(operation: string, work: (client: Client) => Promise<T>, bounded = true): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
     try {
       const { client } = await this.#opened;
-      return await work(client);
+      if (!bounded) return await work(client);
+      const late = new Promise<never>((_, reject) => {
+        const cause = new Error(`no answer within ${this.#boundMs} ms (server or cluster unreachable?)`);
+        timer = setTimeout(() => reject(new StoreError(`redis store: ${operation} failed: ${cause.message}`, { cause })), this.#boundMs);
+        timer.unref();
+      });
+      return await Promise.race([work(client), late]);
     } catch (cause) {
       if (cause instanceof StoreError) throw cause;
       throw new StoreError(`redis store: ${operation} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -189,6 +221,8 @@ export class RedisStore implements OpenIDStore {
     return this.#run('cleanup', async (client) => {
       let associations = 0;
       const nodes = 'nodes' in client ? client.nodes('master') : [client];
+      // A cluster client that reached no node knows no master: a fault, not an empty store.
+      if (nodes.length === 0) throw new Error('no master of the cluster is reachable');
       for (const node of nodes) {
         let cursor = '0';
         do {
@@ -198,7 +232,7 @@ export class RedisStore implements OpenIDStore {
         } while (cursor !== '0');
       }
       return { associations, nonces: 0 };
-    });
+    }, false);
   }
 
   /** Removes a list's expired associations, and entries whose key Redis already expired. */
