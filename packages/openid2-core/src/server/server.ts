@@ -44,6 +44,8 @@ export interface ServerOptions extends AssociationPolicy {
    * providers with more than one instance; the store then only records
    * check_authentication's single use. Off by default (associations are
    * stored, as before). Handles made before it was turned on keep working.
+   * A private handle's single use is recorded as a nonce of its issue time,
+   * so keep `privateAssociationLifetime` within the store's `skewSeconds`.
    * @default undefined
    * @see OpenID 2.0 §8.2.1
    */

@@ -17,6 +17,7 @@
  */
 import { Association, newHandle, type AssociationType } from '../association.js';
 import { newSecret } from '../association-session.js';
+import { OpenIDConfigError } from '../errors.js';
 import { OPENID_NS, type Message } from '../message.js';
 import type { OpenIDStore } from '../store/store.js';
 import { isSealedHandle, SealedHandles, type SealedHandlesOptions } from './sealed-handles.js';
@@ -55,6 +56,10 @@ export class Signatory {
     this.#privateLifetime = options.privateLifetime ?? 300;
     this.#now = options.now ?? Date.now;
     this.#sealed = options.sealedHandles === undefined ? undefined : new SealedHandles(options.sealedHandles);
+    // A sealed handle carries its lifetime in 32 bits (136 years).
+    if (this.#sealed !== undefined && Math.max(this.#lifetime, this.#privateLifetime) > 0xffffffff) {
+      throw new OpenIDConfigError('association lifetimes must fit in 32 bits of seconds with sealed handles', 'sealedHandles');
+    }
     this.#usedKey = `${options.endpoint}|sealed-private-used`;
   }
 

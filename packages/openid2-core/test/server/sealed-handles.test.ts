@@ -164,4 +164,8 @@ describe('22.1: sealed association handles', () => {
     expect(() => newServer({ sealedHandles })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG', option: 'sealedHandles' }));
     expect(() => newServer({ sealedHandles })).toThrow(OpenIDConfigError);
   });
+
+  test('22.1: a lifetime a sealed handle cannot carry is a configuration error, not a request-time fault', () => {
+    expect(() => newServer({ associationLifetime: 2 ** 32, sealedHandles: { keys: [NEW] } })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG', option: 'sealedHandles' }));
+  });
 });
