@@ -8,7 +8,7 @@
 // some cases only (--only) is written to bench/results.partial.json, so the
 // full run's record stays whole.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,9 +113,11 @@ for (const record of records) {
 const outputArg = args.find((arg) => arg.startsWith('--output='));
 const output = outputArg !== undefined ? resolve(outputArg.slice('--output='.length)) : join(here, smoke ? 'results.smoke.json' : only !== undefined ? 'results.partial.json' : 'results.json');
 const cpuModel = cpus()[0]?.model ?? 'unknown';
+// bench/scale.mjs keeps its capacity figures under `scale` in the same file: carry them over.
+const scale = existsSync(output) ? JSON.parse(readFileSync(output, 'utf8')).scale : undefined;
 writeFileSync(
   output,
-  `${JSON.stringify({ date: new Date().toISOString(), machine: { node: process.version, cores: CORES, cpu: cpuModel, pinned: HAS_TASKSET }, settings: { ...settings, log: undefined }, seconds: Math.round((Date.now() - began) / 1000), cases: records }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine: { node: process.version, cores: CORES, cpu: cpuModel, pinned: HAS_TASKSET }, settings: { ...settings, log: undefined }, seconds: Math.round((Date.now() - began) / 1000), cases: records, ...(scale === undefined ? {} : { scale }) }, null, 2)}\n`,
 );
 console.log(`\nwritten ${output} in ${Math.round((Date.now() - began) / 1000)} s`);
 const broken = records.some((record) => (record.checks ?? []).some((check) => check.hard && !check.met));

@@ -9,6 +9,7 @@ import {
   createFetcher,
   objectSession,
   MemoryDiscoveryCache,
+  AssociationFlights,
   OpenIDConfigError,
   Realm,
   isProfileField,
@@ -102,6 +103,8 @@ export interface ConsumerMiddlewareOptions {
 export interface ResolvedConsumerOptions extends ConsumerMiddlewareOptions {
   successRedirect: string;
   failureRedirect: string;
+  /** One associate request per OP endpoint at a time, shared by the router's logins. */
+  associationFlights: AssociationFlights;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -209,5 +212,6 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
     discoveryCache: options.discoveryCache ?? options.consumer?.discoveryCache ?? new MemoryDiscoveryCache(),
     successRedirect: options.successRedirect ?? '/',
     failureRedirect: options.failureRedirect ?? '/',
+    associationFlights: options.consumer?.associationFlights ?? new AssociationFlights(),
   };
 }

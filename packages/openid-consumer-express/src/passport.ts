@@ -7,6 +7,7 @@
 import type { Request } from 'express';
 import {
   AX_1_0_NS,
+  AssociationFlights,
   Consumer,
   DiscoveryError,
   OpenIDConfigError,
@@ -64,6 +65,8 @@ export class OpenIDStrategy {
   readonly name = 'openid';
   private readonly settings: OpenIDStrategyOptions;
   private readonly realmUrl: string;
+  /** One associate request per OP endpoint at a time, shared by this strategy's logins. */
+  private readonly flights = new AssociationFlights();
 
   constructor(options: OpenIDStrategyOptions) {
     if (typeof options?.verify !== 'function') throw new OpenIDConfigError('must be an async function ({ identifier, profile }) => user | false', 'verify');
@@ -85,7 +88,7 @@ export class OpenIDStrategy {
     const session = (req as Request & { session?: Record<string, unknown> }).session;
     if (session === undefined) throw new OpenIDConfigError('req.session is missing: did you forget express-session?');
     const store = this.settings.stateless === true ? undefined : this.settings.store;
-    return new Consumer({ session: objectSession(session), store, ...(this.settings.fetcher === undefined ? {} : { fetcher: this.settings.fetcher }) });
+    return new Consumer({ session: objectSession(session), store, associationFlights: this.flights, ...(this.settings.fetcher === undefined ? {} : { fetcher: this.settings.fetcher }) });
   }
 
   /**

@@ -9,7 +9,8 @@
  *   with the association, listed in a per-server sorted set scored by issue
  *   time (`<prefix>{<server>}:handles`) for "the newest one". Both are written
  *   by one Lua script, so they never disagree; the list lives as long as its
- *   longest-lived association.
+ *   longest-lived association. Beyond `maxAssociationsPerServer`, the
+ *   script deletes the oldest (lowest score) in the same step.
  * - `<server>` is the SHA-256 of the server URL. The braces are a hash tag:
  *   on Redis Cluster, all keys of one server map to one slot, which the
  *   script needs. Pass a `Cluster` instance as `client`.
@@ -23,6 +24,8 @@ export interface RedisStoreOptions extends StoreTimeOptions {
   url?: string;
   /** An existing client (`Redis` or `Cluster`); the store will not close it. Do not set ioredis' own `keyPrefix` on it. */
   client?: Redis | Cluster;
+  /** Some nodes of a Redis Cluster (`[{ host, port }]`): the store makes an ioredis `Cluster` with the timeouts below. */
+  clusterNodes?: ReadonlyArray<{ host: string; port: number }>;
   /** Prefix of every key. @default 'openid:' */
   keyPrefix?: string;
   /**
@@ -37,21 +40,33 @@ export interface RedisStoreOptions extends StoreTimeOptions {
 
 type Client = Redis | Cluster;
 
-/** KEYS: association, list. ARGV: serialized, ttl, issued, handle. */
+/**
+ * KEYS: association, list. ARGV: serialized, ttl, issued, handle, cap,
+ * association key prefix. Beyond the cap, the oldest associations (lowest
+ * score) are deleted in the same script; their keys share the hash tag of
+ * KEYS, so on a cluster they live in the same slot.
+ */
 const STORE_ASSOCIATION = `
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 -- The list lives as long as its longest-lived association (TTL is -1 for a new list).
 local ttl = tonumber(ARGV[2])
 if redis.call('TTL', KEYS[2]) < ttl then redis.call('EXPIRE', KEYS[2], ttl) end
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+if over > 0 then
+  for _, handle in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do
+    redis.call('DEL', ARGV[6] .. handle)
+    redis.call('ZREM', KEYS[2], handle)
+  end
+end
 return 1
 `;
 
 async function openClient(options: RedisStoreOptions): Promise<{ client: Client; owned: boolean }> {
   if (options.client !== undefined) return { client: options.client, owned: false };
-  const { Redis: RedisClient } = await import('ioredis');
+  const { Redis: RedisClient, Cluster: ClusterClient } = await import('ioredis');
   const timeout = options.timeoutMs ?? 5000;
-  const client = new RedisClient(options.url as string, {
+  const bounded: RedisOptions = {
     connectTimeout: timeout,
     commandTimeout: timeout,
     // One retry of a command after a reconnect, then its error: bounded.
@@ -61,7 +76,15 @@ async function openClient(options: RedisStoreOptions): Promise<{ client: Client;
     // long instead of ioredis' 2 s, so it does not keep the process alive.
     disconnectTimeout: Math.min(timeout, 200),
     ...options.redisOptions,
-  });
+  };
+  const client: Client =
+    options.clusterNodes === undefined
+      ? new RedisClient(options.url as string, bounded)
+      : new ClusterClient([...options.clusterNodes], {
+          redisOptions: bounded,
+          clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
+          slotsRefreshTimeout: timeout,
+        });
   // Connection errors surface through the failing commands.
   client.on('error', () => undefined);
   return { client, owned: true };
@@ -75,32 +98,54 @@ export class RedisStore implements OpenIDStore {
   readonly #opened: Promise<{ client: Client; owned: boolean }>;
   readonly #clock: StoreClock;
   readonly #prefix: string;
+  /** Longest wait for one operation (twice `timeoutMs`). */
+  readonly #boundMs: number;
 
-  /** @throws OpenIDConfigError without exactly one of `url` and `client`, or for bad clock or skew options */
+  /** @throws OpenIDConfigError without exactly one of `url`, `client` and `clusterNodes`, or for bad clock, skew or cap options */
   constructor(options: RedisStoreOptions) {
-    if ((options?.url === undefined) === (options?.client === undefined)) {
-      throw new OpenIDConfigError('RedisStore needs either url or client', 'url|client');
+    const ways = [options?.url, options?.client, options?.clusterNodes].filter((way) => way !== undefined);
+    if (ways.length !== 1) throw new OpenIDConfigError('RedisStore needs exactly one of url, client and clusterNodes', 'url|client|clusterNodes');
+    if (options.clusterNodes !== undefined && (!Array.isArray(options.clusterNodes) || options.clusterNodes.length === 0)) {
+      throw new OpenIDConfigError('must be a non-empty list of { host, port }', 'clusterNodes');
     }
     if (options.keyPrefix !== undefined && typeof options.keyPrefix !== 'string') throw new OpenIDConfigError('must be a string', 'keyPrefix');
     this.#clock = new StoreClock(options);
     this.#prefix = options.keyPrefix ?? 'openid:';
+    this.#boundMs = 2 * (options.timeoutMs ?? 5000);
     this.#opened = openClient(options);
     // Reported by the first operation instead of as an unhandled rejection.
     this.#opened.catch(() => undefined);
   }
 
-  #keys(serverUrl: string): { list: string; association: (handle: string) => string } {
+  #keys(serverUrl: string): { list: string; associationPrefix: string; association: (handle: string) => string } {
     const tag = `${this.#prefix}{${serverKey(serverUrl)}}`;
-    return { list: `${tag}:handles`, association: (handle) => `${tag}:a:${handle}` };
+    return { list: `${tag}:handles`, associationPrefix: `${tag}:a:`, association: (handle) => `${tag}:a:${handle}` };
   }
 
-  async #run<T>(operation: string, work: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * Runs one operation, every failure a StoreError. Bounded in time as well:
+   * ioredis' command timeout starts only once a command is sent, and a
+   * cluster client with no reachable node queues commands until one comes
+   * back, so without a bound of our own an operation could wait for ever.
+   * A nonce whose SET ran but whose answer came too late is reported as a
+   * fault (the login fails), never as fresh.
+   */
+  async #run<T>(operation: string, work: (client: Client) => Promise<T>, bounded = true): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
     try {
       const { client } = await this.#opened;
-      return await work(client);
+      if (!bounded) return await work(client);
+      const late = new Promise<never>((_, reject) => {
+        const cause = new Error(`no answer within ${this.#boundMs} ms (server or cluster unreachable?)`);
+        timer = setTimeout(() => reject(new StoreError(`redis store: ${operation} failed: ${cause.message}`, { cause })), this.#boundMs);
+        timer.unref();
+      });
+      return await Promise.race([work(client), late]);
     } catch (cause) {
       if (cause instanceof StoreError) throw cause;
       throw new StoreError(`redis store: ${operation} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -110,7 +155,18 @@ export class RedisStore implements OpenIDStore {
       const ttl = association.expiresIn(this.#clock.seconds());
       // Already expired: storing it would only hand it out never.
       if (ttl <= 0) return;
-      await client.eval(STORE_ASSOCIATION, 2, keys.association(association.handle), keys.list, association.serialize(), ttl, association.issued, association.handle);
+      await client.eval(
+        STORE_ASSOCIATION,
+        2,
+        keys.association(association.handle),
+        keys.list,
+        association.serialize(),
+        ttl,
+        association.issued,
+        association.handle,
+        this.#clock.maxAssociationsPerServer,
+        keys.associationPrefix,
+      );
     });
   }
 
@@ -165,6 +221,8 @@ export class RedisStore implements OpenIDStore {
     return this.#run('cleanup', async (client) => {
       let associations = 0;
       const nodes = 'nodes' in client ? client.nodes('master') : [client];
+      // A cluster client that reached no node knows no master: a fault, not an empty store.
+      if (nodes.length === 0) throw new Error('no master of the cluster is reachable');
       for (const node of nodes) {
         let cursor = '0';
         do {
@@ -174,7 +232,7 @@ export class RedisStore implements OpenIDStore {
         } while (cursor !== '0');
       }
       return { associations, nonces: 0 };
-    });
+    }, false);
   }
 
   /** Removes a list's expired associations, and entries whose key Redis already expired. */

@@ -47,7 +47,7 @@ class MysqlDialect implements Dialect {
 
   schema(associations: string, nonces: string): string[] {
     return [
-      `CREATE TABLE IF NOT EXISTS ${associations} (server_key CHAR(64) NOT NULL, server_url TEXT NOT NULL, handle VARBINARY(255) NOT NULL, secret VARBINARY(64) NOT NULL, issued BIGINT NOT NULL, lifetime BIGINT NOT NULL, assoc_type VARCHAR(16) NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (server_key, handle)) ENGINE=InnoDB`,
+      `CREATE TABLE IF NOT EXISTS ${associations} (server_key CHAR(64) NOT NULL, server_url TEXT NOT NULL, handle VARBINARY(255) NOT NULL, secret VARBINARY(64) NOT NULL, issued BIGINT NOT NULL, lifetime BIGINT NOT NULL, assoc_type VARCHAR(16) NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (server_key, handle), KEY ${associations}_issued (server_key, issued)) ENGINE=InnoDB`,
       `CREATE TABLE IF NOT EXISTS ${nonces} (server_key CHAR(64) NOT NULL, ts BIGINT NOT NULL, salt VARBINARY(255) NOT NULL, PRIMARY KEY (server_key, ts, salt), KEY ${nonces}_ts (ts)) ENGINE=InnoDB`,
     ];
   }

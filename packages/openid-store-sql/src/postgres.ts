@@ -62,6 +62,7 @@ class PostgresDialect implements Dialect {
       `CREATE TABLE IF NOT EXISTS ${associations} (server_key CHAR(64) NOT NULL, server_url TEXT NOT NULL, handle TEXT NOT NULL, secret BYTEA NOT NULL, issued BIGINT NOT NULL, lifetime BIGINT NOT NULL, assoc_type VARCHAR(16) NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (server_key, handle))`,
       `CREATE TABLE IF NOT EXISTS ${nonces} (server_key CHAR(64) NOT NULL, ts BIGINT NOT NULL, salt TEXT NOT NULL, PRIMARY KEY (server_key, ts, salt))`,
       `CREATE INDEX IF NOT EXISTS ${nonces}_ts ON ${nonces} (ts)`,
+      `CREATE INDEX IF NOT EXISTS ${associations}_issued ON ${associations} (server_key, issued)`,
     ];
   }
 

@@ -10,14 +10,27 @@
  * - Expiry is checked in the WHERE clause of every read, against the store's
  *   clock, so an expired association is never returned before cleanup.
  * - Every failure is wrapped in a StoreError with its cause.
+ * - After each association is stored, those of its server beyond
+ *   `maxAssociationsPerServer` are deleted, oldest (smallest `issued`) first:
+ *   one indexed SELECT finds the first row past the cap, one DELETE removes
+ *   it and everything older. Concurrent writers may both delete; the bound
+ *   holds either way.
  */
-import { Association, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type AssociationType, type OpenIDStore, type StoreTimeOptions } from 'openid2-core';
+import { Association, OpenIDConfigError, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type AssociationType, type OpenIDStore, type StoreTimeOptions } from 'openid2-core';
 import { checkPrefix, type Dialect } from './dialect.js';
 
 /** Options every SQL store takes. */
 export interface SqlStoreOptions extends StoreTimeOptions {
   /** Prefix of the two table names (`<prefix>associations`, `<prefix>nonces`). @default 'openid_' */
   tablePrefix?: string;
+  /**
+   * The store deletes expired nonces and associations itself: the first
+   * `useNonce` after this many seconds since the last sweep runs one (an
+   * indexed DELETE of the rows that left the window), so the tables stay
+   * at about one window of logins without a cleanup job. `false` leaves it
+   * to `cleanup()` calls. @default 60
+   */
+  sweepSeconds?: number | false;
 }
 
 const toNumber = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : Number(value));
@@ -36,12 +49,19 @@ export class SqlStore implements OpenIDStore {
   readonly #clock: StoreClock;
   readonly #associations: string;
   readonly #nonces: string;
+  readonly #sweepSeconds: number | false;
   #ready: Promise<void> | undefined;
+  /** When the last sweep started (store clock, seconds); the first sweep waits one interval. */
+  #lastSweep: number;
 
-  /** @throws OpenIDConfigError for a table prefix that is not a plain identifier, or bad clock or skew options */
+  /** @throws OpenIDConfigError for a table prefix that is not a plain identifier, bad clock, skew or cap options, or a bad `sweepSeconds` */
   constructor(dialect: Dialect, options: SqlStoreOptions = {}) {
     this.#dialect = dialect;
     this.#clock = new StoreClock(options);
+    const sweep = options.sweepSeconds ?? 60;
+    if (sweep !== false && (!Number.isSafeInteger(sweep) || sweep < 1)) throw new OpenIDConfigError('must be a whole number of seconds, 1 or more, or false', 'sweepSeconds');
+    this.#sweepSeconds = sweep;
+    this.#lastSweep = this.#clock.seconds();
     const prefix = checkPrefix(options.tablePrefix ?? 'openid_');
     this.#associations = `${prefix}associations`;
     this.#nonces = `${prefix}nonces`;
@@ -94,7 +114,25 @@ export class SqlStore implements OpenIDStore {
         association.assocType,
         association.expiresAt,
       ]);
+      await this.#evict(serverKey(serverUrl));
     });
+  }
+
+  /** Deletes a server's associations beyond the cap, oldest first. */
+  async #evict(key: string): Promise<void> {
+    const { rows } = await this.#dialect.query(
+      `SELECT issued, handle FROM ${this.#associations} WHERE server_key = ? ORDER BY issued DESC, handle DESC LIMIT 1 OFFSET ${this.#clock.maxAssociationsPerServer}`,
+      [key],
+    );
+    const first = rows[0];
+    if (first === undefined) return;
+    const issued = toNumber(first.issued);
+    await this.#dialect.query(`DELETE FROM ${this.#associations} WHERE server_key = ? AND (issued < ? OR (issued = ? AND handle <= ?))`, [
+      key,
+      issued,
+      issued,
+      first.handle,
+    ]);
   }
 
   async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
@@ -136,14 +174,29 @@ export class SqlStore implements OpenIDStore {
     checkNonceArgs(serverUrl, timestamp, salt);
     if (!this.#clock.nonceInWindow(timestamp)) return false;
     return this.#run('useNonce', async () => {
+      let fresh: boolean;
       try {
         const { affected } = await this.#dialect.query(this.#dialect.insertNonce(this.#nonces), [serverKey(serverUrl), Math.floor(timestamp), salt]);
-        return affected === 1;
+        fresh = affected === 1;
       } catch (error) {
         if (this.#dialect.isDuplicate(error)) return false;
         throw error;
       }
+      await this.#sweepWhenDue();
+      return fresh;
     });
+  }
+
+  /**
+   * Runs cleanup once per `sweepSeconds`, from the nonce insert that finds
+   * it due (amortized: one login per interval waits for one indexed DELETE).
+   * The nonce is recorded by then, so a failed sweep does not fail the
+   * login; the next interval tries again, and `cleanup()` reports faults.
+   */
+  async #sweepWhenDue(): Promise<void> {
+    if (this.#sweepSeconds === false || this.#clock.seconds() - this.#lastSweep < this.#sweepSeconds) return;
+    this.#lastSweep = this.#clock.seconds();
+    await this.cleanup().catch(() => undefined);
   }
 
   cleanup(): Promise<{ associations: number; nonces: number }> {

@@ -54,6 +54,7 @@ class SqliteDialect implements Dialect {
       `CREATE TABLE IF NOT EXISTS ${associations} (server_key TEXT NOT NULL, server_url TEXT NOT NULL, handle TEXT NOT NULL, secret BLOB NOT NULL, issued INTEGER NOT NULL, lifetime INTEGER NOT NULL, assoc_type TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (server_key, handle))`,
       `CREATE TABLE IF NOT EXISTS ${nonces} (server_key TEXT NOT NULL, ts INTEGER NOT NULL, salt TEXT NOT NULL, PRIMARY KEY (server_key, ts, salt))`,
       `CREATE INDEX IF NOT EXISTS ${nonces}_ts ON ${nonces} (ts)`,
+      `CREATE INDEX IF NOT EXISTS ${associations}_issued ON ${associations} (server_key, issued)`,
     ];
   }
 

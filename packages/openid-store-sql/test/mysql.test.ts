@@ -18,7 +18,7 @@ describeWith('MySQL/MariaDB', await mysqlAvailability(), () => {
   runStoreConformance('MysqlStore', {
     create: async (options) => {
       const tablePrefix = uniquePrefix('t');
-      const store = new MysqlStore({ url: MYSQL_URL, tablePrefix, ...options });
+      const store = new MysqlStore({ url: MYSQL_URL, tablePrefix, sweepSeconds: false, ...options });
       prefixes.set(store, tablePrefix);
       return store;
     },

@@ -18,7 +18,7 @@ describeWith('PostgreSQL', await postgresAvailability(), () => {
   runStoreConformance('PostgresStore', {
     create: async (options) => {
       const tablePrefix = uniquePrefix('t');
-      const store = new PostgresStore({ url: POSTGRES_URL, tablePrefix, ...options });
+      const store = new PostgresStore({ url: POSTGRES_URL, tablePrefix, sweepSeconds: false, ...options });
       prefixes.set(store, tablePrefix);
       return store;
     },

@@ -17,7 +17,7 @@ const prefixes = new WeakMap<object, string>();
 runStoreConformance('SqliteStore', {
   create: async (options) => {
     const tablePrefix = uniquePrefix('t');
-    const store = new SqliteStore({ filename: join(directory, 'store.db'), tablePrefix, ...options });
+    const store = new SqliteStore({ filename: join(directory, 'store.db'), tablePrefix, sweepSeconds: false, ...options });
     prefixes.set(store, tablePrefix);
     return store;
   },

@@ -10,3 +10,4 @@ export { expectStoreError, FAULT_BOUND_MS } from './store-fixtures.js';
 export * from './browser-flow.js';
 export * from './steam-stand-in.js';
 export * from './python-op.js';
+export * from './redis-cluster.js';

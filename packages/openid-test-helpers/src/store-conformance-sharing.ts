@@ -4,7 +4,7 @@
  * child runs our store classes from source).
  */
 import type { OpenIDStore } from 'openid2-core';
-import { SERVER, OTHER, SKEW, testAssociation, type ConformanceHarness } from './store-fixtures.js';
+import { CAP, SERVER, OTHER, SKEW, testAssociation, type ConformanceHarness } from './store-fixtures.js';
 import { startStorePeer, type SharedStoreSpec, type StorePeer } from './store-peer.js';
 
 /** Opens the store a spec describes, in this process (its own connections). */
@@ -23,7 +23,7 @@ export function describeSharing(h: ConformanceHarness): void {
   if (shared === undefined) {
     describe(`${h.name}: sharing between processes does not apply (in-process store)`, () => {
       test('a second instance shares nothing with the first, so the two-process tests are left out', async () => {
-        const second = await h.target.create({ now: () => h.nowMs(), skewSeconds: SKEW });
+        const second = await h.target.create({ now: () => h.nowMs(), skewSeconds: SKEW, maxAssociationsPerServer: CAP });
         try {
           expect(await h.store().useNonce(SERVER, h.seconds(), 'mine')).toBe(true);
           expect(await second.useNonce(SERVER, h.seconds(), 'mine')).toBe(true);

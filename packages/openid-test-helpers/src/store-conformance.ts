@@ -10,13 +10,14 @@
 import { NonceError, type OpenIDStore } from 'openid2-core';
 import { describeFaults } from './store-conformance-faults.js';
 import { describeSharing } from './store-conformance-sharing.js';
-import { OTHER, SERVER, SKEW, T0, testAssociation, type ConformanceHarness } from './store-fixtures.js';
+import { CAP, OTHER, SERVER, SKEW, T0, testAssociation, type ConformanceHarness } from './store-fixtures.js';
 import type { SharedStoreSpec } from './store-peer.js';
 
-/** What the suite passes to `create`: a clock it moves by hand, and the nonce skew. */
+/** What the suite passes to `create`: a clock it moves by hand, the nonce skew and a small association cap. */
 export interface StoreFactoryOptions {
   now: () => number;
   skewSeconds: number;
+  maxAssociationsPerServer: number;
 }
 
 /** A store cut off from its server by the test. */
@@ -65,7 +66,7 @@ export function runStoreConformance(name: string, target: StoreTarget): void {
 
   beforeEach(async () => {
     now = T0;
-    store = await target.create({ now: () => now, skewSeconds: SKEW });
+    store = await target.create({ now: () => now, skewSeconds: SKEW, maxAssociationsPerServer: CAP });
   });
   afterEach(async () => {
     if (store === undefined) return;
@@ -137,6 +138,24 @@ function describeAssociations(h: ConformanceHarness): void {
       expect(await h.store().removeAssociation(OTHER, 'h')).toBe(false);
       expect((await h.store().getAssociation(SERVER, 'h'))?.handle).toBe('h');
       expect((await h.store().getAssociation(SERVER))?.handle).toBe('h');
+    });
+
+    test('17.10: at most maxAssociationsPerServer per server, the oldest evicted first', async () => {
+      const count = CAP + 3;
+      const handles = Array.from({ length: count }, (_, i) => `flood-${i}`);
+      for (const [i, handle] of handles.entries()) {
+        await h.store().storeAssociation(SERVER, testAssociation(handle, h.seconds() - count + i, 10_000));
+      }
+      await h.store().storeAssociation(OTHER, testAssociation('other-server', h.seconds() - 1000, 10_000));
+      const kept = [];
+      for (const handle of handles) if ((await h.store().getAssociation(SERVER, handle)) !== undefined) kept.push(handle);
+      expect(kept.length).toBeLessThanOrEqual(CAP);
+      // The newest are kept (a store may evict a little below the cap at once, never a newer one before an older one).
+      expect(kept.length).toBeGreaterThanOrEqual(CAP - 1);
+      expect(kept).toEqual(handles.slice(count - kept.length));
+      expect((await h.store().getAssociation(SERVER))?.handle).toBe(handles[count - 1]);
+      // The cap is per server: another server's older association stays.
+      expect((await h.store().getAssociation(OTHER, 'other-server'))?.handle).toBe('other-server');
     });
 
     // Handles come from the network (openid.assoc_handle); one no association

@@ -19,6 +19,8 @@ export const SERVER = 'https://op.example/openid';
 export const OTHER = 'https://other.example/op';
 export const T0 = 1_800_000_000_000;
 export const SKEW = 3600;
+/** The association cap every store under test gets (`maxAssociationsPerServer`). */
+export const CAP = 5;
 
 /** A test association; the secret is derived from the handle. */
 export function testAssociation(handle: string, issued: number, lifetime: number, type: 'HMAC-SHA1' | 'HMAC-SHA256' = 'HMAC-SHA256'): Association {

@@ -77,7 +77,7 @@ export { parseHTMLDiscovery, type HTMLDiscoveryInfo } from './discovery/html.js'
 export { yadisDiscover, XRDS_CONTENT_TYPE, type YadisResult } from './discovery/yadis.js';
 export { verifyDiscoveredEndpoint, endpointMatches, type AssertedInformation, type DiscoveredVerification } from './discovery/verify-discovered.js';
 export { discoverRelyingPartyReturnTos } from './discovery/relying-party.js';
-export { StoreClock, serverKey, checkNonceArgs, type OpenIDStore, type StoreTimeOptions } from './store/store.js';
+export { StoreClock, DEFAULT_MAX_ASSOCIATIONS_PER_SERVER, evictionTarget, serverKey, checkNonceArgs, type OpenIDStore, type StoreTimeOptions } from './store/store.js';
 export { MemoryStore } from './store/memory-store.js';
 export { FileStore, type FileStoreOptions } from './store/file-store.js';
 export { Server, type ServerOptions, type DecodedRequest } from './server/server.js';
@@ -86,10 +86,13 @@ export { CheckIDRequest, type AllowOptions, type ExtensionArgs } from './server/
 export { AssociateRequest, type AssociationPolicy } from './server/associate-request.js';
 export { CheckAuthRequest } from './server/check-auth-request.js';
 export { Signatory, type SignatoryOptions } from './server/signatory.js';
+export { SealedHandles, isSealedHandle, type SealedHandlesOptions, type SealingKey } from './server/sealed-handles.js';
+export { PairwiseIdentifiers, type PairwiseOptions } from './server/pairwise.js';
 export { encodeResponse, errorResponse, sanitizeErrorText, type OpenIDResponse, type EncodedResponse } from './server/response.js';
 export { escapeHTML } from './message-form.js';
 export { Consumer, type ConsumerOptions } from './consumer/consumer.js';
 export { AuthRequest } from './consumer/auth-request.js';
+export { AssociationFlights } from './consumer/association-flights.js';
 export { Negotiator, DEFAULT_ASSOCIATION_PREFERENCES, type AssociationPreference, type NegotiatorOptions } from './consumer/negotiator.js';
 export { objectSession, TRANSACTION_PARAM, type ConsumerSessionStore, type Transaction } from './consumer/session.js';
 export { failure, type CompletionResult, type SuccessResult, type CancelResult, type SetupNeededResult, type FailureResult, type FailureReason } from './consumer/result.js';

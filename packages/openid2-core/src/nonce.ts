@@ -7,18 +7,25 @@ import { randomFillSync } from 'node:crypto';
 import { NonceError } from './errors.js';
 
 /**
- * How far a nonce's timestamp may lie from our clock, in seconds: five
- * hours, as python-openid uses (`openid.store.nonce.SKEW`).
+ * How far a nonce's timestamp may lie from our clock, in seconds: 30
+ * minutes, sized to a login rather than to python-openid's five hours.
  *
  * The window works both ways: a store must remember used nonces at least
  * this long (so a replay inside the window is caught), and any nonce older
  * than the window is refused outright (so nothing older needs remembering).
- * A wide window tolerates OPs with badly set clocks or time zones mistaken
- * for UTC, at the cost of a larger nonce store; where both clocks are kept
- * in sync by NTP, a few minutes suffice.
+ * What it has to cover: the OP stamps the nonce when it answers, so the
+ * window only spans the trip back to the relying party (a redirect, or a
+ * form the browser posts, seconds) and its check_authentication, plus the
+ * difference between the two clocks, which NTP keeps under a second and
+ * which a badly set server might push to minutes. Thirty minutes covers
+ * that with a wide margin. Every extra hour of window is an hour of nonces
+ * a store must hold: at 85 logins a second, five hours were ~1.5 million
+ * keys in Redis, thirty minutes are ~150,000. Raise it (`skewSeconds` of
+ * the consumer and of the store, the same value) only for OPs whose clocks
+ * are known to be off by more.
  * @see OpenID 2.0 §10.1, §11.3
  */
-export const DEFAULT_NONCE_SKEW_SECONDS = 5 * 60 * 60;
+export const DEFAULT_NONCE_SKEW_SECONDS = 30 * 60;
 
 const MAX_NONCE_LENGTH = 255;
 /** 10000-01-01T00:00:00Z: later times no longer fit the four-digit year. */

@@ -11,6 +11,7 @@ export function consumerFor(options: ResolvedConsumerOptions, req: Request): Con
     store: options.store ?? options.consumer?.store,
     ...(options.fetcher === undefined ? {} : { fetcher: options.fetcher }),
     ...(options.discoveryCache === undefined ? {} : { discoveryCache: options.discoveryCache }),
+    associationFlights: options.associationFlights,
     allowUnsolicitedAssertions: options.allowUnsolicitedAssertions === true || options.consumer?.allowUnsolicitedAssertions === true,
   });
 }

@@ -14,6 +14,7 @@ import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS, type MessageArgs } from '../message.js';
 import type { OpenIDStore } from '../store/store.js';
 import { AuthRequest } from './auth-request.js';
+import type { AssociationFlights } from './association-flights.js';
 import { MAX_ASSOCIATE_REQUESTS, MAX_ENDPOINTS_TRIED, requestBudget, resolveBeginTimeout, withBeginDeadline } from './begin-deadline.js';
 import { Negotiator, type AssociationPreference } from './negotiator.js';
 import { failure, type AssertionClaims, type CompletionResult, type FailureResult, type SuccessResult } from './result.js';
@@ -46,6 +47,13 @@ export interface ConsumerOptions {
   /** @default HMAC-SHA256 over DH-SHA256, then HMAC-SHA1 over DH-SHA1 */
   associationPreferences?: readonly AssociationPreference[];
   /**
+   * Shared by the consumers of a process, so that logins starting at once
+   * make one associate request per endpoint (single flight), not one each.
+   * The Express router and Passport strategy pass their own.
+   * @default none
+   */
+  associationFlights?: AssociationFlights | undefined;
+  /**
    * Accept assertions that no login in this session started. Off by default:
    * they allow login CSRF (an attacker signs the victim in as the attacker).
    * OpenID 1.x assertions are refused regardless (nothing verifies them).
@@ -62,7 +70,7 @@ export interface ConsumerOptions {
   screenAssertion?: (claims: AssertionClaims) => FailureResult | undefined;
   /** A last look at a verified success: return it (possibly with more data), or a failure to refuse it. */
   acceptSuccess?: (result: SuccessResult) => SuccessResult | FailureResult;
-  /** How far response nonces may lie from now, in seconds. @default 5 h */
+  /** How far response nonces may lie from now, in seconds; the store's `skewSeconds` should be the same. @default DEFAULT_NONCE_SKEW_SECONDS (30 min) */
   skewSeconds?: number;
   /** How long a login may take between begin and complete. @default 1 h */
   transactionTtlMs?: number;
@@ -164,7 +172,7 @@ export class Consumer {
     if (store === undefined || this.#options.stateless === true) return { endpoint: first, association: undefined };
     const preferences = this.#options.associationPreferences;
     const budget = requestBudget(fetcher, MAX_ASSOCIATE_REQUESTS);
-    const negotiator = new Negotiator({ store, fetcher: budget.fetcher, now: this.#now, ...(preferences === undefined ? {} : { preferences }) });
+    const negotiator = new Negotiator({ store, fetcher: budget.fetcher, now: this.#now, flights: this.#options.associationFlights, ...(preferences === undefined ? {} : { preferences }) });
     let answered: ServiceEndpoint | undefined;
     let unreachable: FetchError | undefined;
     // Each URL once (another service at the same URL would get the same answer), only the first few, within a few requests.

@@ -11,6 +11,7 @@ import { FetchError, StoreError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS } from '../message.js';
 import type { OpenIDStore } from '../store/store.js';
+import type { AssociationFlights } from './association-flights.js';
 
 /** An association type with the session type that carries its key. */
 export interface AssociationPreference {
@@ -40,6 +41,8 @@ export interface NegotiatorOptions {
   preferences?: readonly AssociationPreference[];
   /** @default Date.now */
   now?: () => number;
+  /** Shared with concurrent logins: one associate request per endpoint at a time. @default none (each negotiates its own) */
+  flights?: AssociationFlights | undefined;
 }
 
 /** Finds or makes the association a relying party signs its checks with. */
@@ -71,6 +74,13 @@ export class Negotiator {
     const existing = await this.#options.store.getAssociation(endpoint.serverUrl);
     const usable = existing !== undefined && existing.expiresIn(now) > MIN_REMAINING_SECONDS && (endpoint.isOpenID2() || existing.assocType === 'HMAC-SHA1');
     if (usable) return existing;
+    const flights = this.#options.flights;
+    if (flights === undefined) return this.#negotiate(endpoint, now);
+    return flights.run(`${endpoint.isOpenID2() ? 2 : 1} ${endpoint.serverUrl}`, () => this.#negotiate(endpoint, now));
+  }
+
+  /** Asks the OP for an association: our first allowed pair, then once its suggestion. */
+  async #negotiate(endpoint: ServiceEndpoint, now: number): Promise<Association | undefined> {
     const first = this.#preferences.find((pair) => this.allows(pair, endpoint));
     if (first === undefined) return undefined;
     try {

@@ -48,8 +48,9 @@ export class CheckAuthRequest {
   async answer(signatory: Signatory, store: OpenIDStore, nonceKey: string): Promise<OpenIDResponse> {
     let valid = await signatory.verifyPrivate(this.signed);
     const nonce = this.signed.getArg(OPENID_NS, 'response_nonce');
-    // This OP signs a nonce into 1.x assertions too: checked whenever present.
-    if (valid && (this.signed.isOpenID2() || nonce !== undefined)) {
+    // This OP signs a nonce into 1.x assertions too: checked whenever present. A sealed
+    // private handle was recorded as used by verifyPrivate: it signs one assertion, so that is the one write.
+    if (valid && (this.signed.isOpenID2() || nonce !== undefined) && !signatory.usesOnce(this.signed.getArg(OPENID_NS, 'assoc_handle'))) {
       try {
         const { timestamp, salt } = parseNonce(nonce ?? '');
         valid = await store.useNonce(nonceKey, timestamp, salt);

@@ -15,6 +15,7 @@ import { CheckAuthRequest } from './check-auth-request.js';
 import { CheckIDRequest } from './check-id-request.js';
 import { encodeResponse, errorResponse, type EncodedResponse, type OpenIDResponse } from './response.js';
 import { ReturnToCache, type ReturnToCacheOptions } from './return-to-cache.js';
+import type { SealedHandlesOptions } from './sealed-handles.js';
 import { Signatory } from './signatory.js';
 
 /** Options of {@link Server}, checked by its constructor. */
@@ -35,6 +36,20 @@ export interface ServerOptions extends AssociationPolicy {
    * checkid request.
    */
   returnToCache?: ReturnToCacheOptions | false;
+  /**
+   * Sealed association handles: each association travels inside its handle,
+   * encrypted and authenticated with AES-256-GCM under these keys (the first
+   * seals, all open), so `associate` and signing store nothing and any
+   * instance holding the keys serves any relying party. Recommended for
+   * providers with more than one instance; the store then only records
+   * check_authentication's single use. Off by default (associations are
+   * stored, as before). Handles made before it was turned on keep working.
+   * A private handle's single use is recorded as a nonce of its issue time,
+   * so keep `privateAssociationLifetime` within the store's `skewSeconds`.
+   * @default undefined
+   * @see OpenID 2.0 §8.2.1
+   */
+  sealedHandles?: SealedHandlesOptions;
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
 }
@@ -117,6 +132,7 @@ export class Server {
       associationLifetime: lifetime(options.associationLifetime, 14 * 24 * 60 * 60, 'associationLifetime'),
       privateLifetime: lifetime(options.privateAssociationLifetime, 300, 'privateAssociationLifetime'),
       now: this.#now,
+      sealedHandles: options.sealedHandles,
     });
   }
 

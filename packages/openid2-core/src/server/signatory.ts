@@ -6,12 +6,21 @@
  * stateless relying parties, checked only through check_authentication) are
  * kept under different store keys, so a handle of one kind is never accepted
  * as the other.
+ *
+ * With sealed handles (see sealed-handles.ts) nothing is stored: the handle
+ * carries the association. Handles that are not sealed are still looked up
+ * in the store, so associations made before sealing was turned on keep
+ * working until they expire. A private sealed handle is used once by
+ * recording it as a nonce (its issue time and the handle itself), the one
+ * write a stateless login makes.
  * @see OpenID 2.0 §8, §10.1, §11.4.2
  */
 import { Association, newHandle, type AssociationType } from '../association.js';
 import { newSecret } from '../association-session.js';
+import { OpenIDConfigError } from '../errors.js';
 import { OPENID_NS, type Message } from '../message.js';
 import type { OpenIDStore } from '../store/store.js';
+import { isSealedHandle, SealedHandles, type SealedHandlesOptions } from './sealed-handles.js';
 
 export interface SignatoryOptions {
   store: OpenIDStore;
@@ -23,6 +32,8 @@ export interface SignatoryOptions {
   privateLifetime?: number;
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
+  /** Seal associations into their handles instead of storing them. @default undefined (stored) */
+  sealedHandles?: SealedHandlesOptions;
 }
 
 /** Creates, finds and uses the OP's associations (see the module comment). */
@@ -33,7 +44,10 @@ export class Signatory {
   readonly #lifetime: number;
   readonly #privateLifetime: number;
   readonly #now: () => number;
+  readonly #sealed: SealedHandles | undefined;
+  readonly #usedKey: string;
 
+  /** @throws OpenIDConfigError for bad sealed-handle keys */
   constructor(options: SignatoryOptions) {
     this.#store = options.store;
     this.#sharedKey = `${options.endpoint}|shared`;
@@ -41,6 +55,17 @@ export class Signatory {
     this.#lifetime = options.associationLifetime ?? 14 * 24 * 60 * 60;
     this.#privateLifetime = options.privateLifetime ?? 300;
     this.#now = options.now ?? Date.now;
+    this.#sealed = options.sealedHandles === undefined ? undefined : new SealedHandles(options.sealedHandles);
+    // A sealed handle carries its lifetime in 32 bits (136 years).
+    if (this.#sealed !== undefined && Math.max(this.#lifetime, this.#privateLifetime) > 0xffffffff) {
+      throw new OpenIDConfigError('association lifetimes must fit in 32 bits of seconds with sealed handles', 'sealedHandles');
+    }
+    this.#usedKey = `${options.endpoint}|sealed-private-used`;
+  }
+
+  /** Whether new associations are sealed into their handles (nothing stored). */
+  get sealed(): boolean {
+    return this.#sealed !== undefined;
   }
 
   #seconds(): number {
@@ -50,11 +75,13 @@ export class Signatory {
   /** Makes and stores a new association: shared (for `associate`) or private (for stateless relying parties). */
   async createAssociation(assocType: AssociationType, shared: boolean): Promise<Association> {
     const issued = this.#seconds();
+    const lifetime = shared ? this.#lifetime : this.#privateLifetime;
+    if (this.#sealed !== undefined) return this.#sealed.create(assocType, shared, issued, lifetime);
     const association = new Association({
       handle: newHandle(assocType, issued),
       secret: newSecret(assocType),
       issued,
-      lifetime: shared ? this.#lifetime : this.#privateLifetime,
+      lifetime,
       assocType,
     });
     await this.#store.storeAssociation(shared ? this.#sharedKey : this.#privateKey, association);
@@ -66,13 +93,35 @@ export class Signatory {
    * checked against this signatory's clock as well as the store's.
    */
   async getAssociation(handle: string, shared: boolean): Promise<Association | undefined> {
-    const association = await this.#store.getAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
+    // A sealed handle that does not open (unknown key, altered, truncated) is an unknown handle, never an error.
+    const association =
+      this.#sealed !== undefined && isSealedHandle(handle)
+        ? this.#sealed.open(handle, shared)
+        : await this.#store.getAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
     return association === undefined || association.isExpired(this.#seconds()) ? undefined : association;
   }
 
-  /** Removes an association; true if it was there (so exactly one caller wins a race). */
-  invalidate(handle: string, shared: boolean): Promise<boolean> {
-    return this.#store.removeAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
+  /**
+   * Removes an association; true if it was there (so exactly one caller wins
+   * a race). A sealed private handle cannot be removed: it is recorded as
+   * used instead (a nonce of its issue time), with the same answer. A sealed
+   * shared one lives until it expires.
+   */
+  async invalidate(handle: string, shared: boolean): Promise<boolean> {
+    if (this.#sealed === undefined || !isSealedHandle(handle)) {
+      return this.#store.removeAssociation(shared ? this.#sharedKey : this.#privateKey, handle);
+    }
+    const association = this.#sealed.open(handle, shared);
+    if (association === undefined || shared) return false;
+    return this.#store.useNonce(this.#usedKey, association.issued, handle);
+  }
+
+  /**
+   * Whether verifying this private handle also records it as used, so a
+   * replayed check fails without the response nonce (sealed handles).
+   */
+  usesOnce(handle: string | undefined): boolean {
+    return this.#sealed !== undefined && handle !== undefined && isSealedHandle(handle);
   }
 
   /**

@@ -35,7 +35,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:f
 import { join } from 'node:path';
 import { Association, isValidHandle } from '../association.js';
 import { StoreError } from '../errors.js';
-import { checkNonceArgs, guard, serverKey, StoreClock, type OpenIDStore, type StoreTimeOptions } from './store.js';
+import { checkNonceArgs, evictionTarget, guard, serverKey, StoreClock, type OpenIDStore, type StoreTimeOptions } from './store.js';
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions extends StoreTimeOptions {
@@ -97,6 +97,8 @@ export class FileStore implements OpenIDStore {
         const file = await open(temp, 'wx', FILE_MODE);
         try {
           await file.writeFile(association.serialize(), 'utf8');
+          // The modification time is the issue time: eviction reads ages without opening files.
+          await file.utimes(association.issued, association.issued);
           await file.sync();
         } finally {
           await file.close();
@@ -106,7 +108,24 @@ export class FileStore implements OpenIDStore {
         await rm(temp, { force: true }).catch(() => undefined);
         throw error;
       }
+      await this.#evict(this.#serverDir(serverUrl));
     });
+  }
+
+  /**
+   * Beyond the cap, removes the oldest associations (by modification time,
+   * which is set to the issue time).
+   * Once over, it goes down to 90% of the cap, so the directory is scanned
+   * and its files inspected once per tenth of the cap, not on every store.
+   */
+  async #evict(dir: string): Promise<void> {
+    const cap = this.#clock.maxAssociationsPerServer;
+    const files = await this.#associationFiles(dir);
+    if (files.length <= cap) return;
+    const aged = await Promise.all(files.map(async (path) => ({ path, mtime: (await stat(path).catch(() => undefined))?.mtimeMs ?? 0 })));
+    aged.sort((a, b) => a.mtime - b.mtime || (a.path < b.path ? -1 : 1));
+    const keep = evictionTarget(cap);
+    for (const { path } of aged.slice(0, aged.length - keep)) await rm(path, { force: true });
   }
 
   /** The association in a final file; undefined when the file does not exist (any more). */

@@ -6,7 +6,7 @@
  * runs: call it from a timer.
  */
 import { isValidHandle, type Association } from '../association.js';
-import { checkNonceArgs, StoreClock, type OpenIDStore, type StoreTimeOptions } from './store.js';
+import { checkNonceArgs, evictionTarget, StoreClock, type OpenIDStore, type StoreTimeOptions } from './store.js';
 
 /** An {@link OpenIDStore} in this process's memory; no dependencies, no faults. */
 export class MemoryStore implements OpenIDStore {
@@ -27,7 +27,25 @@ export class MemoryStore implements OpenIDStore {
       byHandle = new Map();
       this.#associations.set(serverUrl, byHandle);
     }
+    // Replacing a handle moves it to the end: the Map's order is the order of storing.
+    byHandle.delete(association.handle);
     byHandle.set(association.handle, association);
+    this.#evict(byHandle);
+  }
+
+  /**
+   * Beyond the cap (`maxAssociationsPerServer`), drops the associations of a
+   * server stored first, down to 90% of the cap at once: a Map keeps deleted
+   * entries at its front until it is rehashed, so evicting one at a time
+   * would walk them on every store.
+   */
+  #evict(byHandle: Map<string, Association>): void {
+    if (byHandle.size <= this.#clock.maxAssociationsPerServer) return;
+    const keep = evictionTarget(this.#clock.maxAssociationsPerServer);
+    for (const handle of byHandle.keys()) {
+      if (byHandle.size <= keep) return;
+      byHandle.delete(handle);
+    }
   }
 
   async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {

@@ -11,6 +11,9 @@
  *   within a bounded time. Never confuse the two: a fault must not look like
  *   a fresh nonce or a missing association.
  * - Expired associations are never returned, whether or not cleanup has run.
+ * - At most `maxAssociationsPerServer` associations are kept per server URL,
+ *   the oldest evicted first (a store may evict down to
+ *   `evictionTarget(cap)` at once), so `associate` floods cannot grow it.
  * - `useNonce` is atomic: of any number of concurrent calls with the same
  *   triple, across processes, exactly one returns true.
  * - Time comes from the `now` option, so tests move the clock instead of
@@ -26,7 +29,7 @@ import { DEFAULT_NONCE_SKEW_SECONDS } from '../nonce.js';
 export interface OpenIDStore {
   /**
    * Stores an association of a server, replacing one with the same server
-   * URL and handle.
+   * URL and handle, and evicts the server's oldest beyond the cap.
    * @param serverUrl the OP endpoint URL (consumer) or a fixed key (provider)
    * @throws StoreError on a fault
    */
@@ -68,28 +71,53 @@ export interface OpenIDStore {
   close(): Promise<void>;
 }
 
-/** The clock and nonce window options every store takes. */
+/**
+ * Default of `maxAssociationsPerServer`: far more than a relying party ever
+ * holds per OP (one or two), and a bound on what unauthenticated `associate`
+ * requests can make a provider keep (about 2 MB per 10,000 in memory).
+ */
+export const DEFAULT_MAX_ASSOCIATIONS_PER_SERVER = 10_000;
+
+/** The clock, nonce window and size options every store takes. */
 export interface StoreTimeOptions {
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
-  /** How far nonce timestamps may lie from now, in seconds. @default DEFAULT_NONCE_SKEW_SECONDS (5 h) */
+  /** How far nonce timestamps may lie from now, in seconds. @default DEFAULT_NONCE_SKEW_SECONDS (30 min) */
   skewSeconds?: number;
+  /**
+   * At most this many associations are kept per server URL; storing one more
+   * evicts the oldest first (the first stored; SQL and Redis stores go by
+   * `issued`, which is when providers and relying parties store them). A provider keeps all its
+   * associations under one server URL, and anyone can ask it for one
+   * (`associate` needs no authentication), so without a bound the store
+   * grows with every request. An evicted association is an unknown handle:
+   * the relying party is told to drop it (`invalidate_handle`) and the
+   * assertion is checked with `check_authentication`, so logins still work.
+   * Providers that need no stored associations at all use sealed handles.
+   * @default DEFAULT_MAX_ASSOCIATIONS_PER_SERVER (10,000)
+   */
+  maxAssociationsPerServer?: number;
 }
 
-/** Shared bookkeeping of store implementations: the clock and the skew window. */
+/** Shared bookkeeping of store implementations: the clock, the skew window and the association cap. */
 export class StoreClock {
   readonly #now: () => number;
   readonly skewSeconds: number;
+  readonly maxAssociationsPerServer: number;
 
-  /** @throws OpenIDConfigError for a `now` that is not a function or a negative or non-finite `skewSeconds` */
+  /** @throws OpenIDConfigError for a `now` that is not a function, a negative or non-finite `skewSeconds`, or a cap that is not a positive integer */
   constructor(options: StoreTimeOptions = {}) {
-    const { now = Date.now, skewSeconds = DEFAULT_NONCE_SKEW_SECONDS } = options;
+    const { now = Date.now, skewSeconds = DEFAULT_NONCE_SKEW_SECONDS, maxAssociationsPerServer = DEFAULT_MAX_ASSOCIATIONS_PER_SERVER } = options;
     if (typeof now !== 'function') throw new OpenIDConfigError('must be a function returning milliseconds', 'now');
     if (typeof skewSeconds !== 'number' || !Number.isFinite(skewSeconds) || skewSeconds < 0) {
       throw new OpenIDConfigError('must be a finite number of seconds, 0 or more', 'skewSeconds');
     }
+    if (!Number.isSafeInteger(maxAssociationsPerServer) || maxAssociationsPerServer < 1) {
+      throw new OpenIDConfigError('must be a whole number, 1 or more', 'maxAssociationsPerServer');
+    }
     this.#now = now;
     this.skewSeconds = skewSeconds;
+    this.maxAssociationsPerServer = maxAssociationsPerServer;
   }
 
   /** Now, in whole seconds since the epoch. */
@@ -106,6 +134,15 @@ export class StoreClock {
   nonceHorizon(): number {
     return this.seconds() - this.skewSeconds;
   }
+}
+
+/**
+ * How many associations a store that evicts in batches keeps once it is over
+ * the cap: 90% of it (at least 1), so the work of finding the oldest is done
+ * once per tenth of the cap rather than on every store.
+ */
+export function evictionTarget(cap: number): number {
+  return Math.max(1, Math.floor(cap * 0.9));
 }
 
 /** A fixed-length key for a server URL (URLs can be longer than database index limits). */

@@ -1,0 +1,60 @@
+/** 22.4: logins that start at once share one associate request per endpoint (single flight). */
+import { AssociationFlights } from '../../src/consumer/association-flights.js';
+import { Consumer } from '../../src/consumer/consumer.js';
+import { objectSession } from '../../src/consumer/session.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { startOP, type TestOP } from './op.js';
+import { fetcher } from './parties.js';
+
+let op: TestOP;
+beforeAll(async () => {
+  op = await startOP();
+});
+afterAll(() => op.close());
+
+/** Requests the OP endpoint received so far (begin makes only associate requests there). */
+const endpointRequests = (): number => op.http.requests.filter((path) => path === '/openid').length;
+
+async function concurrentBegins(count: number, store: MemoryStore, flights?: AssociationFlights): Promise<Array<string | undefined>> {
+  const consumers = Array.from({ length: count }, () => new Consumer({ session: objectSession({}), store, fetcher, associationFlights: flights }));
+  const requests = await Promise.all(consumers.map((consumer) => consumer.beginWithOPEndpoint(op.endpoint)));
+  return requests.map((request) => request.association?.handle);
+}
+
+describe('22.4: single-flight association', () => {
+  test('22.4: 8 concurrent begins with no stored association make 1 associate request, and all use its association', async () => {
+    const before = endpointRequests();
+    const flights = new AssociationFlights();
+    const handles = await concurrentBegins(8, new MemoryStore(), flights);
+    expect(endpointRequests() - before).toBe(1);
+    expect(handles[0]).toEqual(expect.any(String));
+    expect(new Set(handles)).toEqual(new Set([handles[0]]));
+    expect(flights.size).toBe(0);
+  });
+
+  test('22.4: without shared flights each begin negotiates its own (what the flights prevent)', async () => {
+    const before = endpointRequests();
+    const handles = await concurrentBegins(8, new MemoryStore());
+    expect(endpointRequests() - before).toBe(8);
+    expect(new Set(handles).size).toBe(8);
+  });
+
+  test('22.4: a failed flight is shared too, and the next login asks again', async () => {
+    const flights = new AssociationFlights();
+    let calls = 0;
+    const failing = (): Promise<undefined> => {
+      calls += 1;
+      return Promise.reject(new Error('unreachable'));
+    };
+    const results = await Promise.allSettled([flights.run('k', failing), flights.run('k', failing)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(calls).toBe(1);
+    expect(flights.size).toBe(0);
+    const store = new MemoryStore();
+    const before = endpointRequests();
+    await concurrentBegins(2, store, flights);
+    await concurrentBegins(2, store, flights);
+    // The second round reuses the stored association.
+    expect(endpointRequests() - before).toBe(1);
+  });
+});
