@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('openid-doctor on the example sites', () => {
   test('the example relying party: its return URL published and answering, nothing to fix', async () => {
     const { status, lines } = await doctor(`${consumer.url}/`);
-    expect(lines).toContain(`note    relying party: publishes the return URL ${consumer.url}/openid/return`);
+    for (const path of ['openid', 'with-provider', 'steam']) expect(lines).toContain(`note    relying party: publishes the return URL ${consumer.url}/${path}/return`);
     expect(lines.at(-1)).toBe(`ok      nothing to fix at ${consumer.url}/`);
     expect(status).toBe(0);
   });
@@ -81,10 +81,11 @@ describe('openid-doctor on the example sites', () => {
 
   test('the relying party configured with another public URL: its published return URL is outside the realm and dead', async () => {
     const { status, lines } = await doctor(`${badConsumer.url}/`);
-    expect(lines.filter((line) => line.startsWith('error'))).toEqual([
-      expect.stringMatching(/^error {3}site\.return_url_outside_realm {2}the published return URL http:\/\/127\.0\.0\.1:9\/openid\/return is outside the realm/),
-      expect.stringMatching(/^error {3}site\.return_url_unreachable {2}the published return URL http:\/\/127\.0\.0\.1:9\/openid\/return cannot be fetched/),
-    ]);
+    // The example publishes the return URL of each of its three sign-in paths: each is outside the realm and dead.
+    expect(lines.filter((line) => line.startsWith('error'))).toEqual(['openid', 'with-provider', 'steam'].flatMap((path) => [
+      expect.stringMatching(new RegExp(`^error {3}site\\.return_url_outside_realm {2}the published return URL http://127\\.0\\.0\\.1:9/${path}/return is outside the realm`)),
+      expect.stringMatching(new RegExp(`^error {3}site\\.return_url_unreachable {2}the published return URL http://127\\.0\\.0\\.1:9/${path}/return cannot be fetched`)),
+    ]));
     expect(status).toBe(1);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The attack run against our relying party (openid-consumer-express):
- * every attack refused, with a plain POST login, with a login form whose
- * hidden CSRF token must go along, and through Steam.
+ * its login route refuses a bare identifier POST (login CSRF), and every
+ * attack is refused through its sign-in form (the login token goes along),
+ * behind an app's own extra CSRF check, and through Steam.
  */
 import { ATTACKS, formatAttackTable, readForms, runRelyingPartyAttacks, startMockProvider, submitForm } from '../src/index.js';
 import { startOurRP } from './relying-parties.js';
@@ -9,10 +10,12 @@ import { startOurRP } from './relying-parties.js';
 const generic = ATTACKS.map((attack) => attack.name);
 const steamOnes = ATTACKS.filter((attack) => attack.steam).map((attack) => attack.name);
 
-test('openid-consumer-express: every attack refused (POST login)', async () => {
+test('openid-consumer-express: every attack refused (login through its sign-in form)', async () => {
   const rp = await startOurRP();
   try {
-    const report = await runRelyingPartyAttacks({ loginUrl: rp.loginUrl, meUrl: rp.meUrl, discoveryDeadlineMs: 15_000 });
+    // A bare POST of an identifier carries no login token: the router refuses it, so not even the honest login starts.
+    await expect(runRelyingPartyAttacks({ loginUrl: rp.loginUrl, meUrl: rp.meUrl, attacks: ['wrong_signature_key'] })).rejects.toThrow(/honest login did not sign the victim in/);
+    const report = await runRelyingPartyAttacks({ loginUrl: rp.loginUrl, loginMethod: 'form', loginPageUrl: `${rp.base}/`, meUrl: rp.meUrl, discoveryDeadlineMs: 15_000 });
     process.stdout.write(`\nopenid-consumer-express:\n${formatAttackTable(report)}\n`);
     expect(report.results.map((result) => result.name)).toEqual(generic);
     expect(report.results.filter((result) => result.outcome !== 'refused')).toEqual([]);
@@ -77,7 +80,7 @@ test('openid-consumer-express with the Steam preset: every Steam attack refused'
 test('a relying party that accepts unsolicited assertions is reported: the run can tell refused from accepted', async () => {
   const rp = await startOurRP({ options: { allowUnsolicitedAssertions: true } });
   try {
-    const report = await runRelyingPartyAttacks({ loginUrl: rp.loginUrl, meUrl: rp.meUrl, attacks: ['unsolicited_assertion', 'wrong_signature_key'] });
+    const report = await runRelyingPartyAttacks({ loginUrl: rp.loginUrl, loginMethod: 'form', loginPageUrl: `${rp.base}/`, meUrl: rp.meUrl, attacks: ['unsolicited_assertion', 'wrong_signature_key'] });
     expect(report.accepted).toEqual(['unsolicited_assertion']);
     expect(formatAttackTable(report)).toMatch(/unsolicited_assertion\s+GOT THROUGH/);
   } finally {

@@ -27,7 +27,7 @@ test('without --login and --me: usage, status 2', async () => {
 });
 
 test('a table, one line per attack, status 0 when all were refused', async () => {
-  const { status, text } = await run(['--login', rp.loginUrl, '--me', rp.meUrl, '--only', 'wrong_signature_key,duplicate_keys']);
+  const { status, text } = await run(['--login', rp.loginUrl, '--form', `${rp.base}/`, '--me', rp.meUrl, '--only', 'wrong_signature_key,duplicate_keys']);
   expect(text.split('\n').slice(0, 4)).toEqual([
     expect.stringMatching(/^attack\s+outcome\s+detail$/),
     expect.stringMatching(/^-+\s+-+\s+-+$/),
@@ -38,7 +38,7 @@ test('a table, one line per attack, status 0 when all were refused', async () =>
 });
 
 test('--json, and status 1 when an attack got through', async () => {
-  const { status, text } = await run(['--login', lax.loginUrl, '--me', lax.meUrl, '--only', 'unsolicited_assertion', '--json']);
+  const { status, text } = await run(['--login', lax.loginUrl, '--form', `${lax.base}/`, '--me', lax.meUrl, '--only', 'unsolicited_assertion', '--json']);
   expect(JSON.parse(text)).toMatchObject({ accepted: ['unsolicited_assertion'], results: [{ name: 'unsolicited_assertion', outcome: 'accepted' }] });
   expect(status).toBe(1);
 });

@@ -31,7 +31,7 @@ afterAll(async () => {
 /** A browser login through our relying party; returns where it ended and what /me shows. */
 async function signIn(identifier: string): Promise<{ final: string; me: unknown }> {
   const browser = new Browser();
-  const started = await startLogin(browser, { loginUrl: rp.loginUrl }, identifier, 5000);
+  const started = await startLogin(browser, { loginUrl: rp.loginUrl, loginMethod: 'form', loginPageUrl: `${rp.base}/` }, identifier, 5000);
   const atProvider = await visitProvider(browser, started, { user: 'victim', attack: undefined }, 5000);
   const final = await deliverToRelyingParty(browser, atProvider, 5000);
   const me: unknown = JSON.parse((await browser.get(rp.meUrl)).body);

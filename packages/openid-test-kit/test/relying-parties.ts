@@ -10,11 +10,13 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import session from 'express-session';
 import openid from 'openid';
 import { createFetcher, MemoryStore, steamPreset } from 'openid2-core';
-import { openidConsumer, type ConsumerMiddlewareOptions } from 'openid-consumer-express';
+import { loginCsrfField, openidConsumer, type ConsumerMiddlewareOptions } from 'openid-consumer-express';
 
 export interface RunningRP {
   base: string;
   loginUrl: string;
+  /** The page with the sign-in form (our relying party only). */
+  loginPageUrl?: string;
   meUrl: string;
   close(): Promise<void>;
 }
@@ -57,12 +59,18 @@ export async function startOurRP(settings: { csrfForm?: boolean; steamBase?: str
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (settings.csrfForm === true) {
-    app.get('/', (req, res) => {
+  // The sign-in form: openid-consumer-express needs its login token with a typed identifier (login CSRF);
+  // with csrfForm, the app adds a CSRF check of its own in front of the router as well.
+  app.get('/', (req, res) => {
+    let own = '';
+    if (settings.csrfForm === true) {
       const token = randomBytes(16).toString('hex');
       (req as SessionRequest).session.csrf = token;
-      res.type('html').send(`<form method="post" action="/openid/login"><input type="hidden" name="csrf" value="${token}"><input name="openid_identifier"><button>Sign in</button></form>`);
-    });
+      own = `<input type="hidden" name="csrf" value="${token}">`;
+    }
+    res.type('html').send(`<form method="post" action="/openid/login">${loginCsrfField(req)}${own}<input name="openid_identifier"><button>Sign in</button></form>`);
+  });
+  if (settings.csrfForm === true) {
     app.post('/openid/login', express.urlencoded({ extended: false }), (req: Request, res: Response, next: NextFunction) => {
       const expected = (req as SessionRequest).session.csrf;
       if (typeof expected !== 'string' || (req.body as Record<string, unknown>).csrf !== expected) return void res.status(403).send('bad csrf token');
@@ -85,6 +93,7 @@ export async function startOurRP(settings: { csrfForm?: boolean; steamBase?: str
   return {
     base,
     loginUrl: `${base}/openid/login`,
+    loginPageUrl: `${base}/`,
     meUrl: `${base}/me`,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
