@@ -4,9 +4,11 @@
  */
 import type { Request, Response } from 'express';
 import { escapeHTML } from 'openid2-core';
+import { emit, failureEvent, type FailureDetails } from '../events.js';
 import type { ConsumerFailure, ResolvedConsumerOptions } from '../options.js';
 
-export function fail(options: ResolvedConsumerOptions, req: Request, res: Response, result: ConsumerFailure): unknown {
+export function fail(options: ResolvedConsumerOptions, req: Request, res: Response, result: ConsumerFailure, details?: FailureDetails): unknown {
+  emit(options, failureEvent(result, details));
   const refused = 'httpStatus' in result;
   if (refused) {
     res.status(result.httpStatus);
