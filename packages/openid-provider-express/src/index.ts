@@ -2,4 +2,4 @@ export { openidProvider, type ProviderRouter, type InteractionDetails, type Resu
 export type { ProviderOptions, Decision, AllowDecision, DecisionContext } from './options.js';
 export { regenerateSession } from './interaction.js';
 export { protectFromFraming } from './send.js';
-export { opIdentifierXrds, claimedIdentifierXrds, identityLinks, serveIdentity, serveOPIdentifier } from './discovery-documents.js';
+export { opIdentifierXrds, claimedIdentifierXrds, identityLinks, serveIdentity, serveOPIdentifier, type IdentityDocumentOptions, type IdentityVersion, type ServeIdentityOptions } from './discovery-documents.js';
