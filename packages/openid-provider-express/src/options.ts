@@ -2,7 +2,7 @@
  * Options of the provider middleware, validated when it is created.
  */
 import type { Request, RequestHandler } from 'express';
-import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDEvent, type OpenIDStore, type Profile, type ProfileField } from 'openid2-core';
+import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDEvent, type OpenIDStore, type Profile, type ProfileField, type ReturnToVerification } from 'openid2-core';
 
 /** What the decision hook learns about a checkid request. */
 export interface DecisionContext {
@@ -18,6 +18,13 @@ export interface DecisionContext {
    * @see OpenID 2.0 §9.2.1, §13
    */
   returnToVerified(): Promise<boolean>;
+  /**
+   * The same discovery with the reason a return_to is not verified:
+   * `{ verified: true }` or `{ verified: false, reason: 'not_published' |
+   * 'fetch_failed' | 'mismatch' }`, so a consent page can explain its warning.
+   * @example const { verified, reason } = await returnToVerification()
+   */
+  returnToVerification(): Promise<ReturnToVerification>;
   /** Profile fields the relying party asked for (SREG and AX together). */
   requested: { required: ProfileField[]; optional: ProfileField[] };
   /** PAPE policies the relying party prefers, if it asked. */

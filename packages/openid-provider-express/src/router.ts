@@ -4,7 +4,7 @@
  * router writes every protocol response.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs } from 'openid2-core';
+import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
 import { answerDecision, extensionContext } from './decision.js';
 import { decisionEvent, directEvent, emit, protocolErrorEvent } from './events.js';
 import { findPending, savePending, sessionOf, takePending } from './interaction.js';
@@ -23,6 +23,8 @@ export interface InteractionDetails extends Pick<DecisionContext, 'requested' | 
    * realm while the server's cache keeps it.
    */
   returnToVerified(): Promise<boolean>;
+  /** The same, with the reason when false (`not_published`, `fetch_failed`, `mismatch`). */
+  returnToVerification(): Promise<ReturnToVerification>;
   /** Put it in the consent form and pass it back to `resume`. */
   csrfToken: string;
 }
@@ -68,7 +70,8 @@ async function handleCheckID(options: ResolvedOptions, req: Request, res: Respon
   sessionOf(req);
   // Relying party discovery only if the hook asks: an unauthenticated request must not make the OP fetch a URL.
   const returnToVerified = (): Promise<boolean> => request.returnToVerified();
-  const context: DecisionContext = { req, request, realm: request.realm.toString(), returnToVerified, ...extensionContext(request) };
+  const returnToVerification = (): Promise<ReturnToVerification> => request.returnToVerification();
+  const context: DecisionContext = { req, request, realm: request.realm.toString(), returnToVerified, returnToVerification, ...extensionContext(request) };
   const decision = checkDecision(await options.decide(context), true);
   if (decision.type !== 'interact') {
     const encoded = options.server.encodeResponse(await answerDecision(request, decision));
@@ -132,6 +135,7 @@ function details(options: ResolvedOptions, req: Request, interactionId: unknown)
     request,
     realm: request.realm.toString(),
     returnToVerified: () => request.returnToVerified(),
+    returnToVerification: () => request.returnToVerification(),
     csrfToken: pending.csrfToken,
     ...extensionContext(request),
   };

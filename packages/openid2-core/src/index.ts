@@ -81,7 +81,7 @@ export { MemoryStore } from './store/memory-store.js';
 export { FileStore, type FileStoreOptions } from './store/file-store.js';
 export { Server, type ServerOptions, type DecodedRequest } from './server/server.js';
 export { ReturnToCache, type ReturnToCacheOptions } from './server/return-to-cache.js';
-export { CheckIDRequest, type AllowOptions, type ExtensionArgs } from './server/check-id-request.js';
+export { CheckIDRequest, type AllowOptions, type ExtensionArgs, type ReturnToVerification } from './server/check-id-request.js';
 export { AssociateRequest, type AssociationPolicy } from './server/associate-request.js';
 export { CheckAuthRequest } from './server/check-auth-request.js';
 export { Signatory, type SignatoryOptions } from './server/signatory.js';
