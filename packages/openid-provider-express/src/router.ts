@@ -9,7 +9,7 @@ import { answerDecision, extensionContext } from './decision.js';
 import { decisionEvent, directEvent, emit, protocolErrorEvent } from './events.js';
 import { findPending, savePending, sessionOf, takePending } from './interaction.js';
 import { checkDecision, resolveOptions, type Decision, type DecisionContext, type ProviderOptions, type ResolvedOptions } from './options.js';
-import { protectFromFraming, send, sendBodyError, sendPage } from './send.js';
+import { isSecure, pathOf, protectFromFraming, redirect, send, sendBodyError, sendPage } from './send.js';
 
 /** What an app's login/consent page needs to know about a pending request. */
 export interface InteractionDetails extends Pick<DecisionContext, 'requested' | 'pape'> {
@@ -84,11 +84,11 @@ async function handleCheckID(options: ResolvedOptions, req: Request, res: Respon
     return send(res, options.server.encodeResponse(request.setupNeeded()));
   }
   if (decision.url === undefined && !options.hasInteractionUrl) return send(res, options.server.encodeError(noInteractionPage(options, request)));
-  const id = savePending(req, { args: request.message.toPostArgs(), secure: req.secure }, options.interactionTtlMs, options.now());
+  const id = savePending(req, { args: request.message.toPostArgs(), secure: isSecure(req) }, options.interactionTtlMs, options.now());
   const target = options.interactionUrl(id, decision.url) as string;
   emit(options.onEvent, decisionEvent(request, 'interact', startedAt));
   protectFromFraming(res);
-  return res.redirect(303, target);
+  return redirect(res, target);
 }
 
 function endpointHandler(options: ResolvedOptions): RequestHandler {
@@ -96,7 +96,7 @@ function endpointHandler(options: ResolvedOptions): RequestHandler {
     let request: DecodedRequest | undefined;
     const startedAt = Date.now();
     try {
-      request = options.server.decodeRequest(argsOf(req), { secure: req.secure });
+      request = options.server.decodeRequest(argsOf(req), { secure: isSecure(req) });
       if (request === undefined) {
         return sendPage(res, 400, 'OpenID provider endpoint', 'This is an OpenID provider endpoint. It expects OpenID requests from relying parties.');
       }
@@ -186,7 +186,7 @@ export function openidProvider(providerOptions: ProviderOptions): ProviderRouter
     });
   };
   const router = ((req: Request, res: Response, next: NextFunction): void => {
-    if (req.path !== '/') return next();
+    if (pathOf(req) !== '/') return next();
     if (req.method === 'GET' || req.method === 'HEAD') return withSession(req, res, next, true);
     if (req.method !== 'POST') return next();
     parse(req, res, (error?: unknown) => {

@@ -14,6 +14,7 @@ import { emit } from '../events.js';
 import { addExtensions } from '../extensions.js';
 import { refuseForgedLogin } from '../login-csrf.js';
 import { checkLoginChoices, type LoginChoices } from '../login-options.js';
+import { queryOf, redirect, sendBody } from '../http-io.js';
 import { keepLoginState } from '../login-state.js';
 import type { LoginFailure, ResolvedConsumerOptions } from '../options.js';
 import { baseOf, realmOf, sessionOf } from '../request-context.js';
@@ -28,7 +29,7 @@ const IDENTIFIER_FIELD = 'openid_identifier';
 export const RETURN_TO_FIELD = 'returnTo';
 
 function fieldOf(req: Request, name: string): unknown {
-  const source: unknown = req.method === 'POST' ? req.body : req.query;
+  const source: unknown = req.method === 'POST' ? req.body : queryOf(req);
   return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[name] : undefined;
 }
 
@@ -95,7 +96,7 @@ export async function login(options: ResolvedConsumerOptions, req: Request, res:
   keepLoginState(sessionOf(req), auth.transactionId, { identifier, immediate, startedAt, ...(returnTo === undefined ? {} : { returnTo }), ...(pape === undefined ? {} : { pape: true }) });
   const indirect = auth.indirect(realmOf(options, req), `${baseOf(options, req)}/return`, { immediate });
   res.setHeader('Cache-Control', 'no-store');
-  if (indirect.kind === 'redirect') return res.redirect(303, indirect.url);
+  if (indirect.kind === 'redirect') return redirect(res, 303, indirect.url);
   // Too long for a URL (§5.2.2): a page that posts the request to the OP.
-  return res.type('html').send(indirect.html);
+  return sendBody(res, 'html', indirect.html);
 }

@@ -7,6 +7,7 @@
 import type { Request, Response } from 'express';
 import { readFormPairs, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
 import { emit, failureEvent } from '../events.js';
+import { redirect } from '../http-io.js';
 import { extensionData } from '../extensions.js';
 import { takeLoginState, transactionIdOf, type LoginState } from '../login-state.js';
 import type { ResolvedConsumerOptions } from '../options.js';
@@ -76,7 +77,7 @@ async function succeed(options: ResolvedConsumerOptions, req: Request, res: Resp
   });
   const returnTo = state?.returnTo;
   if (options.onSuccess !== undefined) return options.onSuccess(req, res, result, { returnTo });
-  return res.redirect(303, returnTo ?? options.successRedirect);
+  return redirect(res, 303, returnTo ?? options.successRedirect);
 }
 
 export async function complete(options: ResolvedConsumerOptions, req: Request, res: Response): Promise<unknown> {
