@@ -3,11 +3,11 @@
  * request, and the signed answer in one normalized shape for the session.
  * The extension rules themselves live in openid2-core.
  */
-import { PapeRequest, PapeResponse, profileFromSuccess, profileRequest, type AuthRequest, type SuccessResult } from 'openid2-core';
+import { AX_1_0_NS, normalizeProfile, PapeRequest, PapeResponse, profileFromSuccess, profileRequest, SREG_1_0_NS, SREG_1_1_NS, type AuthRequest, type Profile, type SuccessResult } from 'openid2-core';
 import type { ResolvedConsumerOptions } from './options.js';
 
 /** Adds the SREG/AX profile request (as the endpoint advertises them) and the PAPE request the options ask for. */
-export function addExtensions(options: ResolvedConsumerOptions, auth: AuthRequest): void {
+export function addExtensions(options: Pick<ResolvedConsumerOptions, 'profile' | 'pape'>, auth: AuthRequest): void {
   const openid1 = !auth.endpoint.isOpenID2();
   if (options.profile !== undefined) {
     const plan = profileRequest(options.profile, { typeUris: auth.endpoint.typeUris, openid1 });
@@ -19,10 +19,25 @@ export function addExtensions(options: ResolvedConsumerOptions, auth: AuthReques
   }
 }
 
-/** The signed profile (and PAPE answer, when asked for) of a success. */
-export function extensionData(options: ResolvedConsumerOptions, result: SuccessResult): Record<string, unknown> {
-  const data: Record<string, unknown> = { profile: profileFromSuccess(result) };
-  if (options.pape !== undefined) {
+/** Which extension gave each field of the merged profile: AX wins where both answer (as in `profileFromSuccess`). */
+export function profileSourcesOf(result: SuccessResult, profile: Profile): Record<string, 'sreg' | 'ax'> {
+  const sreg11 = result.getSignedArgs(SREG_1_1_NS);
+  const sreg = Object.keys(sreg11).length > 0 ? sreg11 : result.getSignedArgs(SREG_1_0_NS);
+  const fromAX: Record<string, unknown> = normalizeProfile(undefined, result.getSignedArgs(AX_1_0_NS));
+  const fromSReg: Record<string, unknown> = normalizeProfile(sreg, undefined);
+  const sources: Record<string, 'sreg' | 'ax'> = {};
+  for (const [field, value] of Object.entries(profile)) {
+    if (fromAX[field] === value) sources[field] = 'ax';
+    else if (fromSReg[field] === value) sources[field] = 'sreg';
+  }
+  return sources;
+}
+
+/** The signed profile, where each field came from, and the PAPE answer (when asked for) of a success. */
+export function extensionData(options: ResolvedConsumerOptions, result: SuccessResult, papeAsked = false): Record<string, unknown> {
+  const profile = profileFromSuccess(result);
+  const data: Record<string, unknown> = { profile, profileSources: profileSourcesOf(result, profile) };
+  if (options.pape !== undefined || papeAsked) {
     try {
       const pape = PapeResponse.fromSuccess(result);
       if (pape !== undefined) data.pape = { policies: pape.policies, authTime: pape.authTime, levels: pape.levels };

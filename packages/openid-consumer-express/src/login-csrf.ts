@@ -18,6 +18,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { escapeHTML } from 'openid2-core';
+import { header, queryOf } from './http-io.js';
 import type { RefusedRequest } from './options.js';
 import { sessionOf } from './request-context.js';
 
@@ -60,9 +61,9 @@ function has(record: unknown, key: string): boolean {
 /** Why the browser's own headers show a request from elsewhere, if they do. */
 function elsewhere(req: Request, ownOrigin: string): string | undefined {
   // Fetch Metadata: 'same-site' is a sibling origin (another subdomain), which may be someone else's.
-  const site = req.get('sec-fetch-site');
+  const site = header(req, 'sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return `the browser reports a ${site} request`;
-  const origin = req.get('origin');
+  const origin = header(req, 'origin');
   if (origin !== undefined && origin !== ownOrigin) return `the request comes from ${origin === 'null' ? 'an opaque origin' : 'another origin'}`;
   return undefined;
 }
@@ -84,7 +85,7 @@ const refusal = (detail: string): RefusedRequest => ({
  */
 export function refuseForgedLogin(req: Request, ownOrigin: string, field: string): RefusedRequest | undefined {
   const body: unknown = req.body;
-  const inQuery = has(req.query, field);
+  const inQuery = has(queryOf(req), field);
   const inBody = req.method === 'POST' && has(body, field);
   if (!inQuery && !inBody) return undefined;
   // A link can carry an identifier but no secret: an identifier in a URL is never followed.

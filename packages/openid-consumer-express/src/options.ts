@@ -4,6 +4,7 @@
  * or an insecure setting fails at start-up, not at the first login.
  */
 import type { Request, Response } from 'express';
+import type { LoginChoices } from './login-options.js';
 import {
   Consumer,
   createFetcher,
@@ -19,6 +20,8 @@ import {
   type CancelResult,
   type ConsumerOptions,
   type DiscoveryCache,
+  type DiscoveryFailureReason,
+  type OpenIDEvent,
   type FailureResult,
   type Fetcher,
   type OpenIDStore,
@@ -29,8 +32,17 @@ import {
 /** A login that could not start: nothing to discover, or nothing found. */
 export interface LoginFailure {
   status: 'failure';
-  reason: 'missing_identifier' | 'discovery_failed';
+  /**
+   * `missing_identifier`, `invalid_return_to`, `invalid_login_options`, or
+   * why discovery failed, as far as the user can act on it:
+   * `private_address`, `no_openid_service`, `unreachable`, `timeout`,
+   * `xri_unsupported`, `invalid_identifier`, else `discovery_failed`.
+   */
+  reason: 'missing_identifier' | 'invalid_return_to' | 'invalid_login_options' | DiscoveryFailureReason;
+  /** A sentence for the user (it never quotes the error; the cause holds it). */
   message: string;
+  /** The DiscoveryError behind a discovery failure (for logs, never for users). */
+  cause?: unknown;
 }
 
 /**
@@ -49,6 +61,15 @@ export interface RefusedRequest {
 /** What `onFailure` gets: the consumer's cancel, setup-needed or failure result, a login that could not start, or a refused request. */
 export type ConsumerFailure = CancelResult | SetupNeededResult | FailureResult | LoginFailure | RefusedRequest;
 
+/** What `onSetupNeeded` learns: the OP's answer and the login it belongs to. */
+export interface SetupNeededContext {
+  result: SetupNeededResult;
+  /** What the user typed (or the OP identifier) for the immediate request. */
+  identifier: string | undefined;
+  /** The checked local path the login was started with, if any. */
+  returnTo: string | undefined;
+}
+
 export interface ConsumerMiddlewareOptions {
   /**
    * The absolute URL where the router is mounted (`https://rp.example/openid`).
@@ -61,18 +82,37 @@ export interface ConsumerMiddlewareOptions {
   realm?: string;
   /** Associations and nonces; without one the relying party is stateless. Use a shared store behind a load balancer. @default none */
   store?: OpenIDStore;
-  /** @default createFetcher() (timeouts, size limits, private-address guard) */
+  /** @default createFetcher() (timeouts, size limits, private-address guard), with `allowLoopback` when set */
   fetcher?: Fetcher;
+  /**
+   * Local development only: let the default fetcher reach OPs on loopback
+   * addresses (127.0.0.0/8, `::1`), e.g. the example provider on
+   * 127.0.0.1. Every other private address stays refused. Refused when
+   * `NODE_ENV=production`, and together with `fetcher` (set it there).
+   * @example openidConsumer({ allowLoopback: process.env.NODE_ENV !== 'production' })
+   * @default false
+   */
+  allowLoopback?: boolean;
   /** Discovery results by identifier. @default a MemoryDiscoveryCache (1000 identifiers, 4 MiB, 5 minutes) per router */
   discoveryCache?: DiscoveryCache;
   /** Used when /login gets no `openid_identifier`: a "Sign in with X" button (an OP identifier URL). @default none */
   opIdentifier?: string;
-  /** Where to go after a successful login, unless `onSuccess` answers. A local path. @default '/' */
+  /**
+   * Where to go after a successful login, unless `onSuccess` answers or the
+   * login carried a `returnTo` (a form field or query argument of /login: a
+   * same-origin path, kept in the session with the login, never in a URL).
+   * A local path. @default '/'
+   */
   successRedirect?: string;
   /** Where to go after cancel, setup needed or failure (with `?openid_error=<reason>`), unless `onFailure` answers. A local path. @default '/' */
   failureRedirect?: string;
-  /** Called after the session was regenerated and `req.session.openid` set; answer the request. @default redirect to successRedirect */
-  onSuccess?: (req: Request, res: Response, result: SuccessResult) => unknown;
+  /**
+   * Called after the session was regenerated and `req.session.openid` set;
+   * answer the request. `returnTo` is the checked local path the login was
+   * started with (the `returnTo` field of /login), if any.
+   * @default redirect to returnTo, else successRedirect
+   */
+  onSuccess?: (req: Request, res: Response, result: SuccessResult, context: { returnTo: string | undefined }) => unknown;
   /**
    * Called for cancel, setup needed and failures; answer the request. For a
    * refused request (`httpStatus` set: a forged login form, an unreadable
@@ -88,6 +128,34 @@ export interface ConsumerMiddlewareOptions {
   profile?: { required?: readonly string[]; optional?: readonly string[] };
   /** PAPE policies to ask for; the signed answer appears as `req.session.openid.pape`. @default none */
   pape?: { policies?: readonly string[]; maxAuthAge?: number };
+  /**
+   * Per-login choices, asked before each login leaves for the OP:
+   * `{ immediate, stateless, profile, pape, extensions, returnTo }`, each
+   * left out keeping the router's setting. An answer that does not fit is a
+   * failed login (`invalid_login_options`), not a 500.
+   * @example loginOptions: (req) => ({ immediate: req.body?.silent === '1' })
+   * @default none (the router's settings, checkid_setup)
+   */
+  loginOptions?: (req: Request) => LoginChoices | undefined | Promise<LoginChoices | undefined>;
+  /**
+   * Called when the OP answers an immediate request with "setup needed"
+   * (§10.2.1): the user must see the OP. Typically answer with the sign-in
+   * form again, posting `identifier` without `immediate` (checkid_setup).
+   * `result.setupUrl` is unverified (show it as a link at most).
+   * @default onFailure, else a redirect to failureRedirect with `openid_error=setup_needed`
+   */
+  onSetupNeeded?: (req: Request, res: Response, context: SetupNeededContext) => unknown;
+  /**
+   * Receives one structured event per step: `login_started`,
+   * `discovery_succeeded`, `association_made` / `association_reused`,
+   * `login_succeeded`, `login_failed` / `login_cancelled` /
+   * `login_setup_needed` / `request_refused` with the reason code and the
+   * cause chain. Plain objects for pino or winston; never secrets (no
+   * association handles or keys, no signatures, no URLs' queries).
+   * @example onEvent: (event) => logger.info(event)
+   * @default none
+   */
+  onEvent?: (event: OpenIDEvent) => void;
   /** Adds further extension arguments to each request (`authRequest.addExtension(...)`). @default none */
   extendRequest?: (authRequest: AuthRequest, req: Request) => unknown;
   /** Extra result data to keep in `req.session.openid`. @default none */
@@ -110,6 +178,7 @@ export interface ResolvedConsumerOptions extends ConsumerMiddlewareOptions {
 const KNOWN_OPTIONS = new Set([
   'baseUrl', 'realm', 'store', 'fetcher', 'discoveryCache', 'opIdentifier', 'successRedirect', 'failureRedirect', 'onSuccess', 'onFailure',
   'profile', 'pape', 'extendRequest', 'sessionData', 'allowUnsolicitedAssertions', 'allowInsecureHttp', 'consumer',
+  'loginOptions', 'onSetupNeeded', 'onEvent', 'allowLoopback',
 ]);
 const STORE_METHODS = ['storeAssociation', 'getAssociation', 'removeAssociation', 'useNonce'] as const;
 
@@ -149,10 +218,10 @@ function checkRealm(realmText: string, baseUrl: string | undefined): void {
 }
 
 function checkTypes(options: ConsumerMiddlewareOptions): void {
-  for (const name of ['onSuccess', 'onFailure', 'extendRequest', 'sessionData'] as const) {
+  for (const name of ['onSuccess', 'onFailure', 'onSetupNeeded', 'extendRequest', 'sessionData', 'loginOptions', 'onEvent'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new OpenIDConfigError('must be a function', name);
   }
-  for (const name of ['allowUnsolicitedAssertions', 'allowInsecureHttp'] as const) {
+  for (const name of ['allowUnsolicitedAssertions', 'allowInsecureHttp', 'allowLoopback'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new OpenIDConfigError('must be true or false', name);
   }
   const store = options.store as unknown as Record<string, unknown> | undefined;
@@ -169,20 +238,26 @@ function checkTypes(options: ConsumerMiddlewareOptions): void {
 export function checkProfileFields(profile: { required?: readonly string[]; optional?: readonly string[] } | undefined, option: string): void {
   if (profile === undefined) return;
   const { required = [], optional = [] } = profile;
+  if (profile === null || typeof profile !== 'object') throw new OpenIDConfigError('must be { required?: string[], optional?: string[] }', option);
   if (!Array.isArray(required) || !Array.isArray(optional)) throw new OpenIDConfigError('must be { required?: string[], optional?: string[] }', option);
   for (const name of [...required, ...optional]) {
     if (typeof name !== 'string' || !isProfileField(name)) throw new OpenIDConfigError(`${JSON.stringify(name)} is not a profile field (known: ${PROFILE_FIELDS.join(', ')})`, option);
   }
 }
 
+/** Refuses a PAPE request that is not `{ policies?: URI[], maxAuthAge?: seconds }` (shared with `loginOptions`). */
+export function checkPape(pape: { policies?: readonly string[]; maxAuthAge?: number } | undefined, option: string): void {
+  if (pape === undefined) return;
+  if (pape === null || typeof pape !== 'object') throw new OpenIDConfigError('must be { policies?: string[], maxAuthAge?: number }', option);
+  const { policies = [], maxAuthAge } = pape;
+  if (!Array.isArray(policies) || policies.some((policy) => typeof policy !== 'string' || !URL.canParse(policy))) throw new OpenIDConfigError('policies must be policy URIs', option);
+  if (maxAuthAge !== undefined && (!Number.isSafeInteger(maxAuthAge) || maxAuthAge < 0)) throw new OpenIDConfigError('maxAuthAge must be whole seconds, 0 or more', option);
+}
+
 function checkExtensions(options: ConsumerMiddlewareOptions): void {
   // Unknown field names are refused here, not at the first login.
   checkProfileFields(options.profile, 'profile');
-  if (options.pape !== undefined) {
-    const { policies = [], maxAuthAge } = options.pape;
-    if (!Array.isArray(policies) || policies.some((policy) => typeof policy !== 'string' || !URL.canParse(policy))) throw new OpenIDConfigError('policies must be policy URIs', 'pape');
-    if (maxAuthAge !== undefined && (!Number.isSafeInteger(maxAuthAge) || maxAuthAge < 0)) throw new OpenIDConfigError('maxAuthAge must be whole seconds, 0 or more', 'pape');
-  }
+  checkPape(options.pape, 'pape');
 }
 
 /** Checks the options and fills in defaults. @throws OpenIDConfigError naming the option */
@@ -203,12 +278,16 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
     }
   }
   checkExtensions(options);
+  if (options.allowLoopback === true && (options.fetcher !== undefined || options.consumer?.fetcher !== undefined)) {
+    throw new OpenIDConfigError('applies to the default fetcher only: with your own fetcher, use createFetcher({ allowLoopback: true })', 'allowLoopback');
+  }
   return {
     ...options,
     ...(baseUrl === undefined ? {} : { baseUrl }),
     // One fetcher and one discovery cache for the router's lifetime: a second
     // login with the same identifier makes no discovery request.
-    fetcher: options.fetcher ?? options.consumer?.fetcher ?? createFetcher(),
+    // createFetcher refuses allowLoopback under NODE_ENV=production, naming the option.
+    fetcher: options.fetcher ?? options.consumer?.fetcher ?? createFetcher(options.allowLoopback === true ? { allowLoopback: true } : {}),
     discoveryCache: options.discoveryCache ?? options.consumer?.discoveryCache ?? new MemoryDiscoveryCache(),
     successRedirect: options.successRedirect ?? '/',
     failureRedirect: options.failureRedirect ?? '/',

@@ -10,6 +10,7 @@ import {
   AssociationFlights,
   Consumer,
   DiscoveryError,
+  discoveryFailureReason,
   OpenIDConfigError,
   SREG_1_0_NS,
   SREG_1_1_NS,
@@ -118,7 +119,8 @@ export class OpenIDStrategy {
     try {
       auth = await this.consumerFor(req).begin(identifier);
     } catch (error) {
-      if (error instanceof DiscoveryError) return this.fail({ reason: 'discovery_failed', message: error.message }, 400);
+      // The router's reasons (20.4): what the user can act on, from openid2-core's one rule (no XRI resolver here).
+      if (error instanceof DiscoveryError) return this.fail({ reason: discoveryFailureReason(error), message: error.message }, 400);
       throw error;
     }
     const wanted = this.settings.profile === true ? { required: [], optional: ['email', 'nickname', 'fullname', 'firstName', 'lastName'] } : this.settings.profile || undefined;

@@ -5,6 +5,7 @@
  */
 import type { Request } from 'express';
 import { OpenIDConfigError } from 'openid2-core';
+import { header } from './http-io.js';
 import type { ResolvedConsumerOptions } from './options.js';
 
 /** express-session's `req.session`, as far as the middleware uses it. */
@@ -59,17 +60,26 @@ type TrustFunction = (address: string | undefined, hop: number) => boolean;
 
 /** The Host, or X-Forwarded-Host when `trust proxy` trusts the peer (as Express 5's `req.host`). */
 function hostOf(req: Request): string {
-  const trust = req.app.get('trust proxy fn') as TrustFunction | undefined;
-  const forwarded = req.get('x-forwarded-host');
-  const host = forwarded !== undefined && trust?.(req.socket.remoteAddress, 0) === true ? (forwarded.split(',')[0] ?? '').trim() : (req.get('host') ?? '');
+  // Express's trust proxy setting; under connect (no req.app) forwarded headers are not trusted.
+  const app = (req as Partial<Pick<Request, 'app'>>).app;
+  const trust = typeof app?.get === 'function' ? (app.get('trust proxy fn') as TrustFunction | undefined) : undefined;
+  const forwarded = header(req, 'x-forwarded-host');
+  const host = forwarded !== undefined && trust?.(req.socket.remoteAddress, 0) === true ? (forwarded.split(',')[0] ?? '').trim() : (header(req, 'host') ?? '');
   // A name or address with an optional port: nothing that could bend a URL.
   if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) throw new BadRequestError('The Host header is missing or malformed');
   return host;
 }
 
-/** The absolute URL where the router is mounted, without trailing slash. */
+/** Express's req.protocol (trust proxy aware); without Express, the connection's own scheme. */
+function protocolOf(req: Request): string {
+  const protocol: unknown = (req as Partial<Pick<Request, 'protocol'>>).protocol;
+  if (typeof protocol === 'string') return protocol;
+  return (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+}
+
+/** The absolute URL where the router is mounted, without trailing slash (set baseUrl under connect, which has no req.baseUrl). */
 export function baseOf(options: ResolvedConsumerOptions, req: Request): string {
-  return options.baseUrl ?? `${req.protocol}://${hostOf(req)}${req.baseUrl}`;
+  return options.baseUrl ?? `${protocolOf(req)}://${hostOf(req)}${(req as Partial<Pick<Request, 'baseUrl'>>).baseUrl ?? ''}`;
 }
 
 export function realmOf(options: ResolvedConsumerOptions, req: Request): string {

@@ -30,7 +30,7 @@ async function listen(app: Express): Promise<Running> {
 export const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 3000 });
 
 /** An OP that allows everyone (as alice for identifier select), optionally with a long SREG answer. */
-export async function startOP(state: { decision?: (idSelect: boolean, base: string) => Decision; requests?: string[] } = {}): Promise<Running & { endpoint: string }> {
+export async function startOP(state: { decision?: (idSelect: boolean, base: string, immediate: boolean) => Decision; requests?: string[] } = {}): Promise<Running & { endpoint: string }> {
   const app = express();
   const running = await listen(app);
   const endpoint = `${running.base}/openid`;
@@ -46,7 +46,7 @@ export async function startOP(state: { decision?: (idSelect: boolean, base: stri
     fetcher,
     interactionUrl: '/login',
     decide: async ({ request }) =>
-      state.decision?.(request.idSelect, running.base) ?? { type: 'allow', ...(request.idSelect ? { identity: `${running.base}/user/alice` } : {}) },
+      state.decision?.(request.idSelect, running.base, request.immediate) ?? { type: 'allow', ...(request.idSelect ? { identity: `${running.base}/user/alice` } : {}) },
   }));
   app.get('/', (req, res) => serveOPIdentifier(req, res, { endpoint, url: `${running.base}/` }));
   app.get('/user/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${running.base}/user/${req.params.name}` }));

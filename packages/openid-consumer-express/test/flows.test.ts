@@ -20,7 +20,7 @@ describe('openidConsumer', () => {
     try {
       const { final, me } = await signIn(rp, `${op.base}/user/alice`);
       expect(final).toBe(`${rp.base}/me`);
-      expect(me).toEqual({ claimedId: `${op.base}/user/alice`, displayIdentifier: `${op.base}/user/alice`, identity: `${op.base}/user/alice`, opEndpoint: op.endpoint, version: '2.0', profile: {} });
+      expect(me).toEqual({ claimedId: `${op.base}/user/alice`, displayIdentifier: `${op.base}/user/alice`, identity: `${op.base}/user/alice`, opEndpoint: op.endpoint, version: '2.0', profile: {}, profileSources: {} });
     } finally {
       await rp.close();
     }
@@ -107,7 +107,7 @@ describe('openidConsumer', () => {
       expect((await signIn(rp, `${op.base}/user/alice`)).final).toBe(`${rp.base}/failed?openid_error=cancel`);
       const client = new CookieClient();
       expect((await postLogin(rp, client, undefined)).location).toBe(`${rp.base}/failed?openid_error=missing_identifier`);
-      expect((await postLogin(rp, client, 'http://127.0.0.1:1/nobody')).location).toBe(`${rp.base}/failed?openid_error=discovery_failed`);
+      expect((await postLogin(rp, client, 'http://127.0.0.1:1/nobody')).location).toBe(`${rp.base}/failed?openid_error=unreachable`);
       const forged = await client.get(`${rp.base}/openid/return?openid.ns=http%3A%2F%2Fspecs.openid.net%2Fauth%2F2.0&openid.mode=id_res`);
       expect(forged.location).toBe(`${rp.base}/failed?openid_error=unsolicited_assertion`);
     } finally {

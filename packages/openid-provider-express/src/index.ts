@@ -5,7 +5,7 @@ export { openidProvider, type ProviderRouter, type InteractionDetails, type Resu
 export type { ProviderOptions, Decision, AllowDecision, DecisionContext } from './options.js';
 export { regenerateSession } from './interaction.js';
 export { protectFromFraming } from './send.js';
-export { opIdentifierXrds, claimedIdentifierXrds, identityLinks, serveIdentity, serveOPIdentifier } from './discovery-documents.js';
+export { opIdentifierXrds, claimedIdentifierXrds, identityLinks, serveIdentity, serveOPIdentifier, type IdentityDocumentOptions, type IdentityVersion, type ServeIdentityOptions } from './discovery-documents.js';
 export { providerDeploymentCheck, providerArrivalCheck, type ProviderDeploymentCheckOptions } from './deployment-check.js';
 
 // Declaration merging with express-session's types (shipped in this

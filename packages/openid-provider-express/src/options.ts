@@ -1,8 +1,8 @@
 /**
  * Options of the provider middleware, validated when it is created.
  */
-import type { Request } from 'express';
-import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDStore, type Profile, type ProfileField } from 'openid2-core';
+import type { Request, RequestHandler } from 'express';
+import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDEvent, type OpenIDStore, type Profile, type ProfileField, type ReturnToVerification } from 'openid2-core';
 
 /** What the decision hook learns about a checkid request. */
 export interface DecisionContext {
@@ -18,6 +18,13 @@ export interface DecisionContext {
    * @see OpenID 2.0 §9.2.1, §13
    */
   returnToVerified(): Promise<boolean>;
+  /**
+   * The same discovery with the reason a return_to is not verified:
+   * `{ verified: true }` or `{ verified: false, reason: 'not_published' |
+   * 'fetch_failed' | 'mismatch' }`, so a consent page can explain its warning.
+   * @example const { verified, reason } = await returnToVerification()
+   */
+  returnToVerification(): Promise<ReturnToVerification>;
   /** Profile fields the relying party asked for (SREG and AX together). */
   requested: { required: ProfileField[]; optional: ProfileField[] };
   /** PAPE policies the relying party prefers, if it asked. */
@@ -60,9 +67,34 @@ export interface ProviderOptions {
   decide(context: DecisionContext): Promise<Decision>;
   /**
    * The app's login/consent page: a path or URL, to which `?interaction=<id>`
-   * is added, or a function of the interaction id.
+   * is added, or a function of the interaction id. Needed only by a `decide`
+   * that ever returns `interact` without a `url`: whether it does is known
+   * only when it answers, so a missing one is reported then (the relying
+   * party gets an error answer, `onEvent` a `request_failed` event with the
+   * reason `interaction_url_missing`, and without `onEvent` a process warning).
+   * @default none
    */
-  interactionUrl: string | ((interactionId: string) => string);
+  interactionUrl?: string | ((interactionId: string) => string);
+  /**
+   * The session middleware (`session({...})` of express-session), run by the
+   * router for indirect requests (checkid) only: direct requests
+   * (associate, check_authentication) come from relying parties' servers,
+   * without cookies, and then make no session at all. Give it here instead
+   * of mounting it before the router (your login pages mount it themselves).
+   * @example openidProvider({ session: session({ secret, resave: false, saveUninitialized: false }), ... })
+   * @default none (req.session comes from a middleware mounted before the router)
+   */
+  session?: RequestHandler;
+  /**
+   * Receives one structured event per answer: `association_made` /
+   * `association_refused`, `signature_checked` (reason `valid` or
+   * `invalid`), `assertion_issued`, `assertion_denied`,
+   * `interaction_started`, `setup_needed`, `request_failed` (reason, cause
+   * chain). Never secrets (no handles, keys, signatures or URL queries).
+   * @example onEvent: (event) => logger.info(event)
+   * @default none
+   */
+  onEvent?: (event: OpenIDEvent) => void;
   /** How long a pending interaction lives, in milliseconds. @default 600000 (10 minutes) */
   interactionTtlMs?: number;
   /** Size limit of POSTed requests (a byte count or a string such as '64kb'). @default '64kb' */
@@ -75,7 +107,12 @@ export interface ProviderOptions {
 export interface ResolvedOptions {
   server: Server;
   decide: ProviderOptions['decide'];
-  interactionUrl: (interactionId: string, base?: string) => string;
+  /** The interaction page's URL, or undefined when neither the option nor the decision gives one. */
+  interactionUrl: (interactionId: string, base?: string) => string | undefined;
+  /** Whether the interactionUrl option is set (else only an interact decision's own url can be used). */
+  hasInteractionUrl: boolean;
+  session: RequestHandler | undefined;
+  onEvent: ((event: OpenIDEvent) => void) | undefined;
   interactionTtlMs: number;
   bodyLimit: string | number;
   now: () => number;
@@ -101,8 +138,11 @@ export function resolveOptions(options: ProviderOptions): ResolvedOptions {
   if (typeof options.decide !== 'function') throw new OpenIDConfigError('must be a function returning a Promise of a decision', 'decide');
   const server = resolveServer(options);
   const { interactionUrl } = options;
-  if (!(typeof interactionUrl === 'string' && interactionUrl !== '') && typeof interactionUrl !== 'function') {
+  if (interactionUrl !== undefined && !(typeof interactionUrl === 'string' && interactionUrl !== '') && typeof interactionUrl !== 'function') {
     throw new OpenIDConfigError('must be a URL path or a function of the interaction id', 'interactionUrl');
+  }
+  for (const name of ['session', 'onEvent'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new OpenIDConfigError(name === 'session' ? 'must be a middleware such as session({...}) of express-session' : 'must be a function', name);
   }
   const ttl = options.interactionTtlMs ?? 10 * 60 * 1000;
   if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new OpenIDConfigError('must be a positive number of milliseconds', 'interactionTtlMs');
@@ -116,8 +156,12 @@ export function resolveOptions(options: ProviderOptions): ResolvedOptions {
     decide: options.decide,
     interactionUrl: (id, base) => {
       if (base !== undefined) return withInteraction(base, id);
+      if (interactionUrl === undefined) return undefined;
       return typeof interactionUrl === 'function' ? interactionUrl(id) : withInteraction(interactionUrl, id);
     },
+    hasInteractionUrl: interactionUrl !== undefined,
+    session: options.session,
+    onEvent: options.onEvent,
     interactionTtlMs: ttl,
     bodyLimit,
     now: options.now ?? Date.now,

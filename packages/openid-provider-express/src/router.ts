@@ -4,11 +4,12 @@
  * router writes every protocol response.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs } from 'openid2-core';
+import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
 import { answerDecision, extensionContext } from './decision.js';
+import { decisionEvent, directEvent, emit, protocolErrorEvent } from './events.js';
 import { findPending, savePending, sessionOf, takePending } from './interaction.js';
 import { checkDecision, resolveOptions, type Decision, type DecisionContext, type ProviderOptions, type ResolvedOptions } from './options.js';
-import { protectFromFraming, send, sendBodyError, sendPage } from './send.js';
+import { isSecure, pathOf, protectFromFraming, redirect, send, sendBodyError, sendPage } from './send.js';
 
 /** What an app's login/consent page needs to know about a pending request. */
 export interface InteractionDetails extends Pick<DecisionContext, 'requested' | 'pape'> {
@@ -22,6 +23,8 @@ export interface InteractionDetails extends Pick<DecisionContext, 'requested' | 
    * realm while the server's cache keeps it.
    */
   returnToVerified(): Promise<boolean>;
+  /** The same, with the reason when false (`not_published`, `fetch_failed`, `mismatch`). */
+  returnToVerification(): Promise<ReturnToVerification>;
   /** Put it in the consent form and pass it back to `resume`. */
   csrfToken: string;
 }
@@ -53,32 +56,59 @@ function argsOf(req: Request): MessageArgs {
   return query < 0 ? [] : readFormPairs(req.originalUrl.slice(query + 1));
 }
 
+/** An interact decision with no page to go to: the relying party gets an error answer, the app an event (or a warning). */
+function noInteractionPage(options: ResolvedOptions, request: CheckIDRequest): ProtocolError {
+  const error = new ProtocolError('The provider cannot show its sign-in page (no interactionUrl is configured)', { returnTo: request.returnTo, namespace: request.namespace });
+  const text = 'openidProvider: decide returned { type: \'interact\' } without a url, and the interactionUrl option is not set';
+  if (options.onEvent === undefined) process.emitWarning(text, { code: 'OPENID_INTERACTION_URL_MISSING' });
+  else emit(options.onEvent, { event: 'request_failed', reason: 'interaction_url_missing', message: text, realm: request.realm.toString() });
+  return error;
+}
+
 async function handleCheckID(options: ResolvedOptions, req: Request, res: Response, request: CheckIDRequest): Promise<void> {
+  const startedAt = Date.now();
   sessionOf(req);
   // Relying party discovery only if the hook asks: an unauthenticated request must not make the OP fetch a URL.
   const returnToVerified = (): Promise<boolean> => request.returnToVerified();
-  const context: DecisionContext = { req, request, realm: request.realm.toString(), returnToVerified, ...extensionContext(request) };
+  const returnToVerification = (): Promise<ReturnToVerification> => request.returnToVerification();
+  const context: DecisionContext = { req, request, realm: request.realm.toString(), returnToVerified, returnToVerification, ...extensionContext(request) };
   const decision = checkDecision(await options.decide(context), true);
-  if (decision.type !== 'interact') return send(res, options.server.encodeResponse(await answerDecision(request, decision)));
+  if (decision.type !== 'interact') {
+    const encoded = options.server.encodeResponse(await answerDecision(request, decision));
+    emit(options.onEvent, decisionEvent(request, decision.type, startedAt));
+    return send(res, encoded);
+  }
   // An immediate request cannot wait for the user (§10.2.1).
-  if (request.immediate) return send(res, options.server.encodeResponse(request.setupNeeded()));
-  const id = savePending(req, { args: request.message.toPostArgs(), secure: req.secure }, options.interactionTtlMs, options.now());
+  if (request.immediate) {
+    emit(options.onEvent, decisionEvent(request, 'setup_needed', startedAt));
+    return send(res, options.server.encodeResponse(request.setupNeeded()));
+  }
+  if (decision.url === undefined && !options.hasInteractionUrl) return send(res, options.server.encodeError(noInteractionPage(options, request)));
+  const id = savePending(req, { args: request.message.toPostArgs(), secure: isSecure(req) }, options.interactionTtlMs, options.now());
+  const target = options.interactionUrl(id, decision.url) as string;
+  emit(options.onEvent, decisionEvent(request, 'interact', startedAt));
   protectFromFraming(res);
-  return res.redirect(303, options.interactionUrl(id, decision.url));
+  return redirect(res, target);
 }
 
 function endpointHandler(options: ResolvedOptions): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     let request: DecodedRequest | undefined;
+    const startedAt = Date.now();
     try {
-      request = options.server.decodeRequest(argsOf(req), { secure: req.secure });
+      request = options.server.decodeRequest(argsOf(req), { secure: isSecure(req) });
       if (request === undefined) {
         return sendPage(res, 400, 'OpenID provider endpoint', 'This is an OpenID provider endpoint. It expects OpenID requests from relying parties.');
       }
       if (request instanceof CheckIDRequest) return await handleCheckID(options, req, res, request);
-      return send(res, options.server.encodeResponse(await options.server.handleRequest(request)));
+      const encoded = options.server.encodeResponse(await options.server.handleRequest(request));
+      emit(options.onEvent, directEvent(request, encoded, startedAt));
+      return send(res, encoded);
     } catch (error) {
-      if (error instanceof ProtocolError) return send(res, options.server.encodeError(error));
+      if (error instanceof ProtocolError) {
+        emit(options.onEvent, protocolErrorEvent(error));
+        return send(res, options.server.encodeError(error));
+      }
       return next(error);
     }
   };
@@ -105,6 +135,7 @@ function details(options: ResolvedOptions, req: Request, interactionId: unknown)
     request,
     realm: request.realm.toString(),
     returnToVerified: () => request.returnToVerified(),
+    returnToVerification: () => request.returnToVerification(),
     csrfToken: pending.csrfToken,
     ...extensionContext(request),
   };
@@ -123,9 +154,14 @@ async function resume(options: ResolvedOptions, req: Request, res: Response, inp
   try {
     const request = options.server.decodeRequest(pending.args, { secure: pending.secure });
     if (!(request instanceof CheckIDRequest)) throw new OpenIDConfigError('the pending interaction is not a checkid request');
-    return send(res, options.server.encodeResponse(await answerDecision(request, decision)));
+    const encoded = options.server.encodeResponse(await answerDecision(request, decision));
+    emit(options.onEvent, decisionEvent(request, decision.type, Date.now()));
+    return send(res, encoded);
   } catch (error) {
-    if (error instanceof ProtocolError) return send(res, options.server.encodeError(error));
+    if (error instanceof ProtocolError) {
+      emit(options.onEvent, protocolErrorEvent(error));
+      return send(res, options.server.encodeError(error));
+    }
     throw error;
   }
 }
@@ -141,16 +177,22 @@ export function openidProvider(providerOptions: ProviderOptions): ProviderRouter
   const parse = bodyParser(options);
   // The endpoint is the mount path itself: GET (and HEAD) and POST there,
   // anything else goes on to the app (a 404 unless it has its own route).
+  // With the session option, only indirect requests (GET, or a POSTed checkid) run it: direct ones make no session.
+  const withSession = (req: Request, res: Response, next: NextFunction, indirect: boolean): void => {
+    if (options.session === undefined || !indirect) return void handler(req, res, next);
+    options.session(req, res, (error?: unknown) => {
+      if (error === undefined || error === null) void handler(req, res, next);
+      else next(error);
+    });
+  };
   const router = ((req: Request, res: Response, next: NextFunction): void => {
-    if (req.path !== '/') return next();
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      void handler(req, res, next);
-      return;
-    }
+    if (pathOf(req) !== '/') return next();
+    if (req.method === 'GET' || req.method === 'HEAD') return withSession(req, res, next, true);
     if (req.method !== 'POST') return next();
     parse(req, res, (error?: unknown) => {
-      if (error === undefined) void handler(req, res, next);
-      else next(error);
+      if (error !== undefined) return next(error);
+      const mode = (req.body as Record<string, unknown> | undefined)?.['openid.mode'];
+      withSession(req, res, next, mode === 'checkid_setup' || mode === 'checkid_immediate');
     });
   }) as ProviderRouter;
   router.interactionDetails = (req, interactionId) => details(options, req, interactionId);

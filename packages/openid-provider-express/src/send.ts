@@ -2,7 +2,7 @@
  * Writes the core's framework-free responses to Express, with framing
  * protection on every page.
  */
-import type { NextFunction, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { encodeResponse, escapeHTML, Message, OPENID_NS, type EncodedResponse } from 'openid2-core';
 
 /** Headers that keep provider pages out of frames (clickjacking on consent): use them on your login and consent pages too. */
@@ -23,6 +23,28 @@ export function send(res: Response, encoded: EncodedResponse): void {
   res.setHeader('Content-Length', Buffer.byteLength(encoded.body, 'utf8'));
   if (res.req?.method === 'HEAD') res.end();
   else res.end(encoded.body, 'utf8');
+}
+
+/** Express's req.secure (trust proxy aware); without Express (connect), whether the connection itself is TLS. */
+export function isSecure(req: Request): boolean {
+  const secure: unknown = (req as Partial<Pick<Request, 'secure'>>).secure;
+  if (typeof secure === 'boolean') return secure;
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
+}
+
+/** The path of the request below the mount point (req.url without query), as Express's req.path. */
+export function pathOf(req: Request): string {
+  const url = req.url ?? '/';
+  const end = url.search(/[?#]/);
+  return end < 0 ? url : url.slice(0, end);
+}
+
+/** A 303 to the app's interaction page, with framing protection (no Express res.redirect). */
+export function redirect(res: Response, url: string): void {
+  res.statusCode = 303;
+  res.setHeader('Location', url.replace(/[^\x21-\x7e]/gu, (character) => encodeURIComponent(character)));
+  res.setHeader('Content-Length', '0');
+  res.end();
 }
 
 /** An HTML error page; the text is escaped and never contains internals. */

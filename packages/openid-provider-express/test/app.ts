@@ -22,7 +22,7 @@ export interface TestProvider {
  * and a form; posting it with `approve=1` signs alice in (regenerating the
  * session, as a real login does) and allows, anything else denies.
  */
-export async function startProvider(options: { withSession?: boolean; provider?: Partial<ProviderOptions> } = {}): Promise<TestProvider> {
+export async function startProvider(options: { withSession?: boolean; provider?: Partial<ProviderOptions>; prepare?: (app: express.Express) => void } = {}): Promise<TestProvider> {
   const app = express();
   const http: HttpServer = createServer(app);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -41,6 +41,7 @@ export async function startProvider(options: { withSession?: boolean; provider?:
       http.close(() => resolve());
     }),
   };
+  options.prepare?.(app);
   if (options.withSession !== false) app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false, name: 'op.sid' }));
   state.router = openidProvider({
     endpoint,

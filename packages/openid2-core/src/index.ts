@@ -82,7 +82,7 @@ export { MemoryStore } from './store/memory-store.js';
 export { FileStore, type FileStoreOptions } from './store/file-store.js';
 export { Server, type ServerOptions, type DecodedRequest } from './server/server.js';
 export { ReturnToCache, type ReturnToCacheOptions } from './server/return-to-cache.js';
-export { CheckIDRequest, type AllowOptions, type ExtensionArgs } from './server/check-id-request.js';
+export { CheckIDRequest, type AllowOptions, type ExtensionArgs, type ReturnToVerification } from './server/check-id-request.js';
 export { AssociateRequest, type AssociationPolicy } from './server/associate-request.js';
 export { CheckAuthRequest } from './server/check-auth-request.js';
 export { Signatory, type SignatoryOptions } from './server/signatory.js';
@@ -103,3 +103,4 @@ export { FetchRequest as AXFetchRequest, FetchResponse as AXFetchResponse, Store
 export { AX_ATTRIBUTES, PROFILE_FIELDS, isProfileField, attributeOfUri, attributeOfField, attributeOfSRegField, type AXAttribute, type ProfileField } from './extensions/ax-attributes.js';
 export { PapeRequest, PapeResponse, PAPE_POLICY_PHISHING_RESISTANT, PAPE_POLICY_MULTI_FACTOR, PAPE_POLICY_MULTI_FACTOR_PHYSICAL, PAPE_POLICY_NONE, PAPE_LEVEL_NIST, PAPE_LEVEL_JISA, formatAuthTime, parseAuthTime } from './extensions/pape.js';
 export { profileRequest, addProfileRequest, normalizeProfile, profileFromSuccess, requestedProfile, answerProfile, profileValueProblem, type Profile, type ProfileRequest, type ProfileRequestOptions, type ProfilePlan, type RequestedProfile } from './extensions/profile.js';
+export { causeChain, discoveryFailureReason, isLoopbackRefusal, withoutQuery, type CauseEntry, type DiscoveryFailureReason, type OpenIDEvent } from './log-event.js';

@@ -2,46 +2,101 @@
  * `GET|POST /login`: discovery, association, the transaction in the
  * session, and the user on their way to the OP. An identifier the user
  * typed must come from this site's form (login CSRF, see login-csrf.ts);
- * without one, the configured OP identifier is used.
+ * without one, the configured OP identifier is used. The app's
+ * `loginOptions` hook may choose, per login, immediate mode, stateless
+ * mode, the profile, PAPE and further extensions (login-options.ts).
  * @see OpenID 2.0 §7, §8, §9
  */
 import type { Request, Response } from 'express';
-import { DiscoveryError } from 'openid2-core';
+import { DiscoveryError, type AuthRequest } from 'openid2-core';
+import { discoveryFailure } from '../discovery-failure.js';
+import { emit } from '../events.js';
 import { addExtensions } from '../extensions.js';
 import { refuseForgedLogin } from '../login-csrf.js';
-import type { ResolvedConsumerOptions } from '../options.js';
-import { baseOf, realmOf } from '../request-context.js';
+import { checkLoginChoices, type LoginChoices } from '../login-options.js';
+import { queryOf, redirect, sendBody } from '../http-io.js';
+import { keepLoginState } from '../login-state.js';
+import type { LoginFailure, ResolvedConsumerOptions } from '../options.js';
+import { baseOf, realmOf, sessionOf } from '../request-context.js';
+import { isSafeReturnPath } from '../return-path.js';
 import { consumerFor } from './consumer-for.js';
 import { fail } from './failure.js';
 
 /** The form field holding the identifier the user typed. */
 const IDENTIFIER_FIELD = 'openid_identifier';
 
+/** The form field (POST) or query argument (GET) naming the page to go back to after sign-in. */
+export const RETURN_TO_FIELD = 'returnTo';
+
+function fieldOf(req: Request, name: string): unknown {
+  const source: unknown = req.method === 'POST' ? req.body : queryOf(req);
+  return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[name] : undefined;
+}
+
+/** The page to go back to: absent, a safe local path, or a refusal (never silently dropped: the link is wrong). */
+function returnToOf(req: Request): { returnTo?: string; refusal?: LoginFailure } {
+  const value = fieldOf(req, RETURN_TO_FIELD);
+  if (value === undefined || value === '') return {};
+  if (isSafeReturnPath(value)) return { returnTo: value };
+  return { refusal: { status: 'failure', reason: 'invalid_return_to', message: 'The page to return to after sign-in must be a path on this site' } };
+}
+
 /** The identifier typed by the user (posted, checked by refuseForgedLogin), else the configured OP identifier. */
-function identifierOf(options: ResolvedConsumerOptions, req: Request): string | undefined {
-  const input = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>)[IDENTIFIER_FIELD] : undefined;
-  if (typeof input === 'string' && input.trim() !== '') return input.trim();
-  return options.opIdentifier;
+function identifierOf(options: ResolvedConsumerOptions, req: Request): { identifier: string | undefined; typed: boolean } {
+  const input = req.method === 'POST' ? fieldOf(req, IDENTIFIER_FIELD) : undefined;
+  if (typeof input === 'string' && input.trim() !== '') return { identifier: input.trim(), typed: true };
+  return { identifier: options.opIdentifier, typed: false };
+}
+
+/** The association event of a login: made by this login (it stored one), or one from the store. */
+function associationEvent(options: ResolvedConsumerOptions, auth: AuthRequest, made: boolean): void {
+  const association = auth.association;
+  if (association === undefined) return;
+  emit(options, { event: made ? 'association_made' : 'association_reused', endpoint: auth.endpoint.serverUrl, assocType: association.assocType });
+}
+
+/** The app's per-login choices, checked; a refusal when they do not fit. */
+async function choicesOf(options: ResolvedConsumerOptions, req: Request): Promise<{ choices: LoginChoices; refusal?: LoginFailure }> {
+  if (options.loginOptions === undefined) return { choices: {} };
+  const checked = checkLoginChoices(await options.loginOptions(req));
+  if ('problem' in checked) return { choices: {}, refusal: { status: 'failure', reason: 'invalid_login_options', message: checked.problem } };
+  return checked;
 }
 
 export async function login(options: ResolvedConsumerOptions, req: Request, res: Response): Promise<unknown> {
   // Before anything is fetched: a forged login must not even reach the attacker's OP.
   const forged = refuseForgedLogin(req, new URL(baseOf(options, req)).origin, IDENTIFIER_FIELD);
   if (forged !== undefined) return fail(options, req, res, forged);
-  const identifier = identifierOf(options, req);
+  const back = returnToOf(req);
+  if (back.refusal !== undefined) return fail(options, req, res, back.refusal);
+  const { choices, refusal } = await choicesOf(options, req);
+  if (refusal !== undefined) return fail(options, req, res, refusal);
+  const { identifier, typed } = identifierOf(options, req);
   if (identifier === undefined) return fail(options, req, res, { status: 'failure', reason: 'missing_identifier', message: 'Enter your OpenID identifier' });
+  const immediate = choices.immediate === true;
+  const startedAt = Date.now();
+  emit(options, { event: 'login_started', identifier, immediate, ...(choices.stateless === undefined ? {} : { stateless: choices.stateless }) });
   let auth;
+  let made = false;
   try {
-    auth = await consumerFor(options, req).begin(identifier);
+    const perLogin = { stateless: choices.stateless, onAssociationStored: () => { made = true; } };
+    auth = await consumerFor(options, req, perLogin).begin(identifier);
   } catch (error) {
-    if (error instanceof DiscoveryError) return fail(options, req, res, { status: 'failure', reason: 'discovery_failed', message: error.message });
+    if (error instanceof DiscoveryError) return fail(options, req, res, discoveryFailure(options, error, identifier, typed), { identifier, startedAt });
     throw error;
   }
-  addExtensions(options, auth);
+  emit(options, { event: 'discovery_succeeded', identifier, endpoint: auth.endpoint.serverUrl, version: auth.endpoint.version, durationMs: Date.now() - startedAt });
+  associationEvent(options, auth, made);
+  const profile = choices.profile ?? options.profile;
+  const pape = choices.pape ?? options.pape;
+  addExtensions({ ...options, profile, pape }, auth);
+  for (const extension of choices.extensions ?? []) auth.addExtension(extension);
   await options.extendRequest?.(auth, req);
-  const indirect = auth.indirect(realmOf(options, req), `${baseOf(options, req)}/return`);
+  const returnTo = choices.returnTo ?? back.returnTo;
+  keepLoginState(sessionOf(req), auth.transactionId, { identifier, immediate, startedAt, ...(returnTo === undefined ? {} : { returnTo }), ...(pape === undefined ? {} : { pape: true }) });
+  const indirect = auth.indirect(realmOf(options, req), `${baseOf(options, req)}/return`, { immediate });
   res.setHeader('Cache-Control', 'no-store');
-  if (indirect.kind === 'redirect') return res.redirect(303, indirect.url);
+  if (indirect.kind === 'redirect') return redirect(res, 303, indirect.url);
   // Too long for a URL (§5.2.2): a page that posts the request to the OP.
-  return res.type('html').send(indirect.html);
+  return sendBody(res, 'html', indirect.html);
 }

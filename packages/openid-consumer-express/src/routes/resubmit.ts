@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { escapeHTML, TRANSACTION_PARAM } from 'openid2-core';
+import { sendBody } from '../http-io.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { dropFreshSession, queryString, returnUrlOf } from '../request-context.js';
 import { consumerFor } from './consumer-for.js';
@@ -60,7 +61,9 @@ export function resubmit(req: Request, res: Response): void {
   res.setHeader('Content-Security-Policy', CSP);
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'same-origin');
-  res.type('html').send(
+  sendBody(
+    res,
+    'html',
     `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Signing in…</title></head><body>\n${form}\n<noscript><p>Press Continue to finish signing in.</p></noscript>\n<input type="submit" value="Continue">\n</form>\n<script>${SCRIPT}</script>\n</body></html>\n`,
   );
 }

@@ -6,7 +6,10 @@
  */
 import type { Request, Response } from 'express';
 import { readFormPairs, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
+import { emit, failureEvent } from '../events.js';
+import { redirect } from '../http-io.js';
 import { extensionData } from '../extensions.js';
+import { takeLoginState, transactionIdOf, type LoginState } from '../login-state.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { queryString, regenerate, returnUrlOf, save, sessionOf } from '../request-context.js';
 import { consumerFor } from './consumer-for.js';
@@ -27,6 +30,11 @@ export interface OpenIDSessionData {
   version: string;
   /** Signed profile fields (from SREG or AX), `{}` when none. */
   profile?: Record<string, string>;
+  /**
+   * Where each profile field came from: `'sreg'` or `'ax'` (AX wins where
+   * both answer), for apps that trust only one of them. `{}` when no profile.
+   */
+  profileSources?: Record<string, 'sreg' | 'ax'>;
   /** The signed PAPE answer, when `pape` was asked for and answered. */
   pape?: { policies: string[]; authTime: string | undefined; levels: Record<string, string> };
   /** The SteamID64 (Steam preset). */
@@ -45,7 +53,7 @@ function argsOf(req: Request): MessageArgs {
   return readFormPairs(queryString(req)).filter(([key]) => key !== RESUBMITTED);
 }
 
-async function succeed(options: ResolvedConsumerOptions, req: Request, res: Response, result: SuccessResult): Promise<unknown> {
+async function succeed(options: ResolvedConsumerOptions, req: Request, res: Response, result: SuccessResult, state: LoginState | undefined): Promise<unknown> {
   // A new session id after login: no session fixation.
   await regenerate(sessionOf(req));
   const data: OpenIDSessionData = {
@@ -55,19 +63,36 @@ async function succeed(options: ResolvedConsumerOptions, req: Request, res: Resp
     opEndpoint: result.endpoint.serverUrl,
     version: result.endpoint.version,
     ...(result.steamId === undefined ? {} : { steamId: result.steamId }),
-    ...extensionData(options, result),
+    ...extensionData(options, result, state?.pape === true),
     ...options.sessionData?.(result),
   };
   sessionOf(req).openid = data;
   await save(sessionOf(req));
-  if (options.onSuccess !== undefined) return options.onSuccess(req, res, result);
-  return res.redirect(303, options.successRedirect);
+  emit(options, {
+    event: 'login_succeeded',
+    identifier: result.claimedId,
+    endpoint: result.endpoint.serverUrl,
+    version: result.endpoint.version,
+    ...(state?.startedAt === undefined ? {} : { durationMs: Date.now() - state.startedAt }),
+  });
+  const returnTo = state?.returnTo;
+  if (options.onSuccess !== undefined) return options.onSuccess(req, res, result, { returnTo });
+  return redirect(res, 303, returnTo ?? options.successRedirect);
 }
 
 export async function complete(options: ResolvedConsumerOptions, req: Request, res: Response): Promise<unknown> {
   if (await needsResubmission(options, req)) return resubmit(req, res);
   res.setHeader('Cache-Control', 'no-store');
-  const result: CompletionResult = await consumerFor(options, req).complete(argsOf(req), returnUrlOf(options, req));
-  if (result.status === 'success') return succeed(options, req, res, result);
-  return fail(options, req, res, result);
+  const returnUrl = returnUrlOf(options, req);
+  const result: CompletionResult = await consumerFor(options, req).complete(argsOf(req), returnUrl);
+  // Taken whatever the outcome: a login's state is used once. The id is only read from the URL here, after complete() checked it.
+  const state = takeLoginState(sessionOf(req), transactionIdOf(returnUrl));
+  if (result.status === 'success') return succeed(options, req, res, result, state);
+  const details = { identifier: state?.identifier, startedAt: state?.startedAt };
+  if (result.status === 'setup_needed' && options.onSetupNeeded !== undefined) {
+    emit(options, failureEvent(result, details));
+    // §10.2.1: the immediate request cannot be answered without the user; the app may ask again with checkid_setup.
+    return options.onSetupNeeded(req, res, { result, identifier: state?.identifier, returnTo: state?.returnTo });
+  }
+  return fail(options, req, res, result, details);
 }

@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { escapeHTML, OpenIDConfigError, RP_RETURN_TO_TYPE } from 'openid2-core';
+import { header, sendBody } from '../http-io.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { baseOf } from '../request-context.js';
 
@@ -25,7 +26,7 @@ export function relyingPartyXrds(returnUrl: string): string {
 /** `GET /xrds` inside the router. */
 export function xrdsRoute(options: ResolvedConsumerOptions) {
   return (req: Request, res: Response): void => {
-    res.type('application/xrds+xml').send(relyingPartyXrds(`${baseOf(options, req)}/return`));
+    sendBody(res, 'application/xrds+xml', relyingPartyXrds(`${baseOf(options, req)}/return`));
   };
 }
 
@@ -38,8 +39,8 @@ export function realmDiscovery(options: ResolvedConsumerOptions) {
     const base = options.baseUrl;
     if (base === undefined) return next(new OpenIDConfigError('realmDiscovery runs outside the router, where the mount point is unknown: set the baseUrl option', 'baseUrl'));
     res.setHeader('X-XRDS-Location', `${base}/xrds`);
-    if ((req.get('accept') ?? '').includes('application/xrds+xml')) {
-      res.type('application/xrds+xml').send(relyingPartyXrds(`${base}/return`));
+    if ((header(req, 'accept') ?? '').includes('application/xrds+xml')) {
+      sendBody(res, 'application/xrds+xml', relyingPartyXrds(`${base}/return`));
       return;
     }
     next();

@@ -3,7 +3,7 @@
  * @see OpenID 2.0 §7.2, §7.3
  */
 import { DiscoveryError, UrlError } from '../errors.js';
-import type { Fetcher } from '../fetch/fetcher.js';
+import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { normalizeIdentifier, type NormalizedIdentifier } from '../normalize-url.js';
 import type { DiscoveryCache } from './cache.js';
 import { sortEndpoints, type ServiceEndpoint } from './endpoint.js';
@@ -16,8 +16,8 @@ import { fetchForDiscovery, htmlText, yadisDiscover, type YadisResult } from './
 
 /** Options of {@link discover}. */
 export interface DiscoverOptions {
-  /** The HTTP client (see createFetcher). */
-  fetcher: Fetcher;
+  /** The HTTP client. @default createFetcher() (timeouts, size limits, private-address guard) */
+  fetcher?: Fetcher | undefined;
   /** A cache of results by normalized identifier; a hit makes no request. @default no cache */
   cache?: DiscoveryCache | undefined;
   /** Time to live of cached results, in milliseconds. @default the cache's own default */
@@ -85,15 +85,17 @@ function normalizeInput(userInput: string): NormalizedIdentifier {
  * @throws DiscoveryError (caused by the FetchError or UrlError where one applies), also when no endpoint is found
  * @see OpenID 2.0 §7
  */
-export async function discover(userInput: string, options: DiscoverOptions): Promise<DiscoveryResult> {
+export async function discover(userInput: string, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
+  // Like python-openid's discover(uri): a call without options gets the guarded default client.
+  const fetcher = options.fetcher ?? createFetcher();
   const normalized = normalizeInput(userInput);
   const key = `${normalized.kind}:${normalized.value}`;
   const cached = await options.cache?.get(key);
   if (cached !== undefined) return cached;
   const found =
     normalized.kind === 'xri'
-      ? { ...(await discoverXRI(normalized.value, options.fetcher, options.xriProxy)), finalUrl: undefined }
-      : await discoverURL(normalized.value, options.fetcher);
+      ? { ...(await discoverXRI(normalized.value, fetcher, options.xriProxy)), finalUrl: undefined }
+      : await discoverURL(normalized.value, fetcher);
   // The most preferred endpoints, within the bounds of one result (it may be cached).
   const endpoints = boundedEndpoints(sortEndpoints(found.endpoints));
   if (endpoints.length === 0) {

@@ -98,6 +98,12 @@ function checkExtensions(extensions: readonly ExtensionArgs[]): void {
   });
 }
 
+/** The outcome of relying party discovery for a request's return_to (§9.2.1). */
+export type ReturnToVerification =
+  | { verified: true }
+  | { verified: false; reason: 'not_published' | 'mismatch' }
+  | { verified: false; reason: 'fetch_failed'; cause: unknown };
+
 /**
  * A `checkid_setup` or `checkid_immediate` request. When it was decoded,
  * return_to was checked to be a well-formed http(s) URL inside a valid,
@@ -116,7 +122,7 @@ export class CheckIDRequest {
   readonly realm: Realm;
   readonly assocHandle: string | undefined;
   readonly #context: CheckIDContext;
-  #returnToVerified: Promise<boolean> | undefined;
+  #returnToVerified: Promise<ReturnToVerification> | undefined;
 
   private constructor(message: Message, context: CheckIDContext, fields: { identity: string; claimedId: string; returnTo: string; realm: Realm }) {
     this.message = message;
@@ -199,10 +205,25 @@ export class CheckIDRequest {
    * realm while the server's return_to cache keeps the answer.
    */
   returnToVerified(): Promise<boolean> {
-    this.#returnToVerified ??= this.#context
-      .discoverReturnTos(this.realm.toString())
-      .then((allowed) => returnToMatches(allowed, this.returnTo))
-      .catch(() => false);
+    return this.returnToVerification().then((verification) => verification.verified);
+  }
+
+  /**
+   * {@link returnToVerified} with the reason it is false, for a consent page
+   * that explains its warning: `not_published` (the realm publishes no
+   * return_to URL), `fetch_failed` (its discovery failed; `cause` holds the
+   * error), `mismatch` (it publishes others, not this one). The same single
+   * discovery serves both methods.
+   * @see OpenID 2.0 §9.2.1, §13
+   */
+  returnToVerification(): Promise<ReturnToVerification> {
+    this.#returnToVerified ??= this.#context.discoverReturnTos(this.realm.toString()).then(
+      (allowed): ReturnToVerification => {
+        if (allowed.length === 0) return { verified: false, reason: 'not_published' };
+        return returnToMatches(allowed, this.returnTo) ? { verified: true } : { verified: false, reason: 'mismatch' };
+      },
+      (cause: unknown): ReturnToVerification => ({ verified: false, reason: 'fetch_failed', cause }),
+    );
     return this.#returnToVerified;
   }
 

@@ -1,0 +1,43 @@
+/**
+ * The `onEvent` option: one structured object per step of a login (see
+ * `OpenIDEvent` in openid2-core), for pino, winston or console. A logger
+ * that throws must not turn a login into a 500, so its faults are dropped
+ * here (and only here).
+ */
+import { causeChain, type OpenIDEvent } from 'openid2-core';
+import type { ConsumerFailure, ResolvedConsumerOptions } from './options.js';
+
+/** Sends one event to the app's `onEvent`, if any. */
+export function emit(options: Pick<ResolvedConsumerOptions, 'onEvent'>, event: OpenIDEvent): void {
+  if (options.onEvent === undefined) return;
+  try {
+    options.onEvent(event);
+  } catch {
+    // Logging is best effort: the login goes on whatever the logger does.
+  }
+}
+
+/** What a failure event adds to the failure itself. */
+export interface FailureDetails {
+  identifier?: string | undefined;
+  endpoint?: string | undefined;
+  startedAt?: number | undefined;
+}
+
+const EVENT_OF = { cancel: 'login_cancelled', setup_needed: 'login_setup_needed', failure: 'login_failed' } as const;
+
+/** The event of a cancel, setup needed, failure or refused request: its reason, cause chain and the login it ends. */
+export function failureEvent(result: ConsumerFailure, details: FailureDetails = {}, now = Date.now()): OpenIDEvent {
+  const refused = 'httpStatus' in result;
+  const event: OpenIDEvent = {
+    event: refused ? 'request_refused' : EVENT_OF[result.status],
+    reason: result.status === 'failure' ? result.reason : result.status,
+  };
+  if (result.status === 'failure') event.message = result.message;
+  if (details.identifier !== undefined) event.identifier = details.identifier;
+  if (details.endpoint !== undefined) event.endpoint = details.endpoint;
+  if (details.startedAt !== undefined) event.durationMs = now - details.startedAt;
+  const cause = 'cause' in result ? result.cause : undefined;
+  if (cause !== undefined) event.cause = causeChain(cause);
+  return event;
+}
