@@ -120,9 +120,9 @@ describeWith('Chromium', chromiumAvailability, () => {
     await page.goto(`${sites.consumer.url}/`);
     await page.fill('input[name=openid_identifier]', 'http://127.0.0.1:1/nobody');
     await page.click('form.card button[type=submit]');
-    await page.waitForURL(`${sites.consumer.url}/?openid_error=discovery_failed`);
+    await page.waitForURL(`${sites.consumer.url}/?openid_error=unreachable`);
     await shot(page, 'state-rp-discovery-failed');
-    expect(await page.textContent('.notice.error')).toContain('No OpenID provider could be found');
+    expect(await page.textContent('.notice.error')).toContain('could not be reached');
     expect(await page.inputValue('input[name=openid_identifier]')).toBe('http://127.0.0.1:1/nobody');
     await page.goto(`${sites.consumer.url}/?openid_error=${encodeURIComponent('Your account is locked, call 555-0100')}`);
     await shot(page, 'state-rp-unknown-error-ignored');

@@ -55,7 +55,7 @@ describe('the example relying party', () => {
     const client = new CookieClient();
     const typed = 'http://127.0.0.1:1/nobody-"here"';
     const failed = await startSignIn(sites, client, { openid_identifier: typed });
-    expect(failed.url).toBe(`${sites.consumer.url}/?openid_error=discovery_failed`);
+    expect(failed.url).toBe(`${sites.consumer.url}/?openid_error=invalid_identifier`);
     expect(failed.body).toContain('value="http://127.0.0.1:1/nobody-&quot;here&quot;"');
   });
 
