@@ -22,9 +22,15 @@ for (const root of roots) {
   }
 }
 
+// The transform cache lives with this checkout (a fresh clone starts with an
+// empty one), never shared through the machine's temp folder with other
+// checkouts or an earlier run's stale entries.
+const CACHE = join(__dirname, 'node_modules', '.cache', 'jest');
+
 function project(root: string, dir: string): Config {
   return {
     displayName: dir,
+    cacheDirectory: CACHE,
     rootDir: join(__dirname, root, dir),
     testEnvironment: 'node',
     extensionsToTreatAsEsm: ['.ts'],
@@ -59,6 +65,7 @@ if (existsSync(join('bench', 'test'))) projects.push(project('.', 'bench'));
 const config: Config = {
   projects,
   testTimeout: 30_000,
+  cacheDirectory: CACHE,
 };
 
 export default config;

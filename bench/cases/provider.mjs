@@ -114,6 +114,13 @@ export async function providerCases(settings) {
       await measureHttp('Express urlencoded POST', ceiling, async () => ({ method: 'POST', path: '/kv', headers: FORM, body: sample, connections, expectStatus: '2xx', amount: settings.maxRequests }), settings),
     );
     if (peer) case2.references.push(await measureHttp('python3-openid (gunicorn, 1 worker)', peer, pooled(peer, '/pool', 3000), settings));
+    // The cost of express-session on direct requests: the same provider with the
+    // session middleware mounted in front of everything instead of the router's
+    // `session` option (which runs it for checkid requests only).
+    const everywhere = await start(() => startOurs({ OPENID_BENCH_SESSION_MOUNT: 'everywhere' }));
+    case2.references.push(await measureHttp('openid-provider-express, express-session in front of every request', everywhere, pooled(everywhere, '/bench/pool', 8000), settings));
+    await everywhere.stop();
+    started.splice(started.indexOf(everywhere), 1);
     records.push(case2);
 
     // --- Case 3: associate DH-SHA256, a fresh consumer key each time --------

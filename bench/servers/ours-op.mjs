@@ -26,11 +26,15 @@ base = `http://127.0.0.1:${server.address().port}`;
 endpoint = process.env.OPENID_BENCH_ENDPOINT ?? `${base}/openid`;
 const site = new URL(endpoint).origin;
 
-// Sessions where a browser is involved: checkid requests and the login page.
-// Direct requests (associate, check_authentication) are POSTs from relying
-// parties, without cookies, and never touch the session: express-session
-// would only make and drop a session object for each of them.
-app.use((req, res, next) => (req.method === 'POST' && req.headers.cookie === undefined && req.path === '/openid' ? next() : sessions.middleware(req, res, next)));
+// Sessions where a browser is involved: checkid requests (the router's
+// `session` option runs the middleware for those only) and the login page.
+// Direct requests (associate, check_authentication) come from relying
+// parties without cookies: express-session would only make and drop a
+// session object for each of them. OPENID_BENCH_SESSION_MOUNT=everywhere
+// mounts it in front of everything instead, for the comparison in case 2.
+const sessionEverywhere = process.env.OPENID_BENCH_SESSION_MOUNT === 'everywhere';
+if (sessionEverywhere) app.use(sessions.middleware);
+else app.use('/login', sessions.middleware);
 if (mode === 'login') {
   // Counted once the router has read the request (the allow mode measures the router alone).
   app.use('/openid', (req, res, next) => {
@@ -47,6 +51,7 @@ if (mode === 'login') {
 const provider = openidProvider({
   endpoint,
   store,
+  ...(sessionEverywhere ? {} : { session: sessions.middleware }),
   interactionUrl: '/login',
   decide: ({ req, request }) => {
     const user = mode === 'allow' ? 'alice' : req.session.user;
