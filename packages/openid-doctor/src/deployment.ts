@@ -3,9 +3,10 @@
  * the pure checks in `checks/`. The middlewares call these (their
  * `checkDeployment` functions); the pieces are exported for other stacks.
  */
-import type { Fetcher, OpenIDStore } from 'openid2-core';
+import type { Fetcher, OpenIDStore, SealedHandlesOptions } from 'openid2-core';
 import { checkProviderDiscovery, checkReturnUrlPublished } from './checks/discovery.js';
 import { checkFetcherGuard } from './checks/fetcher.js';
+import { checkSealingKeys } from './checks/sealed-keys.js';
 import { checkSessionCookie, type SessionCookieSettings } from './checks/session-cookie.js';
 import { checkStore } from './checks/store.js';
 import { checkHttps } from './checks/urls.js';
@@ -49,6 +50,11 @@ export interface ProviderDeployment {
   opIdentifier?: string | undefined;
   store?: OpenIDStore | undefined;
   fetcher?: Fetcher | undefined;
+  /** The `sealedHandles` option of the provider's Server. @default none */
+  sealedHandles?: SealedHandlesOptions | undefined;
+  /** How many instances serve the endpoint, and whether they share one association store. @default 1, shared */
+  instances?: number;
+  sharedStore?: boolean;
   /** Discover the identity page and OP Identifier (the site must be listening). @default false */
   network?: boolean;
   now?: () => number;
@@ -56,6 +62,7 @@ export interface ProviderDeployment {
 
 export async function checkProviderDeployment(deployment: ProviderDeployment): Promise<Finding[]> {
   const findings = checkHttps('op', 'endpoint', deployment.endpoint);
+  findings.push(...checkSealingKeys(deployment.sealedHandles, deployment.instances, deployment.sharedStore));
   if (deployment.store !== undefined) findings.push(...(await checkStore('op', deployment.store, deployment.now)));
   if (deployment.fetcher !== undefined && deployment.network === true) {
     findings.push(...(await checkProviderDiscovery({ endpoint: deployment.endpoint, identityUrl: deployment.identityUrl, opIdentifier: deployment.opIdentifier, fetcher: deployment.fetcher })));

@@ -5,5 +5,6 @@ export { checkStore } from './checks/store.js';
 export { checkFetcherGuard, isLoopbackUrl } from './checks/fetcher.js';
 export { checkReturnUrlPublished, checkProviderDiscovery, type ProviderDiscoveryInput } from './checks/discovery.js';
 export { checkHttps } from './checks/urls.js';
+export { checkSealingKeys } from './checks/sealed-keys.js';
 export { checkRelyingPartyDeployment, checkProviderDeployment, type RelyingPartyDeployment, type ProviderDeployment } from './deployment.js';
 export { probeSite, type ProbeResult } from './probe.js';

@@ -3,6 +3,6 @@ import * as doctor from '../src/index.js';
 test('the export list', () => {
   expect(Object.keys(doctor).sort()).toEqual([
     'checkArrival', 'checkFetcherGuard', 'checkHttps', 'checkProviderDeployment', 'checkProviderDiscovery', 'checkRelyingPartyDeployment',
-    'checkReturnUrlPublished', 'checkSessionCookie', 'checkStore', 'finding', 'formatFinding', 'isLoopbackUrl', 'probeSite', 'report',
+    'checkReturnUrlPublished', 'checkSealingKeys', 'checkSessionCookie', 'checkStore', 'finding', 'formatFinding', 'isLoopbackUrl', 'probeSite', 'report',
   ]);
 });

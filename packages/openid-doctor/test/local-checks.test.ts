@@ -2,8 +2,9 @@
  * The checks that need no network: each with a broken configuration that
  * makes it fire and a good one that keeps it quiet.
  */
+import { randomBytes } from 'node:crypto';
 import { createFetcher, MemoryStore, StoreError, type OpenIDStore } from 'openid2-core';
-import { checkArrival, checkFetcherGuard, checkHttps, checkSessionCookie, checkStore, formatFinding, report, type Finding } from '../src/index.js';
+import { checkArrival, checkFetcherGuard, checkHttps, checkSealingKeys, checkSessionCookie, checkStore, formatFinding, report, type Finding } from '../src/index.js';
 
 const ids = (findings: readonly Finding[]): string[] => findings.map((item) => `${item.level} ${item.id}`);
 
@@ -95,5 +96,24 @@ describe('report', () => {
   test('strict throws an OpenIDConfigError on errors, not on warnings', () => {
     expect(() => report(findings, { strict: true })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG', option: 'doctor', message: expect.stringMatching(/op\.not_https/) }));
     expect(report(findings.slice(1), { strict: true })).toHaveLength(1);
+  });
+});
+
+describe('checkSealingKeys: the provider keys for sealed association handles', () => {
+  const random = (): Buffer => randomBytes(32);
+  const same = random();
+  test.each([
+    ['a key of 16 bytes', { keys: [{ id: 'k1', key: randomBytes(16) }] }, 1, true, ['error op.sealed_keys_invalid']],
+    ['an empty key list', { keys: [] }, 1, true, ['error op.sealed_keys_invalid']],
+    ['one id twice', { keys: [{ id: 'k1', key: random() }, { id: 'k1', key: random() }] }, 1, true, ['error op.sealed_keys_invalid']],
+    ['a key of zeros', { keys: [{ id: 'k1', key: Buffer.alloc(32) }] }, 1, true, ['error op.sealed_key_not_random']],
+    ['a key from a short password, repeated', { keys: [{ id: 'k1', key: Buffer.from('secret'.repeat(6).slice(0, 32)) }] }, 1, true, ['error op.sealed_key_not_random']],
+    ['one key under two ids (a rotation without a new key)', { keys: [{ id: 'new', key: same }, { id: 'old', key: same }] }, 1, true, ['warning op.sealed_key_reused']],
+    ['no sealed handles, three instances, no shared store', undefined, 3, false, ['error op.instances_without_shared_associations']],
+    ['good: two random keys (rotation)', { keys: [{ id: '2026-12', key: random() }, { id: '2026-06', key: random() }] }, 3, false, []],
+    ['good: no sealed handles, one store for every instance', undefined, 3, true, []],
+    ['good: no sealed handles, one instance', undefined, 1, false, []],
+  ])('%s', (_name, sealed, instances, shared, expected) => {
+    expect(ids(checkSealingKeys(sealed, instances, shared))).toEqual(expected);
   });
 });

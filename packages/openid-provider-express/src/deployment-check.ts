@@ -5,7 +5,7 @@
  * Findings go to `log` / `onWarning` (an event logger); `strict` throws.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createFetcher, OpenIDConfigError, type Fetcher, type OpenIDStore } from 'openid2-core';
+import { createFetcher, OpenIDConfigError, type Fetcher, type OpenIDStore, type SealedHandlesOptions } from 'openid2-core';
 import { checkArrival, checkProviderDeployment, report, type Finding, type ReportOptions } from 'openid-doctor';
 import type { ProviderOptions } from './options.js';
 
@@ -20,6 +20,11 @@ export interface ProviderDeploymentCheckOptions extends ReportOptions {
   fetcher?: Fetcher;
   /** Discover the identity page and OP Identifier (the app must be listening). @default false */
   network?: boolean;
+  /** The `sealedHandles` option given to the provider's Server, checked for usable keys. @default not checked */
+  sealedHandles?: SealedHandlesOptions;
+  /** How many instances serve the endpoint, and whether they share one association store. @default 1, shared */
+  instances?: number;
+  sharedStore?: boolean;
 }
 
 function endpointOf(options: Pick<ProviderOptions, 'server' | 'endpoint'>): string {
@@ -42,6 +47,9 @@ export async function providerDeploymentCheck(options: Pick<ProviderOptions, 'se
     store: check.store ?? options.store,
     fetcher: check.fetcher ?? options.fetcher ?? createFetcher(),
     network: check.network === true,
+    sealedHandles: check.sealedHandles,
+    instances: check.instances,
+    sharedStore: check.sharedStore,
   });
   return report(findings, check);
 }
