@@ -30,7 +30,9 @@ export async function sessionMiddleware(name) {
 export async function openidStore() {
   if (process.env.OPENID_BENCH_STORE !== 'redis') {
     const { MemoryStore } = await import('openid2-core');
-    return { store: new MemoryStore(), close: async () => {} };
+    // Case 2 makes its pools of stateless assertions up front (tens of thousands of private
+    // associations before the first check_authentication): above the default cap, which would evict them.
+    return { store: new MemoryStore({ maxAssociationsPerServer: 1_000_000 }), close: async () => {} };
   }
   const { RedisStore } = await import('openid-store-redis');
   const store = new RedisStore({ url: process.env.OPENID_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `${process.env.OPENID_BENCH_PREFIX ?? 'bench:'}openid:` });
