@@ -131,7 +131,7 @@ function writeProvider(dir) {
   code += `
 // Added by the packaging test: the test's browser signs in here, and the port.
 app.use(express.urlencoded({ extended: false }));
-app.post('/test-login', (req, res) => {
+app.post('/test-login', sessions, (req, res) => {   // the guide's sessions, as its own login pages use them
   req.session.user = String(req.body.user);
   res.send('signed in');
 });
