@@ -77,6 +77,7 @@ export { parseHTMLDiscovery, type HTMLDiscoveryInfo } from './discovery/html.js'
 export { yadisDiscover, XRDS_CONTENT_TYPE, type YadisResult } from './discovery/yadis.js';
 export { verifyDiscoveredEndpoint, endpointMatches, type AssertedInformation, type DiscoveredVerification } from './discovery/verify-discovered.js';
 export { discoverRelyingPartyReturnTos } from './discovery/relying-party.js';
+export { writeXRDS, relyingPartyXrds, opIdentifierXrds, claimedIdentifierXrds, identityLinks, type XRDSServiceElement, type IdentityVersion, type IdentityDocumentOptions } from './discovery/xrds-writer.js';
 export { StoreClock, DEFAULT_MAX_ASSOCIATIONS_PER_SERVER, evictionTarget, serverKey, checkNonceArgs, type OpenIDStore, type StoreTimeOptions } from './store/store.js';
 export { MemoryStore } from './store/memory-store.js';
 export { FileStore, type FileStoreOptions } from './store/file-store.js';
