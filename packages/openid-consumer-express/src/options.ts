@@ -10,6 +10,7 @@ import {
   Consumer,
   createFetcher,
   objectSession,
+  isOpenIDStore,
   MemoryDiscoveryCache,
   AssociationFlights,
   OpenIDConfigError,
@@ -179,7 +180,6 @@ const KNOWN_OPTIONS = new Set([
   'profile', 'pape', 'extendRequest', 'sessionData', 'allowUnsolicitedAssertions', 'allowInsecureHttp', 'consumer',
   'loginOptions', 'onSetupNeeded', 'onEvent', 'allowLoopback',
 ]);
-const STORE_METHODS = ['storeAssociation', 'getAssociation', 'removeAssociation', 'useNonce'] as const;
 
 function checkUrl(value: unknown, option: string): string {
   if (typeof value !== 'string') throw new OpenIDConfigError('must be an absolute http or https URL', option);
@@ -223,9 +223,8 @@ function checkTypes(options: ConsumerMiddlewareOptions): void {
   for (const name of ['allowUnsolicitedAssertions', 'allowInsecureHttp', 'allowLoopback'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new OpenIDConfigError('must be true or false', name);
   }
-  const store = options.store as unknown as Record<string, unknown> | undefined;
-  if (store !== undefined && STORE_METHODS.some((method) => typeof store?.[method] !== 'function')) {
-    throw new OpenIDConfigError(`must be an OpenIDStore (${STORE_METHODS.join(', ')})`, 'store');
+  if (options.store !== undefined && !isOpenIDStore(options.store)) {
+    throw new OpenIDConfigError('must be an OpenIDStore (storeAssociation, getAssociation, removeAssociation, useNonce)', 'store');
   }
   if (options.fetcher !== undefined && typeof options.fetcher?.fetch !== 'function') throw new OpenIDConfigError('must be a Fetcher (createFetcher())', 'fetcher');
   if (options.consumer !== undefined && (options.consumer === null || typeof options.consumer !== 'object')) throw new OpenIDConfigError('must be an object', 'consumer');
