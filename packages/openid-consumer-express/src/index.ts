@@ -2,7 +2,7 @@
 import type { OpenIDSessionData } from './routes/return.js';
 
 export { openidConsumer, type ConsumerRouter } from './router.js';
-export { relyingPartyXrds } from './routes/xrds.js';
+export { relyingPartyXrds } from 'openid2-core';
 export type { OpenIDSessionData } from './routes/return.js';
 export type { ConsumerMiddlewareOptions, ConsumerFailure, LoginFailure, RefusedRequest, SetupNeededContext } from './options.js';
 export type { LoginChoices } from './login-options.js';

@@ -7,7 +7,7 @@
  * (a message naming the field), never a 500.
  */
 import type { AuthRequest } from 'openid2-core';
-import { checkPape, checkProfileFields } from './options.js';
+import { checkPape, checkProfileFields } from './extension-checks.js';
 import { isSafeReturnPath } from './return-path.js';
 
 /** What `loginOptions(req)` may return; a field left out keeps the router's setting. */

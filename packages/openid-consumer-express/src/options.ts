@@ -4,18 +4,18 @@
  * or an insecure setting fails at start-up, not at the first login.
  */
 import type { Request, Response } from 'express';
+import { checkPape, checkProfileFields } from './extension-checks.js';
 import type { LoginChoices } from './login-options.js';
 import {
   Consumer,
   createFetcher,
   objectSession,
+  isOpenIDStore,
   MemoryDiscoveryCache,
   AssociationFlights,
   OpenIDConfigError,
   Realm,
-  isProfileField,
   normalizeUrl,
-  PROFILE_FIELDS,
   type AuthRequest,
   type CancelResult,
   type ConsumerOptions,
@@ -180,7 +180,6 @@ const KNOWN_OPTIONS = new Set([
   'profile', 'pape', 'extendRequest', 'sessionData', 'allowUnsolicitedAssertions', 'allowInsecureHttp', 'consumer',
   'loginOptions', 'onSetupNeeded', 'onEvent', 'allowLoopback',
 ]);
-const STORE_METHODS = ['storeAssociation', 'getAssociation', 'removeAssociation', 'useNonce'] as const;
 
 function checkUrl(value: unknown, option: string): string {
   if (typeof value !== 'string') throw new OpenIDConfigError('must be an absolute http or https URL', option);
@@ -224,34 +223,13 @@ function checkTypes(options: ConsumerMiddlewareOptions): void {
   for (const name of ['allowUnsolicitedAssertions', 'allowInsecureHttp', 'allowLoopback'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new OpenIDConfigError('must be true or false', name);
   }
-  const store = options.store as unknown as Record<string, unknown> | undefined;
-  if (store !== undefined && STORE_METHODS.some((method) => typeof store?.[method] !== 'function')) {
-    throw new OpenIDConfigError(`must be an OpenIDStore (${STORE_METHODS.join(', ')})`, 'store');
+  if (options.store !== undefined && !isOpenIDStore(options.store)) {
+    throw new OpenIDConfigError('must be an OpenIDStore (storeAssociation, getAssociation, removeAssociation, useNonce)', 'store');
   }
   if (options.fetcher !== undefined && typeof options.fetcher?.fetch !== 'function') throw new OpenIDConfigError('must be a Fetcher (createFetcher())', 'fetcher');
   if (options.consumer !== undefined && (options.consumer === null || typeof options.consumer !== 'object')) throw new OpenIDConfigError('must be an object', 'consumer');
   // The consumer's own checks (beginTimeoutMs, ...) run now, not at the first login.
   if (options.consumer !== undefined) new Consumer({ fetcher: { fetch: () => Promise.reject(new Error('unused')) }, ...options.consumer, session: objectSession({}) });
-}
-
-/** Refuses names that are not profile fields (shared with the Passport strategy). */
-export function checkProfileFields(profile: { required?: readonly string[]; optional?: readonly string[] } | undefined, option: string): void {
-  if (profile === undefined) return;
-  const { required = [], optional = [] } = profile;
-  if (profile === null || typeof profile !== 'object') throw new OpenIDConfigError('must be { required?: string[], optional?: string[] }', option);
-  if (!Array.isArray(required) || !Array.isArray(optional)) throw new OpenIDConfigError('must be { required?: string[], optional?: string[] }', option);
-  for (const name of [...required, ...optional]) {
-    if (typeof name !== 'string' || !isProfileField(name)) throw new OpenIDConfigError(`${JSON.stringify(name)} is not a profile field (known: ${PROFILE_FIELDS.join(', ')})`, option);
-  }
-}
-
-/** Refuses a PAPE request that is not `{ policies?: URI[], maxAuthAge?: seconds }` (shared with `loginOptions`). */
-export function checkPape(pape: { policies?: readonly string[]; maxAuthAge?: number } | undefined, option: string): void {
-  if (pape === undefined) return;
-  if (pape === null || typeof pape !== 'object') throw new OpenIDConfigError('must be { policies?: string[], maxAuthAge?: number }', option);
-  const { policies = [], maxAuthAge } = pape;
-  if (!Array.isArray(policies) || policies.some((policy) => typeof policy !== 'string' || !URL.canParse(policy))) throw new OpenIDConfigError('policies must be policy URIs', option);
-  if (maxAuthAge !== undefined && (!Number.isSafeInteger(maxAuthAge) || maxAuthAge < 0)) throw new OpenIDConfigError('maxAuthAge must be whole seconds, 0 or more', option);
 }
 
 function checkExtensions(options: ConsumerMiddlewareOptions): void {

@@ -25,7 +25,7 @@ import {
   type SuccessResult,
 } from 'openid2-core';
 import { LOGIN_CSRF_FIELD, refuseForgedLogin } from './login-csrf.js';
-import { checkProfileFields } from './options.js';
+import { checkProfileFields } from './extension-checks.js';
 
 export interface OpenIDStrategyOptions {
   /** The absolute URL Passport's callback route answers at. */

@@ -3,7 +3,7 @@
  * about the extensions a request carries, and how an `allow` becomes a
  * signed assertion with the released extension data.
  */
-import { answerProfile, PAPE_1_0_NS, PapeRequest, PapeResponse, requestedProfile, type CheckIDRequest, type ExtensionArgs, type OpenIDResponse } from 'openid2-core';
+import { answerProfile, extensionArgs, PapeRequest, PapeResponse, requestedProfile, type CheckIDRequest, type ExtensionArgs, type OpenIDResponse } from 'openid2-core';
 import type { Decision, DecisionContext } from './options.js';
 
 /** The relying party's extension requests, as the decision hook and the consent page see them. */
@@ -29,8 +29,8 @@ function papeArgs(request: CheckIDRequest, pape: { policies: string[]; authTime?
     asked = undefined;
   }
   if (asked === undefined) return [];
-  const authTime = pape.authTime?.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return [{ namespace: PAPE_1_0_NS, args: new PapeResponse(pape.policies, authTime).toArgs() }];
+  // PapeResponse writes the Date in the §5.2 form and refuses an invalid one.
+  return [extensionArgs(new PapeResponse(pape.policies, pape.authTime))];
 }
 
 /** The answer to a checkid request for an allow or deny decision. */

@@ -3,7 +3,7 @@
  * protection on every page.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { encodeResponse, escapeHTML, Message, OPENID_NS, type EncodedResponse } from 'openid2-core';
+import { encodeResponse, errorResponse, escapeHTML, ProtocolError, type EncodedResponse } from 'openid2-core';
 
 /** Headers that keep provider pages out of frames (clickjacking on consent): use them on your login and consent pages too. */
 export function protectFromFraming(res: Response): void {
@@ -67,10 +67,10 @@ const BODY_ERRORS: Readonly<Record<string, string>> = {
 export function sendBodyError(res: Response, error: unknown, next: NextFunction): void {
   const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
   if (typeof status !== 'number' || status < 400 || status > 499) return next(error);
-  const message = new Message();
-  message.setArg(OPENID_NS, 'mode', 'error');
-  message.setArg(OPENID_NS, 'error', (typeof type === 'string' ? BODY_ERRORS[type] : undefined) ?? 'The request body could not be read');
-  send(res, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: message.toKVForm() });
+  const text = (typeof type === 'string' ? BODY_ERRORS[type] : undefined) ?? 'The request body could not be read';
+  // Core writes the key-value error (§5.1.2.2); only the status is the body parser's (413, 415, ...).
+  const encoded = encodeResponse(errorResponse(new ProtocolError(text, { direct: true })));
+  send(res, { ...encoded, status });
 }
 
 export { escapeHTML };

@@ -1,5 +1,5 @@
 /** Bad input at the HTTP endpoint: always the answer the spec says, never a 500. */
-import { createConsumerSession, DEFAULT_DH_MODULUS, intToBase64, kvForm, OPENID2_NS } from 'openid2-core';
+import { createConsumerSession, DEFAULT_DH_MODULUS, intToBase64, kvForm, OPENID2_NS, PAPE_1_0_NS } from 'openid2-core';
 import express from 'express';
 import request from 'supertest';
 import { CookieClient, readForm } from 'openid-test-helpers';
@@ -183,6 +183,21 @@ describe('indirect requests', () => {
   test('an oversized POST body is refused with 413, not a 500', async () => {
     const response = await new CookieClient().post(provider.endpoint, { 'openid.mode': 'associate', junk: 'x'.repeat(100 * 1024) });
     expect(response.status).toBe(413);
+    // 18.3: the key-value error is core's errorResponse, the status the body parser's.
+    expect(kvForm.parse(response.body)).toEqual({ ns: OPENID2_NS, mode: 'error', error: 'The request body is too large' });
+  });
+
+  test('18.3: PAPE auth_time from a Date goes through core\'s PapeResponse (§5.2 form, no fraction)', async () => {
+    provider.decide = () => ({ type: 'allow', pape: { policies: [], authTime: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)) } });
+    const response = await new CookieClient()
+      .get(`${provider.endpoint}?${checkid({ 'openid.ns.pape': PAPE_1_0_NS, 'openid.pape.preferred_auth_policies': '' })}`)
+      .finally(() => {
+        provider.decide = () => ({ type: 'allow' });
+      });
+    const assertion = new URL(response.location as string).searchParams;
+    expect(assertion.get('openid.mode')).toBe('id_res');
+    expect(assertion.get('openid.pape.auth_time')).toBe('2026-01-02T03:04:05Z');
+    expect(assertion.get('openid.signed')?.split(',')).toContain('pape.auth_time');
   });
 });
 

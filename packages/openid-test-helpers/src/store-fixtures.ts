@@ -3,7 +3,7 @@
  * clock harness, test associations and the fault assertion.
  */
 import { Association, StoreError, type OpenIDStore } from 'openid2-core';
-import type { StoreTarget } from './store-conformance.js';
+import type { StoreTarget } from './store-target.js';
 
 /** The clock and store of the test running now. */
 export interface ConformanceHarness {

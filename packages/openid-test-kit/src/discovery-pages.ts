@@ -5,26 +5,21 @@
  * @see OpenID 2.0 §7.3
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OPENID_1_1_TYPE, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE, XRDS_CONTENT_TYPE } from 'openid2-core';
+import { claimedIdentifierXrds, opIdentifierXrds as coreOpIdentifierXrds, XRDS_CONTENT_TYPE } from 'openid2-core';
 import { escapeMarkup as e, sendText } from './http.js';
-
-function xrds(services: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<xrds:XRDS xmlns:xrds="xri://$xrds" xmlns="xri://$xrd*($v*2.0)" xmlns:openid="http://openid.net/xmlns/1.0">\n<XRD>\n${services}</XRD>\n</xrds:XRDS>\n`;
-}
 
 /**
  * An identity page's XRDS: an OpenID 2.0 service (with its LocalID, which
- * some relying parties need to tell it from an OP Identifier) and a 1.1 one.
+ * some relying parties need to tell it from an OP Identifier) and a 1.1 one,
+ * as openid2-core writes them.
  */
 export function identityXrds(endpoint: string, claimedId: string, openid1 = true): string {
-  const v2 = `<Service priority="0"><Type>${OPENID_2_0_TYPE}</Type><URI>${e(endpoint)}</URI><LocalID>${e(claimedId)}</LocalID></Service>\n`;
-  const v1 = openid1 ? `<Service priority="1"><Type>${OPENID_1_1_TYPE}</Type><URI>${e(endpoint)}</URI></Service>\n` : '';
-  return xrds(v2 + v1);
+  return claimedIdentifierXrds(endpoint, { claimedId }, [], { versions: openid1 ? ['2.0', '1.1'] : ['2.0'] });
 }
 
-/** The OP Identifier's XRDS (identifier select, §7.3.2.1.1). */
+/** The OP Identifier's XRDS (identifier select, §7.3.2.1.1), as openid2-core writes it. */
 export function opIdentifierXrds(endpoint: string): string {
-  return xrds(`<Service priority="0"><Type>${OPENID_IDP_2_0_TYPE}</Type><URI>${e(endpoint)}</URI></Service>\n`);
+  return coreOpIdentifierXrds(endpoint);
 }
 
 function wantsXrds(req: IncomingMessage, url: URL): boolean {

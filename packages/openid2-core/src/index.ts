@@ -50,6 +50,9 @@ export {
   makeNonce,
   parseNonce,
   checkNonceTimestamp,
+  nonceInWindow,
+  isNonceSalt,
+  MAX_NONCE_LENGTH,
   DEFAULT_NONCE_SKEW_SECONDS,
   type ParsedNonce,
   type NonceTimeOptions,
@@ -77,27 +80,29 @@ export { parseHTMLDiscovery, type HTMLDiscoveryInfo } from './discovery/html.js'
 export { yadisDiscover, XRDS_CONTENT_TYPE, type YadisResult } from './discovery/yadis.js';
 export { verifyDiscoveredEndpoint, endpointMatches, type AssertedInformation, type DiscoveredVerification } from './discovery/verify-discovered.js';
 export { discoverRelyingPartyReturnTos } from './discovery/relying-party.js';
-export { StoreClock, DEFAULT_MAX_ASSOCIATIONS_PER_SERVER, evictionTarget, serverKey, checkNonceArgs, type OpenIDStore, type StoreTimeOptions } from './store/store.js';
+export { writeXRDS, relyingPartyXrds, opIdentifierXrds, claimedIdentifierXrds, identityLinks, type XRDSServiceElement, type IdentityVersion, type IdentityDocumentOptions } from './discovery/xrds-writer.js';
+export { StoreClock, DEFAULT_MAX_ASSOCIATIONS_PER_SERVER, isOpenIDStore, evictionTarget, serverKey, checkNonceArgs, type OpenIDStore, type StoreTimeOptions } from './store/store.js';
 export { MemoryStore } from './store/memory-store.js';
 export { FileStore, type FileStoreOptions } from './store/file-store.js';
 export { Server, type ServerOptions, type DecodedRequest } from './server/server.js';
 export { ReturnToCache, type ReturnToCacheOptions } from './server/return-to-cache.js';
-export { CheckIDRequest, type AllowOptions, type ExtensionArgs, type ReturnToVerification } from './server/check-id-request.js';
+export { CheckIDRequest, type AllowOptions, type ReturnToVerification } from './server/check-id-request.js';
 export { AssociateRequest, type AssociationPolicy } from './server/associate-request.js';
 export { CheckAuthRequest } from './server/check-auth-request.js';
 export { Signatory, type SignatoryOptions } from './server/signatory.js';
 export { SealedHandles, isSealedHandle, type SealedHandlesOptions, type SealingKey } from './server/sealed-handles.js';
 export { PairwiseIdentifiers, type PairwiseOptions } from './server/pairwise.js';
-export { encodeResponse, errorResponse, sanitizeErrorText, type OpenIDResponse, type EncodedResponse } from './server/response.js';
+export { sanitizeErrorText } from './error-text.js';
+export { encodeResponse, errorResponse, type OpenIDResponse, type EncodedResponse } from './server/response.js';
 export { escapeHTML } from './message-form.js';
 export { Consumer, type ConsumerOptions } from './consumer/consumer.js';
 export { AuthRequest } from './consumer/auth-request.js';
 export { AssociationFlights } from './consumer/association-flights.js';
 export { Negotiator, DEFAULT_ASSOCIATION_PREFERENCES, type AssociationPreference, type NegotiatorOptions } from './consumer/negotiator.js';
 export { objectSession, TRANSACTION_PARAM, type ConsumerSessionStore, type Transaction } from './consumer/session.js';
-export { failure, type CompletionResult, type SuccessResult, type CancelResult, type SetupNeededResult, type FailureResult, type FailureReason } from './consumer/result.js';
+export { failure, FAILURE_REASONS, type CompletionResult, type SuccessResult, type CancelResult, type SetupNeededResult, type FailureResult, type FailureReason } from './consumer/result.js';
 export { steamPreset, steamIdFromClaimedId, STEAM_OP_ENDPOINT, STEAM_OP_IDENTIFIER, type SteamPreset, type SteamPresetOptions } from './consumer/presets/steam.js';
-export { ExtensionError, addExtensionToMessage, extensionArgs, signedExtensionArgs, signedArgsFrom, type Extension, type ExtensionErrorReason, type SignedArgsSource, type SignedSource } from './extensions/extension.js';
+export { ExtensionError, addExtensionToMessage, extensionArgs, signedExtensionArgs, signedArgsFrom, type Extension, type ExtensionArgs, type ExtensionErrorReason, type SignedArgsSource, type SignedSource } from './extensions/extension.js';
 export { SRegRequest, SRegResponse, SREG_FIELDS, isSRegField, validSRegValue, sregValueProblem, supportsSReg, sregNamespaceOf, sregNamespaceFor, type SRegField, type SRegData, type SRegRequestOptions } from './extensions/sreg.js';
 export { FetchRequest as AXFetchRequest, FetchResponse as AXFetchResponse, StoreRequest as AXStoreRequest, StoreResponse as AXStoreResponse, validAXAlias, axAliasProblem, type AXRequestedAttribute } from './extensions/ax.js';
 export { AX_ATTRIBUTES, PROFILE_FIELDS, isProfileField, attributeOfUri, attributeOfField, attributeOfSRegField, type AXAttribute, type ProfileField } from './extensions/ax-attributes.js';

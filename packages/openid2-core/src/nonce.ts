@@ -27,11 +27,14 @@ import { NonceError } from './errors.js';
  */
 export const DEFAULT_NONCE_SKEW_SECONDS = 30 * 60;
 
-const MAX_NONCE_LENGTH = 255;
+/** The longest nonce §10.1 allows, in characters (so also the longest salt). */
+export const MAX_NONCE_LENGTH = 255;
 /** 10000-01-01T00:00:00Z: later times no longer fit the four-digit year. */
 const MAX_TIME_MS = Date.UTC(10000, 0, 1);
 /** 6 random bytes: 8 base64url characters, all in the 33-126 range. */
 const SALT_BYTES = 6;
+/** What may follow the timestamp: printable non-whitespace ASCII, 33-126 (§10.1). */
+const SALT_CHARACTERS = /^[\x21-\x7e]*$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z/;
 
 /** A nonce split into its parts. */
@@ -119,8 +122,28 @@ export function parseNonce(nonce: string): ParsedNonce {
   }
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   const salt = nonce.slice(match[0].length);
-  if (!/^[\x21-\x7e]*$/.test(salt)) throw new NonceError('The nonce contains characters outside printable ASCII');
+  if (!isNonceSalt(salt)) throw new NonceError('The nonce contains characters outside printable ASCII');
   return { timestamp: ms / 1000, salt };
+}
+
+/**
+ * Whether text can be a nonce's salt: only the characters §10.1 allows after
+ * the timestamp (printable non-whitespace ASCII). Length is the caller's
+ * bound ({@link MAX_NONCE_LENGTH} for the whole nonce).
+ * @see OpenID 2.0 §10.1
+ */
+export function isNonceSalt(salt: string): boolean {
+  return SALT_CHARACTERS.test(salt);
+}
+
+/**
+ * The nonce time window, the one rule of consumers and stores alike: whether
+ * a timestamp (seconds since the epoch) lies within `skewSeconds` of
+ * `nowMs`, in the past or the future.
+ * @see OpenID 2.0 §11.3
+ */
+export function nonceInWindow(timestamp: number, nowMs: number, skewSeconds: number): boolean {
+  return Number.isFinite(timestamp) && Math.abs(nowMs / 1000 - timestamp) <= skewSeconds;
 }
 
 /** Options of {@link checkNonceTimestamp}. */
@@ -147,7 +170,5 @@ export function checkNonceTimestamp(nonce: string | number, options: NonceTimeOp
       return false;
     }
   }
-  const skew = options.skewSeconds ?? DEFAULT_NONCE_SKEW_SECONDS;
-  const now = (options.now ?? Date.now()) / 1000;
-  return Number.isFinite(timestamp) && Math.abs(now - timestamp) <= skew;
+  return nonceInWindow(timestamp, options.now ?? Date.now(), options.skewSeconds ?? DEFAULT_NONCE_SKEW_SECONDS);
 }

@@ -4,24 +4,10 @@
  * @see OpenID 2.0 §13
  */
 import type { NextFunction, Request, Response } from 'express';
-import { escapeHTML, OpenIDConfigError, RP_RETURN_TO_TYPE } from 'openid2-core';
+import { OpenIDConfigError, relyingPartyXrds } from 'openid2-core';
 import { header, sendBody } from '../http-io.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { baseOf } from '../request-context.js';
-
-/** The relying party's XRDS, listing its return URL. */
-export function relyingPartyXrds(returnUrl: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<xrds:XRDS xmlns:xrds="xri://$xrds" xmlns="xri://$xrd*($v*2.0)">
-  <XRD>
-    <Service priority="1">
-      <Type>${RP_RETURN_TO_TYPE}</Type>
-      <URI>${escapeHTML(returnUrl)}</URI>
-    </Service>
-  </XRD>
-</xrds:XRDS>
-`;
-}
 
 /** `GET /xrds` inside the router. */
 export function xrdsRoute(options: ResolvedConsumerOptions) {

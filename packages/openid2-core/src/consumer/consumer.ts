@@ -20,7 +20,7 @@ import { Negotiator, type AssociationPreference } from './negotiator.js';
 import { failure, type AssertionClaims, type CompletionResult, type FailureResult, type SuccessResult } from './result.js';
 import { hasTransaction, saveTransaction, takeTransaction, transactionOf, TRANSACTION_PARAM, TRANSACTION_TTL_MS, type ConsumerSessionStore, type Transaction } from './session.js';
 import { checkAuthentication } from './verify/check-authentication.js';
-import { checkDiscovered } from './verify/discovered.js';
+import { checkDiscovered, openID1Transaction } from './verify/discovered.js';
 import { checkFields, signedSet } from './verify/fields.js';
 import { readMode } from './verify/mode.js';
 import { checkNonce } from './verify/nonce.js';
@@ -251,7 +251,7 @@ export class Consumer {
     const early = checkFields(message, signed) ?? checkReturnTo(message, current);
     if (early !== undefined) return early;
     const claims = claimsOf(message, transaction);
-    if (claims === undefined) return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');
+    if ('status' in claims) return claims;
     const screened = this.#options.screenAssertion?.(claims);
     if (screened !== undefined) return screened;
     const association = await storedAssociation(message, claims.opEndpoint, this.#options.store, this.#now());
@@ -301,13 +301,14 @@ function isHttpUrl(base: string): boolean {
   }
 }
 
-/** What the assertion claims; undefined for an OpenID 1.x assertion without its transaction. */
-function claimsOf(message: Message, transaction: Transaction | undefined): AssertionClaims | undefined {
+/** What the assertion claims; a failure for an OpenID 1.x assertion without its transaction. */
+function claimsOf(message: Message, transaction: Transaction | undefined): AssertionClaims | FailureResult {
   const identity = message.getArg(OPENID_NS, 'identity') as string;
   if (message.isOpenID2()) {
     return { version: '2.0', opEndpoint: message.getArg(OPENID_NS, 'op_endpoint') as string, claimedId: message.getArg(OPENID_NS, 'claimed_id'), identity };
   }
   // OpenID 1.x names no endpoint: the request's own transaction does.
-  if (transaction === undefined) return undefined;
-  return { version: '1.x', opEndpoint: transaction.serverUrl, claimedId: transaction.claimedId, identity };
+  const own = openID1Transaction(transaction);
+  if ('status' in own) return own;
+  return { version: '1.x', opEndpoint: own.serverUrl, claimedId: own.claimedId, identity };
 }

@@ -25,30 +25,7 @@ import type { ServiceEndpoint } from '../discovery/endpoint.js';
  * | `rejected_by_policy` | the application's `acceptSuccess` refused it |
  * | `store_error` | the store failed (a fault, never read as "fresh nonce") |
  */
-export type FailureReason =
-  | 'invalid_message'
-  | 'provider_error'
-  | 'unsolicited_assertion'
-  | 'transaction_expired'
-  | 'missing_field'
-  | 'missing_signed_field'
-  | 'return_to_mismatch'
-  | 'signature_mismatch'
-  | 'discovery_failed'
-  | 'discovery_mismatch'
-  | 'check_authentication_failed'
-  | 'check_authentication_redirected'
-  | 'invalid_nonce'
-  | 'nonce_stale'
-  | 'nonce_reused'
-  | 'steam_endpoint_mismatch'
-  | 'steam_identity_mismatch'
-  | 'steam_identifier_invalid'
-  | 'rejected_by_policy'
-  | 'store_error';
-
-/** Every failure reason, for documentation, tests and exhaustive mappings. */
-export const FAILURE_REASONS: readonly FailureReason[] = Object.freeze([
+export const FAILURE_REASONS = Object.freeze([
   'invalid_message',
   'provider_error',
   'unsolicited_assertion',
@@ -70,6 +47,9 @@ export const FAILURE_REASONS: readonly FailureReason[] = Object.freeze([
   'rejected_by_policy',
   'store_error',
 ] as const);
+
+/** Why a login failed: one of {@link FAILURE_REASONS}. */
+export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** A verified positive assertion. */
 export interface SuccessResult {

@@ -4,7 +4,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { OpenIDConfigError } from '../errors.js';
-import type { DiscoveryResult } from './discover.js';
+import type { DiscoveryResult } from './discovery-result.js';
 import { discoveryResultSize } from './limits.js';
 
 /**

@@ -6,6 +6,7 @@ import { DiscoveryError, UrlError } from '../errors.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { normalizeIdentifier, type NormalizedIdentifier } from '../normalize-url.js';
 import type { DiscoveryCache } from './cache.js';
+import type { DiscoveryResult } from './discovery-result.js';
 import { sortEndpoints, type ServiceEndpoint } from './endpoint.js';
 import { parseHTMLDiscovery } from './html.js';
 import { boundedEndpoints, detach } from './limits.js';
@@ -13,6 +14,8 @@ import { endpointsFromHTML, endpointsFromServices } from './services.js';
 import { discoverXRI } from './xri.js';
 import { parseXRDS } from './xrds.js';
 import { fetchForDiscovery, htmlText, yadisDiscover, type YadisResult } from './yadis.js';
+
+export type { DiscoveryResult } from './discovery-result.js';
 
 /** Options of {@link discover}. */
 export interface DiscoverOptions {
@@ -24,21 +27,6 @@ export interface DiscoverOptions {
   cacheTtlMs?: number | undefined;
   /** An XRI proxy resolver such as `https://xri.net/`; without one, XRIs are refused. @default none */
   xriProxy?: string | undefined;
-}
-
-/**
- * What discovery found. Frozen: results are shared through the cache.
- * Bounded (see DISCOVERY_LIMITS): at most 10 endpoints, no over-long URL or type URI.
- */
-export interface DiscoveryResult {
-  /** The identifier as normalized from the input (§7.2). */
-  readonly normalizedInput: string;
-  /** The claimed identifier: the URL after redirects, or the XRI's CanonicalID. */
-  readonly claimedId: string;
-  /** The URL discovery ended at (URL identifiers). */
-  readonly finalUrl: string | undefined;
-  /** Endpoints in order of preference: OP Identifier elements, then 2.0, then 1.x, then priority. */
-  readonly endpoints: readonly ServiceEndpoint[];
 }
 
 /** Endpoints of the XRDS document, or the error that kept it from giving any. */

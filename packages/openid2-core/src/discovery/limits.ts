@@ -3,7 +3,7 @@
  * the identifier, and results are cached: an XRDS document of a megabyte of
  * URLs and types must not become a megabyte of cache per identifier.
  */
-import type { DiscoveryResult } from './discover.js';
+import type { DiscoveryResult } from './discovery-result.js';
 import { OPENID_TYPES, ServiceEndpoint } from './endpoint.js';
 
 /** Bounds on the endpoints of one identifier. */

@@ -9,7 +9,18 @@
 import { SREG_1_0_NS, SREG_1_1_NS } from '../constants.js';
 import { MessageError } from '../errors.js';
 import { RESERVED_ALIASES, type Message } from '../message.js';
-import type { ExtensionArgs } from '../server/check-id-request.js';
+
+/**
+ * Extension arguments to add to (and sign in) a positive assertion: the
+ * extension's namespace URI and its arguments without `openid.<alias>.`
+ * (the alias is chosen when the message is encoded: `sreg`, `ax`, `pape`
+ * where free, `sreg` undeclared in OpenID 1.x).
+ * @see OpenID 2.0 §12
+ */
+export interface ExtensionArgs {
+  namespace: string;
+  args: Readonly<Record<string, string>>;
+}
 
 /** An OpenID extension message (a request or a response). */
 export interface Extension {

@@ -5,7 +5,7 @@
  */
 import { AX_1_0_NS, SREG_1_0_NS } from '../constants.js';
 import type { Message } from '../message.js';
-import type { ExtensionArgs } from '../server/check-id-request.js';
+import type { ExtensionArgs } from './extension.js';
 import { FetchRequest, FetchResponse } from './ax.js';
 import { attributeOfSRegField, attributeOfUri, type ProfileField } from './ax-attributes.js';
 import { ExtensionError } from './extension.js';

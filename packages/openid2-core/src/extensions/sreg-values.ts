@@ -5,7 +5,15 @@
  * fields are checked loosely, as deployed providers send them.
  * @see openid-simple-registration-extension-1_0.txt §4
  */
-import type { SRegField } from './sreg.js';
+/** The fields of SREG §4, in the spec's order. */
+export const SREG_FIELDS = ['nickname', 'email', 'fullname', 'dob', 'gender', 'postcode', 'country', 'language', 'timezone'] as const;
+export type SRegField = (typeof SREG_FIELDS)[number];
+/** SREG values by field. */
+export type SRegData = Partial<Record<SRegField, string>>;
+
+export function isSRegField(name: string): name is SRegField {
+  return (SREG_FIELDS as readonly string[]).includes(name);
+}
 
 /** Longest value accepted in any field. */
 export const MAX_VALUE_LENGTH = 1024;

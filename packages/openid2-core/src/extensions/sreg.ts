@@ -9,19 +9,9 @@ import { SREG_1_0_NS, SREG_1_1_NS } from '../constants.js';
 import { OpenIDConfigError } from '../errors.js';
 import type { Message } from '../message.js';
 import { addExtensionToMessage, ExtensionError, quote, signedArgsFrom, type Extension, type SignedSource } from './extension.js';
-import { sregValueProblem } from './sreg-values.js';
+import { isSRegField, SREG_FIELDS, sregValueProblem, type SRegData, type SRegField } from './sreg-values.js';
 
-export { sregValueProblem, validSRegValue, isHttpUrl } from './sreg-values.js';
-
-/** The fields of SREG §4, in the spec's order. */
-export const SREG_FIELDS = ['nickname', 'email', 'fullname', 'dob', 'gender', 'postcode', 'country', 'language', 'timezone'] as const;
-export type SRegField = (typeof SREG_FIELDS)[number];
-/** SREG values by field. */
-export type SRegData = Partial<Record<SRegField, string>>;
-
-export function isSRegField(name: string): name is SRegField {
-  return (SREG_FIELDS as readonly string[]).includes(name);
-}
+export { isSRegField, SREG_FIELDS, sregValueProblem, validSRegValue, isHttpUrl, type SRegData, type SRegField } from './sreg-values.js';
 
 /** The SREG namespace a message uses (1.1 first, as python-openid does), if any. */
 export function sregNamespaceOf(message: Message): string | undefined {

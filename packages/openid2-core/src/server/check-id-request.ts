@@ -10,19 +10,8 @@ import { BARE_NS, Message, OPENID_NS } from '../message.js';
 import { makeNonce } from '../nonce.js';
 import { normalizeUrl } from '../normalize-url.js';
 import { Realm, returnToMatches } from '../realm.js';
+import type { ExtensionArgs } from '../extensions/extension.js';
 import type { OpenIDResponse } from './response.js';
-
-/**
- * Extension arguments to add to (and sign in) a positive assertion: the
- * extension's namespace URI and its arguments without `openid.<alias>.`
- * (the alias is chosen when the message is encoded: `sreg`, `ax`, `pape`
- * where free, `sreg` undeclared in OpenID 1.x).
- * @see OpenID 2.0 §12
- */
-export interface ExtensionArgs {
-  namespace: string;
-  args: Readonly<Record<string, string>>;
-}
 
 /** What a positive assertion asserts. */
 export interface AllowOptions {

@@ -8,6 +8,7 @@ import { OPENID2_NS } from '../constants.js';
 import type { ProtocolError } from '../errors.js';
 import { Message, OPENID_NS } from '../message.js';
 import { escapeHTML } from '../message-form.js';
+import { sanitizeErrorText } from '../error-text.js';
 
 export type OpenIDResponse =
   | { kind: 'indirect'; message: Message; returnTo: string }
@@ -19,13 +20,6 @@ export interface EncodedResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
-}
-
-/** Error text fit for a message: one line, printable, bounded. Input echoed in errors can't smuggle fields. */
-export function sanitizeErrorText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
-  return oneLine.length > 400 ? `${oneLine.slice(0, 400)}…` : oneLine;
 }
 
 /** The response to a ProtocolError: KV form for direct requests, a redirect when a safe return_to is known, else a page. */

@@ -9,7 +9,7 @@ import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { discoverRelyingPartyReturnTos } from '../discovery/relying-party.js';
 import { Message, OPENID_NS, type MessageArgs } from '../message.js';
 import { normalizeUrl } from '../normalize-url.js';
-import type { OpenIDStore } from '../store/store.js';
+import { isOpenIDStore, type OpenIDStore } from '../store/store.js';
 import { AssociateRequest, resolveAssociationPolicy, type AssociationPolicy } from './associate-request.js';
 import { CheckAuthRequest } from './check-auth-request.js';
 import { CheckIDRequest } from './check-id-request.js';
@@ -111,7 +111,7 @@ export class Server {
   /** @throws OpenIDConfigError naming the option at fault */
   constructor(options: ServerOptions) {
     if (options === null || typeof options !== 'object') throw new OpenIDConfigError('options are required');
-    if (typeof options.store?.useNonce !== 'function') throw new OpenIDConfigError('an OpenIDStore is required', 'store');
+    if (!isOpenIDStore(options.store)) throw new OpenIDConfigError('an OpenIDStore is required', 'store');
     if (typeof options.endpoint !== 'string') throw new OpenIDConfigError('must be an absolute http or https URL', 'endpoint');
     try {
       this.endpoint = normalizeUrl(options.endpoint);

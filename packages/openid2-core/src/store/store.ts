@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { Association } from '../association.js';
 import { NonceError, OpenIDConfigError, StoreError } from '../errors.js';
-import { DEFAULT_NONCE_SKEW_SECONDS } from '../nonce.js';
+import { DEFAULT_NONCE_SKEW_SECONDS, isNonceSalt, MAX_NONCE_LENGTH, nonceInWindow } from '../nonce.js';
 
 /** Where associations and used nonces are kept. Implement it to add a backend. */
 export interface OpenIDStore {
@@ -69,6 +69,19 @@ export interface OpenIDStore {
   cleanup(): Promise<{ associations: number; nonces: number }>;
   /** Closes connections the store opened itself (not those it was given). */
   close(): Promise<void>;
+}
+
+/** The methods a relying party and a provider call on a store (`cleanup` and `close` are the application's). */
+const STORE_METHODS = ['storeAssociation', 'getAssociation', 'removeAssociation', 'useNonce'] as const;
+
+/**
+ * Whether a value can serve as an {@link OpenIDStore}: the one check of the
+ * Server, the consumer router and the Passport strategy options.
+ */
+export function isOpenIDStore(value: unknown): value is OpenIDStore {
+  if (value === null || typeof value !== 'object') return false;
+  const store = value as Record<string, unknown>;
+  return STORE_METHODS.every((method) => typeof store[method] === 'function');
 }
 
 /**
@@ -127,7 +140,7 @@ export class StoreClock {
 
   /** Whether a nonce timestamp lies inside the skew window. */
   nonceInWindow(timestamp: number): boolean {
-    return Number.isFinite(timestamp) && Math.abs(this.#now() / 1000 - timestamp) <= this.skewSeconds;
+    return nonceInWindow(timestamp, this.#now(), this.skewSeconds);
   }
 
   /** Nonces older than this (seconds) may be forgotten. */
@@ -150,9 +163,6 @@ export function serverKey(serverUrl: string): string {
   return createHash('sha256').update(serverUrl, 'utf8').digest('hex');
 }
 
-/** Printable non-whitespace ASCII, at most 255 characters: what a nonce's salt can hold. @see OpenID 2.0 §10.1 */
-const NONCE_SALT = /^[\x21-\x7e]{0,255}$/;
-
 /**
  * Checks the arguments of `useNonce`, so bad input fails the same way in
  * every store (and never reaches a database): the timestamp must be whole
@@ -164,7 +174,7 @@ export function checkNonceArgs(serverUrl: string, timestamp: number, salt: strin
   if (typeof serverUrl !== 'string' || typeof salt !== 'string' || !Number.isSafeInteger(timestamp)) {
     throw new TypeError('useNonce(serverUrl: string, timestamp: integer seconds, salt: string)');
   }
-  if (!NONCE_SALT.test(salt)) throw new NonceError('A nonce salt is at most 255 printable ASCII characters');
+  if (salt.length > MAX_NONCE_LENGTH || !isNonceSalt(salt)) throw new NonceError('A nonce salt is at most 255 printable ASCII characters');
 }
 
 /** Wraps any error of a backend in a StoreError naming the operation. */

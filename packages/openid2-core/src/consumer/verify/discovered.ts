@@ -11,6 +11,20 @@ import { withoutFragment } from '../../normalize-url.js';
 import { failure, type FailureResult } from '../result.js';
 import type { Transaction } from '../session.js';
 
+/**
+ * The transaction an OpenID 1.x assertion is verified against, or the
+ * failure without one: 1.x assertions name neither their OP endpoint nor a
+ * claimed identifier, so only the request's own transaction can vouch
+ * for them (no unsolicited 1.x assertions).
+ * @see OpenID 1.1 §4.2.2
+ */
+export function openID1Transaction(transaction: Transaction | undefined): (Transaction & { claimedId: string }) | FailureResult {
+  if (transaction === undefined || transaction.claimedId === undefined) {
+    return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');
+  }
+  return transaction as Transaction & { claimedId: string };
+}
+
 function fromTransaction(transaction: Transaction, claimedId: string): ServiceEndpoint {
   return new ServiceEndpoint({
     serverUrl: transaction.serverUrl,
@@ -36,14 +50,12 @@ export async function checkDiscovered(
 ): Promise<{ ok: true; endpoint: ServiceEndpoint } | FailureResult> {
   const identity = message.getArg(OPENID_NS, 'identity') as string;
   if (!message.isOpenID2()) {
-    // OpenID 1.x assertions name no endpoint: only the request's own transaction can vouch.
-    if (transaction === undefined || transaction.claimedId === undefined) {
-      return failure('unsolicited_assertion', 'An OpenID 1.x assertion can only be verified against the request that started it');
-    }
-    if (!sameUrl(identity, transaction.localId ?? transaction.claimedId)) {
+    const own = openID1Transaction(transaction);
+    if ('status' in own) return own;
+    if (!sameUrl(identity, own.localId ?? own.claimedId)) {
       return failure('discovery_mismatch', 'openid.identity is not the identifier the request was made for');
     }
-    return { ok: true, endpoint: fromTransaction(transaction, transaction.claimedId) };
+    return { ok: true, endpoint: fromTransaction(own, own.claimedId) };
   }
   const claimedId = message.getArg(OPENID_NS, 'claimed_id') as string;
   const opEndpoint = message.getArg(OPENID_NS, 'op_endpoint') as string;

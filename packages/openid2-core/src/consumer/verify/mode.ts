@@ -4,7 +4,7 @@
  * @see OpenID 2.0 §5.2.3, §10.2; OpenID 1.1 §4.2.2.1
  */
 import { OPENID_NS, type Message } from '../../message.js';
-import { sanitizeErrorText } from '../../server/response.js';
+import { sanitizeErrorText } from '../../error-text.js';
 import { failure, type CancelResult, type FailureResult, type SetupNeededResult } from '../result.js';
 
 /** The URL a 1.x OP gave for finishing at the OP, only if it is http(s): the answer is unsigned. */
