@@ -303,13 +303,17 @@ export class AnswerError extends ProtocolError {
       publicMessage: 'The provider could not answer this sign-in request.',
     });
     this.field = field;
+    // The message names identities and the app's own mistake: not for the user (publicMessage is what goes out).
+    this.expose = false;
   }
 }
 
 /**
- * Invalid options, thrown when a factory or constructor is called (never
- * for a fault met while a request is handled). Status 500, not exposed: the
- * deployment is at fault, not the user.
+ * Invalid options, thrown when a factory or constructor is called; also a
+ * deployment mistake only a request can reveal (no express-session before
+ * the router). Never for a fault of the request itself or of what the app
+ * answers (see {@link AnswerError}). Status 500, not exposed: the deployment
+ * is at fault, not the user.
  */
 export class OpenIDConfigError extends OpenIDError {
   /** The option at fault, as a dotted path. */

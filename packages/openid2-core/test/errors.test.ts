@@ -94,7 +94,7 @@ describe('18.6: one hierarchy, a code for each', () => {
   test('18.6: an AnswerError is a ProtocolError naming the field, whose text for the relying party is generic', () => {
     const error = new AnswerError('the request is for https://op.example/alice; it cannot be answered for https://op.example/bob', 'identity', { returnTo: 'https://rp.example/return', namespace: 'http://specs.openid.net/auth/2.0' });
     expect(error).toBeInstanceOf(ProtocolError);
-    expect([error.code, error.field, error.returnTo, error.status, error.direct]).toEqual(['ERR_ANSWER', 'identity', 'https://rp.example/return', 400, false]);
+    expect([error.code, error.field, error.returnTo, error.direct, error.expose]).toEqual(['ERR_ANSWER', 'identity', 'https://rp.example/return', false, false]);
     expect(error.message).toMatch(/^identity: the request is for/);
     expect(error.publicMessage).not.toMatch(/op\.example/);
     expect(new ProtocolError('bad request').publicMessage).toBe('bad request');
