@@ -4,7 +4,7 @@
  * built the same way on Express 4 and 5, behind a proxy or not.
  */
 import type { Request } from 'express';
-import { OpenIDConfigError } from 'openid2-core';
+import { OpenIDConfigError, OpenIDError } from 'openid2-core';
 import { header } from './http-io.js';
 import type { ResolvedConsumerOptions } from './options.js';
 
@@ -15,12 +15,11 @@ export type SessionObject = Record<string, unknown> & {
 };
 
 /** A 400 for a request the middleware cannot make sense of (Express shows its message). */
-export class BadRequestError extends Error {
-  readonly status = 400;
-  readonly expose = true;
+export class BadRequestError extends OpenIDError {
   constructor(message: string) {
-    super(message);
-    this.name = 'BadRequestError';
+    super('ERR_BAD_REQUEST', message);
+    this.status = 400;
+    this.expose = true;
   }
 }
 

@@ -8,7 +8,7 @@ import { jest } from '@jest/globals';
 import { CookieClient } from 'openid-test-helpers';
 import { createFetcher, OpenIDConfigError, type OpenIDEvent } from 'openid2-core';
 import { openidConsumer, type ConsumerFailure } from '../src/index.js';
-import { postLogin, signIn, startOP, startRP, type Running } from './apps.js';
+import { postLogin, signIn, startOP, startRP, withRP, type Running } from './apps.js';
 
 let op: Running & { endpoint: string };
 
@@ -19,12 +19,9 @@ afterAll(() => op.close());
 
 describe('20.5: allowLoopback', () => {
   test('20.5: with allowLoopback (and no fetcher), a login against an OP on 127.0.0.1 succeeds', async () => {
-    const rp = await startRP({ fetcher: undefined, allowLoopback: true });
-    try {
+    await withRP({ fetcher: undefined, allowLoopback: true }, async (rp) => {
       expect((await signIn(rp, `${op.base}/user/alice`)).me).toMatchObject({ claimedId: `${op.base}/user/alice` });
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('20.5: without it, the refusal is private_address and its message and event name the switch', async () => {

@@ -103,6 +103,16 @@ export async function startRP(settings: RPSettings = {}): Promise<Running> {
   return running;
 }
 
+/** Starts a relying party with these settings, runs `use` with it and closes it, whatever happens. */
+export async function withRP<T>(settings: RPSettings, use: (rp: Running) => Promise<T>): Promise<T> {
+  const rp = await startRP(settings);
+  try {
+    return await use(rp);
+  } finally {
+    await rp.close();
+  }
+}
+
 /** This browser's login token, read from the app's sign-in form. */
 export async function loginToken(rp: Running, client: CookieClient): Promise<string> {
   const token = readForm((await client.get(`${rp.base}/form`)).body).fields.get('openid_csrf');

@@ -2,6 +2,8 @@
 import { request as httpRequest } from 'node:http';
 import express from 'express';
 import { CookieClient } from 'openid-test-helpers';
+import { OpenIDError } from 'openid2-core';
+import { BadRequestError, baseOf } from '../src/request-context.js';
 import { loginToken, postLogin, startOP, startRP, type Running } from './apps.js';
 
 let op: Running & { endpoint: string };
@@ -109,4 +111,17 @@ describe('URLs from the request (no baseUrl)', () => {
   test.each(['evil.example/path', 'a b', 'x@evil.example', 'host:99999999', ''])('a malformed Host header (%j): 400', async (host) => {
     expect(await rawGet(`/openid/login?openid_identifier=${encodeURIComponent(`${op.base}/user/alice`)}`, host)).toBe(400);
   });
+});
+
+test('18.6: a malformed Host header is a BadRequestError that is an OpenIDError (ERR_BAD_REQUEST, 400, shown)', () => {
+  const req = { headers: { host: 'evil.example/path' }, socket: {}, baseUrl: '/openid' } as unknown as express.Request;
+  let caught: unknown;
+  try {
+    baseOf({ baseUrl: undefined } as never, req);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(BadRequestError);
+  expect(caught).toBeInstanceOf(OpenIDError);
+  expect(caught).toMatchObject({ name: 'BadRequestError', code: 'ERR_BAD_REQUEST', status: 400, expose: true, message: 'The Host header is missing or malformed' });
 });

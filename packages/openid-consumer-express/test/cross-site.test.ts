@@ -5,7 +5,7 @@
  * cookie jar applies the SameSite rules.
  */
 import { CookieClient, deliverIndirect, readPageForm } from 'openid-test-helpers';
-import { longProfile, postLogin, signIn, startOP, startRP, type Running } from './apps.js';
+import { longProfile, postLogin, signIn, startOP, withRP, type Running } from './apps.js';
 
 let op: Running & { endpoint: string };
 const opState: Parameters<typeof startOP>[0] = {};
@@ -29,8 +29,7 @@ describe('a long assertion POSTed cross-site (SameSite=Lax session cookie withhe
     'completes in the same browser through one same-site resubmission (%s)',
     async (_name, saveUninitialized) => {
       opState.decision = (_idSelect, base) => longProfile(base);
-      const rp = await startRP({ sessionOptions: { saveUninitialized } });
-      try {
+      await withRP({ sessionOptions: { saveUninitialized } }, async (rp) => {
         const client = new CookieClient();
         const { answer, url } = await answerFor(rp, client);
         expect(readPageForm(answer.body, url)?.method).toBe('POST');
@@ -39,15 +38,12 @@ describe('a long assertion POSTed cross-site (SameSite=Lax session cookie withhe
         expect(response.location).toBe(`${rp.base}/me`);
         const me = JSON.parse((await client.get(`${rp.base}/me`)).body) as Record<string, unknown>;
         expect(me).toMatchObject({ claimedId: `${op.base}/user/alice` });
-      } finally {
-        await rp.close();
-      }
+      });
     },
   );
 
   test('the resubmission page sets no cookie, cannot be framed, runs only its own script, and escapes what it echoes', async () => {
-    const rp = await startRP({ sessionOptions: { saveUninitialized: true } });
-    try {
+    await withRP({ sessionOptions: { saveUninitialized: true } }, async (rp) => {
       const client = new CookieClient();
       const start = await postLogin(rp, client, `${op.base}/user/alice`);
       const tx = new URL(new URL(start.location as string).searchParams.get('openid.return_to') as string).searchParams.get('openid_tx') as string;
@@ -61,15 +57,12 @@ describe('a long assertion POSTed cross-site (SameSite=Lax session cookie withhe
       expect(page.body).not.toContain('<script>alert');
       expect(page.body).not.toContain('<img');
       expect(page.body).toContain('&quot;&gt;&lt;script&gt;');
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('carried to another browser (login CSRF), it finds no transaction there: unsolicited_assertion', async () => {
     opState.decision = (_idSelect, base) => longProfile(base);
-    const rp = await startRP();
-    try {
+    await withRP({}, async (rp) => {
       const attacker = new CookieClient();
       const victim = new CookieClient();
       await postLogin(rp, victim, `${op.base}/user/bob`);
@@ -77,47 +70,36 @@ describe('a long assertion POSTed cross-site (SameSite=Lax session cookie withhe
       const { response } = await deliverIndirect(victim, answer, url);
       expect(response.location).toBe(`${rp.base}/failed?openid_error=unsolicited_assertion`);
       expect(JSON.parse((await victim.get(`${rp.base}/me`)).body || 'null')).toBeNull();
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('resubmitted once only: a second missing transaction fails instead of looping', async () => {
-    const rp = await startRP();
-    try {
+    await withRP({}, async (rp) => {
       const client = new CookieClient();
       const fields = { 'openid.ns': 'http://specs.openid.net/auth/2.0', 'openid.mode': 'id_res', openid_resubmitted: '1' };
       const once = await client.post(`${rp.base}/openid/return?openid_tx=${'A'.repeat(32)}`, fields);
       expect(once.location).toBe(`${rp.base}/failed?openid_error=unsolicited_assertion`);
-    } finally {
-      await rp.close();
-    }
+    });
   });
 });
 
 describe('a SameSite=Strict session cookie', () => {
   test('a GET answer (withheld cookie) completes through a same-site GET resubmission', async () => {
-    const rp = await startRP({ sessionOptions: { cookie: { sameSite: 'strict' } } });
-    try {
+    await withRP({ sessionOptions: { cookie: { sameSite: 'strict' } } }, async (rp) => {
       const client = new CookieClient();
       const { answer, url } = await answerFor(rp, client);
       expect(answer.status).toBe(302);
       const { response, hops } = await deliverIndirect(client, answer, url);
       expect(hops.map((hop) => [hop.method, hop.crossSite, hop.status])).toEqual([['GET', true, 200], ['GET', false, 303]]);
       expect(response.location).toBe(`${rp.base}/me`);
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('signIn over Strict cookies with a long (POSTed) answer too', async () => {
     opState.decision = (_idSelect, base) => longProfile(base);
-    const rp = await startRP({ sessionOptions: { cookie: { sameSite: 'strict' } } });
-    try {
+    await withRP({ sessionOptions: { cookie: { sameSite: 'strict' } } }, async (rp) => {
       const { me } = await signIn(rp, `${op.base}/user/alice`);
       expect(me).toMatchObject({ claimedId: `${op.base}/user/alice` });
-    } finally {
-      await rp.close();
-    }
+    });
   });
 });

@@ -1,7 +1,7 @@
 /** The relying-party middleware against our provider, over real HTTP with a cookie-keeping client. */
 import { CookieClient, deliverIndirect } from 'openid-test-helpers';
 import { MemoryStore, discoverRelyingPartyReturnTos, type SuccessResult } from 'openid2-core';
-import { fetcher, postLogin, signIn, startOP, startRP, type Running } from './apps.js';
+import { fetcher, postLogin, signIn, startOP, startRP, withRP, type Running } from './apps.js';
 import type { ConsumerFailure } from '../src/index.js';
 
 let op: Running & { endpoint: string };
@@ -16,14 +16,11 @@ afterEach(() => {
 
 describe('openidConsumer', () => {
   test.each([['smart', true], ['stateless', false]])('%s login puts the verified identity in req.session.openid', async (_name, withStore) => {
-    const rp = await startRP(withStore ? { store: new MemoryStore() } : {});
-    try {
+    await withRP(withStore ? { store: new MemoryStore() } : {}, async (rp) => {
       const { final, me } = await signIn(rp, `${op.base}/user/alice`);
       expect(final).toBe(`${rp.base}/me`);
       expect(me).toEqual({ claimedId: `${op.base}/user/alice`, displayIdentifier: `${op.base}/user/alice`, identity: `${op.base}/user/alice`, opEndpoint: op.endpoint, version: '2.0', profile: {}, profileSources: {} });
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('a second login with the same identifier makes no discovery and no association request (cached by the router, association in the store)', async () => {
@@ -51,42 +48,32 @@ describe('openidConsumer', () => {
   test('17.4: an OP that spells the claimed identifier otherwise: req.session.openid.claimedId is the normalized one', async () => {
     const spelled = `${op.base.replace('http://', 'HTTP://')}/user/./%61lice`;
     opState.decision = () => ({ type: 'allow', identity: spelled, claimedId: spelled });
-    const rp = await startRP({ opIdentifier: `${op.base}/` });
-    try {
+    await withRP({ opIdentifier: `${op.base}/` }, async (rp) => {
       const { me } = await signIn(rp, undefined);
       expect(me).toMatchObject({ claimedId: `${op.base}/user/alice`, displayIdentifier: `${op.base}/user/alice` });
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('a provider button: the configured OP identifier, identifier select', async () => {
-    const rp = await startRP({ opIdentifier: `${op.base}/` });
-    try {
+    await withRP({ opIdentifier: `${op.base}/` }, async (rp) => {
       const { me } = await signIn(rp, undefined);
       expect(me).toMatchObject({ claimedId: `${op.base}/user/alice` });
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('GET /login without an identifier (a "Sign in with X" link) uses the OP identifier', async () => {
-    const rp = await startRP({ opIdentifier: `${op.base}/` });
-    try {
+    await withRP({ opIdentifier: `${op.base}/` }, async (rp) => {
       const client = new CookieClient();
       const start = await client.get(`${rp.base}/openid/login`);
       expect(start.status).toBe(303);
       expect(start.headers.get('cache-control')).toBe('no-store');
       const { response } = await deliverIndirect(client, await client.get(start.location as string, true), start.location as string);
       expect(response.location).toBe(`${rp.base}/me`);
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('the session id changes at login (no session fixation)', async () => {
-    const rp = await startRP();
-    try {
+    await withRP({}, async (rp) => {
       const client = new CookieClient();
       await postLogin(rp, client, `${op.base}/user/alice`);
       const before = client.cookie(rp.base, 'rp.sid');
@@ -95,24 +82,19 @@ describe('openidConsumer', () => {
       const after = client.cookie(rp.base, 'rp.sid');
       expect(after).toBeDefined();
       expect(after).not.toBe(before);
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('cancel and failures redirect with the reason code', async () => {
     opState.decision = () => ({ type: 'deny' });
-    const rp = await startRP();
-    try {
+    await withRP({}, async (rp) => {
       expect((await signIn(rp, `${op.base}/user/alice`)).final).toBe(`${rp.base}/failed?openid_error=cancel`);
       const client = new CookieClient();
       expect((await postLogin(rp, client, undefined)).location).toBe(`${rp.base}/failed?openid_error=missing_identifier`);
       expect((await postLogin(rp, client, 'http://127.0.0.1:1/nobody')).location).toBe(`${rp.base}/failed?openid_error=unreachable`);
       const forged = await client.get(`${rp.base}/openid/return?openid.ns=http%3A%2F%2Fspecs.openid.net%2Fauth%2F2.0&openid.mode=id_res`);
       expect(forged.location).toBe(`${rp.base}/failed?openid_error=unsolicited_assertion`);
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('onSuccess and onFailure answer instead of the redirects', async () => {
@@ -148,8 +130,7 @@ describe('openidConsumer', () => {
       profile: { email: 'zoë@example.com', nickname: 'zoë', firstName: 'Zoë', lastName: 'Smith' },
       pape: { policies: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'], authTime: new Date('2026-11-25T04:00:00Z') },
     });
-    const rp = await startRP({ profile: { required: ['email'], optional: ['nickname', 'firstName'] }, pape: { policies: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'] } });
-    try {
+    await withRP({ profile: { required: ['email'], optional: ['nickname', 'firstName'] }, pape: { policies: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'] } }, async (rp) => {
       const client = new CookieClient();
       const start = await postLogin(rp, client, `${op.base}/user/alice`);
       const atOp = await client.get(start.location as string, true);
@@ -160,20 +141,15 @@ describe('openidConsumer', () => {
       const me = JSON.parse((await client.get(`${rp.base}/me`)).body) as Record<string, unknown>;
       expect(me.profile).toEqual({ email: 'zoë@example.com', nickname: 'zoë', firstName: 'Zoë' });
       expect(me.pape).toEqual({ policies: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'], authTime: '2026-11-25T04:00:00Z', levels: {} });
-    } finally {
-      await rp.close();
-    }
+    });
   });
 
   test('the realm publishes the return URL for relying party discovery (§13), and /xrds serves it', async () => {
-    const rp = await startRP();
-    try {
+    await withRP({}, async (rp) => {
       expect(await discoverRelyingPartyReturnTos(`${rp.base}/`, fetcher)).toEqual([`${rp.base}/openid/return`]);
       const xrds = await new CookieClient().get(`${rp.base}/openid/xrds`);
       expect(xrds.headers.get('content-type')).toMatch(/application\/xrds\+xml/);
       expect(xrds.body).toContain(`<URI>${rp.base}/openid/return</URI>`);
-    } finally {
-      await rp.close();
-    }
+    });
   });
 });

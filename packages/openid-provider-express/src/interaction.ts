@@ -5,7 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { InteractionNotFound, OpenIDConfigError } from 'openid2-core';
+import { CsrfError, InteractionInvalid, InteractionNotFound, OpenIDConfigError } from 'openid2-core';
 
 /** One pending request, as kept in the session (plain data, so any session store can hold it). */
 export interface PendingInteraction {
@@ -40,10 +40,15 @@ function table(req: Request): Record<string, PendingInteraction> {
   return created;
 }
 
+/** Whether a session entry is an object that has not expired (anything else in the table counts as gone). */
+function live(entry: PendingInteraction | null | undefined, now: number): boolean {
+  return typeof entry === 'object' && entry !== null && entry.expires > now;
+}
+
 /** Saves a pending request; returns its id. Expired entries and the oldest surplus ones are dropped. */
 export function savePending(req: Request, pending: Omit<PendingInteraction, 'csrfToken' | 'expires'>, ttlMs: number, now: number): string {
   const entries = table(req);
-  for (const [id, entry] of Object.entries(entries)) if (!(entry.expires > now)) delete entries[id];
+  for (const [id, entry] of Object.entries(entries)) if (!live(entry, now)) delete entries[id];
   const ids = Object.keys(entries);
   for (const id of ids.slice(0, Math.max(0, ids.length - MAX_PENDING + 1))) delete entries[id];
   const id = randomBytes(24).toString('base64url');
@@ -56,21 +61,31 @@ export function findPending(req: Request, id: unknown, now: number): PendingInte
   if (typeof id !== 'string') return undefined;
   const entries = table(req);
   const entry = Object.hasOwn(entries, id) ? entries[id] : undefined;
-  if (entry === undefined || !(entry.expires > now)) return undefined;
+  if (entry === undefined || !live(entry, now)) return undefined;
   return entry;
 }
 
-/** Takes a pending interaction out (single use), after checking its CSRF token in constant time. */
+/** Whether a session entry has the shape savePending gave it (a session store or a client-side session may have altered it). */
+function isPendingInteraction(entry: PendingInteraction): boolean {
+  const { args, secure, csrfToken } = entry as Partial<Record<keyof PendingInteraction, unknown>>;
+  return typeof secure === 'boolean' && typeof csrfToken === 'string' && csrfToken !== '' &&
+    args !== null && typeof args === 'object' && !Array.isArray(args) && Object.values(args).every((value) => typeof value === 'string');
+}
+
+/**
+ * Takes a pending interaction out (single use), after checking its CSRF token in constant time.
+ * @throws InteractionNotFound when unknown or expired, InteractionInvalid when the session holds something else under the id, CsrfError for a missing or wrong token
+ */
 export function takePending(req: Request, id: unknown, csrfToken: unknown, now: number): PendingInteraction {
   const entry = findPending(req, id, now);
   if (entry === undefined) throw new InteractionNotFound();
+  if (!isPendingInteraction(entry)) {
+    delete table(req)[id as string];
+    throw new InteractionInvalid();
+  }
   const given = Buffer.from(typeof csrfToken === 'string' ? csrfToken : '');
   const expected = Buffer.from(entry.csrfToken);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    const error = new InteractionNotFound('The form could not be verified (missing or wrong CSRF token). Please try again.');
-    error.status = 403;
-    throw error;
-  }
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new CsrfError();
   delete table(req)[id as string];
   return entry;
 }

@@ -4,10 +4,10 @@
  * router writes every protocol response.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { CheckIDRequest, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
+import { AnswerError, CheckIDRequest, CsrfError, InteractionInvalid, InteractionNotFound, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
 import { answerDecision, extensionContext } from './decision.js';
 import { decisionEvent, directEvent, emit, protocolErrorEvent } from './events.js';
-import { findPending, savePending, sessionOf, takePending } from './interaction.js';
+import { findPending, savePending, sessionOf, takePending, type PendingInteraction } from './interaction.js';
 import { checkDecision, resolveOptions, type Decision, type DecisionContext, type ProviderOptions, type ResolvedOptions } from './options.js';
 import { isSecure, pathOf, protectFromFraming, redirect, send, sendBodyError, sendPage } from './send.js';
 
@@ -65,6 +65,18 @@ function noInteractionPage(options: ResolvedOptions, request: CheckIDRequest): P
   return error;
 }
 
+/**
+ * Answers a protocol error (an error answer to the relying party, or a 400
+ * page) and reports it. An AnswerError is the app's own mistake (its decision
+ * named another identity, or carried extension arguments key-value form
+ * cannot carry): without an onEvent sink it also becomes a process warning.
+ */
+function sendProtocolError(options: ResolvedOptions, res: Response, error: ProtocolError): void {
+  emit(options.onEvent, protocolErrorEvent(error));
+  if (error instanceof AnswerError && options.onEvent === undefined) process.emitWarning(`openidProvider: the decision cannot be answered: ${error.message}`, { code: 'OPENID_ANSWER_INVALID' });
+  send(res, options.server.encodeError(error));
+}
+
 async function handleCheckID(options: ResolvedOptions, req: Request, res: Response, request: CheckIDRequest): Promise<void> {
   const startedAt = Date.now();
   sessionOf(req);
@@ -105,10 +117,7 @@ function endpointHandler(options: ResolvedOptions): RequestHandler {
       emit(options.onEvent, directEvent(request, encoded, startedAt));
       return send(res, encoded);
     } catch (error) {
-      if (error instanceof ProtocolError) {
-        emit(options.onEvent, protocolErrorEvent(error));
-        return send(res, options.server.encodeError(error));
-      }
+      if (error instanceof ProtocolError) return sendProtocolError(options, res, error);
       return next(error);
     }
   };
@@ -148,22 +157,32 @@ async function resume(options: ResolvedOptions, req: Request, res: Response, inp
   try {
     pending = takePending(req, input.interactionId, input.csrfToken, options.now());
   } catch (error) {
-    if (error instanceof InteractionNotFound) return sendPage(res, error.status, 'Sign-in request not found', error.message);
+    if (error instanceof InteractionNotFound || error instanceof InteractionInvalid) return sendPage(res, error.status, 'Sign-in request not found', error.message);
+    if (error instanceof CsrfError) return sendPage(res, error.status, 'Sign-in form not verified', error.message);
     throw error;
   }
   try {
-    const request = options.server.decodeRequest(pending.args, { secure: pending.secure });
-    if (!(request instanceof CheckIDRequest)) throw new OpenIDConfigError('the pending interaction is not a checkid request');
+    const request = pendingRequest(options, pending);
     const encoded = options.server.encodeResponse(await answerDecision(request, decision));
     emit(options.onEvent, decisionEvent(request, decision.type, Date.now()));
     return send(res, encoded);
   } catch (error) {
-    if (error instanceof ProtocolError) {
-      emit(options.onEvent, protocolErrorEvent(error));
-      return send(res, options.server.encodeError(error));
-    }
+    if (error instanceof InteractionInvalid) return sendPage(res, error.status, 'Sign-in request not found', error.message);
+    if (error instanceof ProtocolError) return sendProtocolError(options, res, error);
     throw error;
   }
+}
+
+/** The checkid request a pending interaction holds. @throws InteractionInvalid when it holds something else */
+function pendingRequest(options: ResolvedOptions, pending: PendingInteraction): CheckIDRequest {
+  let request: DecodedRequest | undefined;
+  try {
+    request = options.server.decodeRequest(pending.args, { secure: pending.secure });
+  } catch (cause) {
+    throw new InteractionInvalid(undefined, { cause });
+  }
+  if (!(request instanceof CheckIDRequest)) throw new InteractionInvalid();
+  return request;
 }
 
 /**

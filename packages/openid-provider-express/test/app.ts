@@ -3,7 +3,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import session from 'express-session';
-import { createFetcher, escapeHTML, MemoryStore, type OpenIDStore } from 'openid2-core';
+import { createFetcher, escapeHTML, MemoryStore, OPENID2_NS, type OpenIDStore } from 'openid2-core';
 import { openidProvider, protectFromFraming, regenerateSession, serveIdentity, serveOPIdentifier, type Decision, type DecisionContext, type ProviderRouter, type ProviderOptions } from '../src/index.js';
 
 export interface TestProvider {
@@ -15,6 +15,19 @@ export interface TestProvider {
   decide: (context: DecisionContext) => Decision;
   contexts: DecisionContext[];
   close(): Promise<void>;
+}
+
+/** A checkid_setup request (OpenID 2.0) for alice at this provider, from http://rp.example/; `extra` adds or replaces fields. */
+export function checkidParams(base: string, extra: Record<string, string> = {}): URLSearchParams {
+  return new URLSearchParams({
+    'openid.ns': OPENID2_NS,
+    'openid.mode': 'checkid_setup',
+    'openid.claimed_id': `${base}/user/alice`,
+    'openid.identity': `${base}/user/alice`,
+    'openid.return_to': 'http://rp.example/return',
+    'openid.realm': 'http://rp.example/',
+    ...extra,
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { CookieClient, readForm } from 'openid-test-helpers';
 import { openidProvider } from '../src/index.js';
 import { MemoryStore } from 'openid2-core';
-import { startProvider, type TestProvider } from './app.js';
+import { checkidParams, startProvider, type TestProvider } from './app.js';
 
 let provider: TestProvider;
 beforeAll(async () => {
@@ -16,15 +16,7 @@ afterAll(() => provider.close());
 const RETURN_TO = 'http://rp.example/return';
 
 function checkid(extra: Record<string, string> = {}): URLSearchParams {
-  return new URLSearchParams({
-    'openid.ns': OPENID2_NS,
-    'openid.mode': 'checkid_setup',
-    'openid.claimed_id': `${provider.base}/user/alice`,
-    'openid.identity': `${provider.base}/user/alice`,
-    'openid.return_to': RETURN_TO,
-    'openid.realm': 'http://rp.example/',
-    ...extra,
-  });
+  return checkidParams(provider.base, { 'openid.return_to': RETURN_TO, ...extra });
 }
 
 async function direct(form: Record<string, string>): Promise<{ status: number; fields: Record<string, string> }> {
@@ -212,7 +204,7 @@ describe('the interaction round trip is protected', () => {
     provider.decide = () => ({ type: 'allow' });
   });
 
-  test('a wrong CSRF token is refused with 403', async () => {
+  test('18.6: a wrong CSRF token is refused with 403 and its own page (a CsrfError, not "request not found")', async () => {
     const client = new CookieClient();
     const form = await pending(client);
     form.set('csrf', 'forged');
@@ -220,6 +212,8 @@ describe('the interaction round trip is protected', () => {
     const response = await client.post(`${provider.base}/login`, form);
     expect(response.status).toBe(403);
     expect(response.location).toBeUndefined();
+    expect(response.body).toMatch(/Sign-in form not verified/);
+    expect(response.body).toMatch(/CSRF token/);
   });
 
   test('another browser cannot finish the interaction', async () => {

@@ -173,8 +173,9 @@ function describeNonces(h: ConformanceHarness): void {
     test('bad arguments are refused, not stored', async () => {
       await expect(h.store().useNonce(SERVER, h.seconds(), 'with space')).rejects.toBeInstanceOf(NonceError);
       await expect(h.store().useNonce(SERVER, h.seconds(), 's'.repeat(256))).rejects.toBeInstanceOf(NonceError);
-      await expect(h.store().useNonce(SERVER, h.seconds() + 0.5, 'frac')).rejects.toBeInstanceOf(TypeError);
-      await expect(h.store().useNonce(SERVER, Number.NaN, 'nan')).rejects.toBeInstanceOf(TypeError);
+      // 18.6: a coded NonceError (ERR_NONCE), not a bare TypeError.
+      await expect(h.store().useNonce(SERVER, h.seconds() + 0.5, 'frac')).rejects.toMatchObject({ name: 'NonceError', code: 'ERR_NONCE' });
+      await expect(h.store().useNonce(SERVER, Number.NaN, 'nan')).rejects.toBeInstanceOf(NonceError);
       expect(await h.store().useNonce(SERVER, h.seconds(), 's'.repeat(255))).toBe(true);
     });
   });

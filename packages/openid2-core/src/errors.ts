@@ -7,23 +7,38 @@
  * programming mistakes (bad options).
  */
 
-/** Every error code the library throws. */
-export type OpenIDErrorCode =
-  | 'ERR_KV_FORM'
-  | 'ERR_MESSAGE'
-  | 'ERR_DUPLICATE_KEY'
-  | 'ERR_INTEGER'
-  | 'ERR_URL'
-  | 'ERR_REALM'
-  | 'ERR_NONCE'
-  | 'ERR_ASSOCIATION'
-  | 'ERR_DIFFIE_HELLMAN'
-  | 'ERR_FETCH'
-  | 'ERR_DISCOVERY'
-  | 'ERR_STORE'
-  | 'ERR_PROTOCOL'
-  | 'ERR_INTERACTION_NOT_FOUND'
-  | 'ERR_CONFIG';
+/**
+ * Every error code the library throws, one per kind of error (an
+ * {@link OpenIDError} subclass, or a variant of one such as
+ * `ERR_DUPLICATE_KEY` of {@link MessageError}).
+ */
+export const OPENID_ERROR_CODES = [
+  'ERR_KV_FORM',
+  'ERR_MESSAGE',
+  'ERR_DUPLICATE_KEY',
+  // ExtensionError (extensions/extension.ts), a MessageError.
+  'ERR_EXTENSION',
+  'ERR_INTEGER',
+  'ERR_URL',
+  'ERR_REALM',
+  'ERR_NONCE',
+  'ERR_ASSOCIATION',
+  'ERR_DIFFIE_HELLMAN',
+  'ERR_FETCH',
+  'ERR_DISCOVERY',
+  'ERR_STORE',
+  'ERR_PROTOCOL',
+  'ERR_ANSWER',
+  'ERR_INTERACTION_NOT_FOUND',
+  'ERR_INTERACTION_INVALID',
+  'ERR_CSRF',
+  // openid-consumer-express: a request it cannot make sense of (a malformed Host header).
+  'ERR_BAD_REQUEST',
+  'ERR_CONFIG',
+] as const;
+
+/** Every error code the library throws (see {@link OPENID_ERROR_CODES}). */
+export type OpenIDErrorCode = (typeof OPENID_ERROR_CODES)[number];
 
 export interface OpenIDErrorOptions {
   cause?: unknown;
@@ -60,7 +75,7 @@ export class KVFormError extends OpenIDError {
 export class MessageError extends OpenIDError {
   constructor(
     message: string,
-    options: OpenIDErrorOptions & { code?: 'ERR_MESSAGE' | 'ERR_DUPLICATE_KEY' } = {},
+    options: OpenIDErrorOptions & { code?: 'ERR_MESSAGE' | 'ERR_DUPLICATE_KEY' | 'ERR_EXTENSION' } = {},
   ) {
     super(options.code ?? 'ERR_MESSAGE', message, options);
     this.status = 400;
@@ -197,6 +212,28 @@ export class InteractionNotFound extends OpenIDError {
   }
 }
 
+/**
+ * A pending provider interaction that was found but cannot be used: what the
+ * session holds under its id is not a pending checkid request (a session
+ * store that altered it, or a client-side session tampered with).
+ */
+export class InteractionInvalid extends OpenIDError {
+  constructor(message = 'The sign-in request could not be read back: please start again from the site you were signing in to.', options: OpenIDErrorOptions = {}) {
+    super('ERR_INTERACTION_INVALID', message, options);
+    this.status = 400;
+    this.expose = true;
+  }
+}
+
+/** A form whose CSRF token is missing or wrong (the provider's interaction round trip). */
+export class CsrfError extends OpenIDError {
+  constructor(message = 'The form could not be verified (missing or wrong CSRF token). Please try again.', options: OpenIDErrorOptions = {}) {
+    super('ERR_CSRF', message, options);
+    this.status = 403;
+    this.expose = true;
+  }
+}
+
 /** OpenID 2.0 `error_code` values defined by the spec (§8.2.4) and common usage. */
 export type ProtocolErrorCode = 'unsupported-type' | 'invalid-request' | (string & {});
 
@@ -211,6 +248,14 @@ export interface ProtocolErrorOptions extends OpenIDErrorOptions {
   errorCode?: ProtocolErrorCode | undefined;
   /** Additional fields of the error message, without the `openid.` prefix. */
   extra?: Record<string, string>;
+  /** The error code: `ERR_ANSWER` for an {@link AnswerError}. @default 'ERR_PROTOCOL' */
+  code?: 'ERR_PROTOCOL' | 'ERR_ANSWER';
+  /**
+   * The text sent to the relying party (`openid.error`), when `message`
+   * holds details meant for the provider's application only.
+   * @default the message
+   */
+  publicMessage?: string;
 }
 
 /**
@@ -224,26 +269,57 @@ export class ProtocolError extends OpenIDError {
   readonly direct: boolean;
   readonly errorCode: ProtocolErrorCode | undefined;
   readonly extra: Readonly<Record<string, string>>;
+  /** What the relying party is told (`openid.error`). */
+  readonly publicMessage: string;
   constructor(message: string, options: ProtocolErrorOptions = {}) {
-    super('ERR_PROTOCOL', message, options);
+    super(options.code ?? 'ERR_PROTOCOL', message, options);
     this.namespace = options.namespace;
     this.returnTo = options.returnTo;
     this.direct = options.direct ?? false;
     this.errorCode = options.errorCode;
     this.extra = { ...options.extra };
+    this.publicMessage = options.publicMessage ?? message;
     this.status = 400;
     this.expose = true;
   }
 }
 
-/** Invalid options, thrown when a factory or constructor is called. */
-export class OpenIDConfigError extends TypeError {
-  readonly code = 'ERR_CONFIG' as const;
+/**
+ * The application's answer to a checkid request cannot be sent: an identity
+ * the request is not for, extension arguments key-value form cannot carry.
+ * Nothing is signed. It is a {@link ProtocolError}, so the relying party gets
+ * an error answer (with a generic text: the message, naming the field at
+ * fault and the identities involved, is for the provider's application only).
+ */
+export class AnswerError extends ProtocolError {
+  /** The field of the answer at fault, as a dotted path (`identity`, `extensions[0].args.fullname`). */
+  readonly field: string;
+  constructor(message: string, field: string, options: Pick<ProtocolErrorOptions, 'namespace' | 'returnTo' | 'cause'> = {}) {
+    super(`${field}: ${message}`, {
+      namespace: options.namespace,
+      returnTo: options.returnTo,
+      cause: options.cause,
+      code: 'ERR_ANSWER',
+      publicMessage: 'The provider could not answer this sign-in request.',
+    });
+    this.field = field;
+    // The message names identities and the app's own mistake: not for the user (publicMessage is what goes out).
+    this.expose = false;
+  }
+}
+
+/**
+ * Invalid options, thrown when a factory or constructor is called; also a
+ * deployment mistake only a request can reveal (no express-session before
+ * the router). Never for a fault of the request itself or of what the app
+ * answers (see {@link AnswerError}). Status 500, not exposed: the deployment
+ * is at fault, not the user.
+ */
+export class OpenIDConfigError extends OpenIDError {
   /** The option at fault, as a dotted path. */
   readonly option: string | undefined;
-  constructor(message: string, option?: string) {
-    super(option === undefined ? message : `${option}: ${message}`);
+  constructor(message: string, option?: string, options: OpenIDErrorOptions = {}) {
+    super('ERR_CONFIG', option === undefined ? message : `${option}: ${message}`, options);
     this.option = option;
-    this.name = 'OpenIDConfigError';
   }
 }

@@ -8,6 +8,7 @@ import {
 import { btwoc, intToBase64 } from '../src/btwoc.js';
 import { DEFAULT_DH_MODULUS, DiffieHellman } from '../src/diffie-hellman.js';
 import { DiffieHellmanError, AssociationError } from '../src/errors.js';
+import { MODP_2048 } from './dh-groups.js';
 
 describe('association sessions (§8.4)', () => {
   test.each([
@@ -64,16 +65,6 @@ describe('association sessions (§8.4)', () => {
   ])('the OP refuses %s with a DiffieHellmanError', (_name, args) => {
     expect(() => createServerSession('DH-SHA256', args)).toThrow(DiffieHellmanError);
   });
-
-  // RFC 3526 group 14: a custom 2048-bit group, within the default limits.
-  const MODP_2048 = BigInt(
-    '0xFFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
-      'EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED' +
-      'EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F' +
-      '83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B' +
-      'E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510' +
-      '15728E5A8AACAA68FFFFFFFFFFFFFFFF',
-  );
 
   test('a custom group travels as dh_modulus and dh_gen (§8.1.2) and is used by the OP', () => {
     const consumer = createConsumerSession('DH-SHA256', { dh: new DiffieHellman({ modulus: MODP_2048, generator: 2n }) });

@@ -12,6 +12,7 @@ import { base64ToInt, intToBase64 } from '../src/btwoc.js';
 import { DEFAULT_DH_GENERATOR, DEFAULT_DH_MODULUS, DiffieHellman } from '../src/diffie-hellman.js';
 import { Message } from '../src/message.js';
 import { OPENID2_NS, SREG_1_1_NS } from '../src/constants.js';
+import { MODP_2048 } from './dh-groups.js';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/python_crypto.py', import.meta.url));
 
@@ -49,16 +50,6 @@ const SHAPES = [
 ] as const;
 
 const assocTypeOf = (sessionType: SessionType): AssociationType => (sessionType === 'DH-SHA1' ? 'HMAC-SHA1' : 'HMAC-SHA256');
-
-// RFC 3526 group 14: a custom group sent as dh_modulus and dh_gen.
-const MODP_2048 = BigInt(
-  '0xFFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
-    'EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED' +
-    'EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F' +
-    '83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B' +
-    'E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510' +
-    '15728E5A8AACAA68FFFFFFFFFFFFFFFF',
-);
 
 const withPrefix = (args: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(args).map(([k, v]) => [`openid.${k}`, v]));

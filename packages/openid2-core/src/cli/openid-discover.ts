@@ -7,7 +7,7 @@
  */
 import { discover, type DiscoveryResult } from '../discovery/discover.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
-import { OpenIDConfigError, OpenIDError } from '../errors.js';
+import { OpenIDError } from '../errors.js';
 import { normalizeIdentifier } from '../normalize-url.js';
 
 /** Where the command writes, and what it fetches with. */
@@ -90,7 +90,7 @@ function formatError(identifier: string, error: unknown): string {
   }
   const lines = [`Discovery of ${shown} failed.`];
   for (let current: unknown = error, depth = 0; current !== undefined && depth < 4; depth += 1) {
-    const code = current instanceof OpenIDError || current instanceof OpenIDConfigError ? `${current.code}: ` : '';
+    const code = current instanceof OpenIDError ? `${current.code}: ` : '';
     lines.push(`${depth === 0 ? '' : '  caused by '}${code}${current instanceof Error ? current.message : String(current)}`);
     current = current instanceof Error ? current.cause : undefined;
   }

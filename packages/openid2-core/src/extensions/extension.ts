@@ -67,13 +67,13 @@ export type ExtensionErrorReason =
 
 /**
  * A malformed or invalid extension message. It is a {@link MessageError}
- * (code `ERR_MESSAGE`, status 400) naming the extension and the rule.
+ * (status 400) with its own code, `ERR_EXTENSION`, naming the extension and the rule.
  */
 export class ExtensionError extends MessageError {
   readonly extension: 'sreg' | 'ax' | 'pape';
   readonly reason: ExtensionErrorReason;
   constructor(extension: 'sreg' | 'ax' | 'pape', reason: ExtensionErrorReason, message: string) {
-    super(message);
+    super(message, { code: 'ERR_EXTENSION' });
     this.extension = extension;
     this.reason = reason;
   }

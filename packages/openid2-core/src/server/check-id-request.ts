@@ -4,7 +4,7 @@
  * @see OpenID 2.0 §9, §10; OpenID 1.1 §4.2
  */
 import { IDENTIFIER_SELECT, OPENID1_NAMESPACES, OPENID2_NS } from '../constants.js';
-import { OpenIDConfigError, ProtocolError, RealmError, UrlError } from '../errors.js';
+import { AnswerError, ProtocolError, RealmError, UrlError } from '../errors.js';
 import { isValidHandle } from '../association.js';
 import { BARE_NS, Message, OPENID_NS } from '../message.js';
 import { makeNonce } from '../nonce.js';
@@ -62,26 +62,33 @@ function isIdentifier(value: unknown): value is string {
   return typeof value === 'string' && value !== '' && value.length <= MAX_IDENTIFIER_LENGTH && !/[\u0000-\u001f\u007f]/.test(value);
 }
 
+/** Where an AnswerError sends the relying party: the request's namespace and return_to. */
+interface AnswerTo {
+  namespace: string;
+  returnTo: string;
+}
+
 /** An extension key fits a signed list and key-value form: printable ASCII, no comma or colon. */
 const EXTENSION_KEY = /^[\x21-\x2b\x2d-\x39\x3b-\x7e]*$/;
 
 /**
  * Checks extension arguments before anything is signed: a value key-value
  * form cannot carry (a line break) would otherwise fail in the middle of
- * signing. These come from the application, so faults are argument errors.
+ * signing. These come from the application at answer time, so a fault is an
+ * AnswerError: the relying party gets an error answer, never a 500.
  */
-function checkExtensions(extensions: readonly ExtensionArgs[]): void {
+function checkExtensions(extensions: readonly ExtensionArgs[], request: AnswerTo): void {
   extensions.forEach((extension, index) => {
     const where = `extensions[${index}]`;
     const { namespace, args } = extension ?? {};
     if (typeof namespace !== 'string' || !/^[^\s\u0000-\u001f\u007f]+$/.test(namespace) || namespace === OPENID2_NS || OPENID1_NAMESPACES.includes(namespace)) {
-      throw new OpenIDConfigError('must be an extension namespace URI (not an OpenID namespace)', `${where}.namespace`);
+      throw new AnswerError('must be an extension namespace URI (not an OpenID namespace)', `${where}.namespace`, request);
     }
-    if (args === null || typeof args !== 'object') throw new OpenIDConfigError('must be an object of string arguments', `${where}.args`);
+    if (args === null || typeof args !== 'object') throw new AnswerError('must be an object of string arguments', `${where}.args`, request);
     for (const [key, value] of Object.entries(args)) {
-      if (!EXTENSION_KEY.test(key)) throw new OpenIDConfigError('must be printable ASCII without a comma or colon', `${where}.args[${JSON.stringify(key)}]`);
+      if (!EXTENSION_KEY.test(key)) throw new AnswerError('must be printable ASCII without a comma or colon', `${where}.args[${JSON.stringify(key)}]`, request);
       if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
-        throw new OpenIDConfigError('must be a string without line breaks or NUL', `${where}.args.${key}`);
+        throw new AnswerError('must be a string without line breaks or NUL', `${where}.args.${key}`, request);
       }
     }
   });
@@ -225,11 +232,14 @@ export class CheckIDRequest {
   /**
    * The answer to the request: a signed positive assertion when `allow`;
    * otherwise setup needed for immediate requests and cancel for setup ones.
+   * @throws AnswerError (a ProtocolError, for `Server.encodeError`) when
+   *   the options name another identity or hold extension arguments that
+   *   key-value form cannot carry; nothing is signed then
    */
   async answer(allow: boolean, options: AllowOptions = {}): Promise<OpenIDResponse> {
     if (!allow) return this.immediate ? this.setupNeeded() : this.cancel();
     const { identity, claimedId } = this.#identifiers(options);
-    checkExtensions(options.extensions ?? []);
+    checkExtensions(options.extensions ?? [], this);
     const response = this.#response('id_res');
     if (response.isOpenID2()) {
       response.setArg(OPENID_NS, 'op_endpoint', this.#context.endpoint);
@@ -249,23 +259,23 @@ export class CheckIDRequest {
     return { kind: 'indirect', message: response, returnTo: this.returnTo };
   }
 
-  /** The identifiers to assert; a mismatch is the application's mistake, not the user's. */
+  /** The identifiers to assert; a mismatch is the application's mistake, not the user's (an AnswerError). */
   #identifiers(options: AllowOptions): { identity: string; claimedId: string } {
     if (this.idSelect) {
       if (!isIdentifier(options.identity)) {
-        throw new OpenIDConfigError('identifier select: answer(true, { identity }) must name the identifier the user chose', 'identity');
+        throw new AnswerError('identifier select: answer(true, { identity }) must name the identifier the user chose', 'identity', this);
       }
       if (options.claimedId !== undefined && !isIdentifier(options.claimedId)) {
-        throw new OpenIDConfigError('must be an identifier without line breaks', 'claimedId');
+        throw new AnswerError('must be an identifier without line breaks', 'claimedId', this);
       }
       return { identity: options.identity, claimedId: options.claimedId ?? options.identity };
     }
     if (options.identity !== undefined && options.identity !== this.identity) {
-      throw new OpenIDConfigError(`the request is for ${this.identity}; it cannot be answered for ${options.identity}`, 'identity');
+      throw new AnswerError(`the request is for ${this.identity}; it cannot be answered for ${options.identity}`, 'identity', this);
     }
     // OpenID 1.x carries no claimed identifier: the relying party keeps it.
     if (this.isOpenID2() && options.claimedId !== undefined && options.claimedId !== this.claimedId) {
-      throw new OpenIDConfigError(`the request is for ${this.claimedId}; it cannot be answered for ${options.claimedId}`, 'claimedId');
+      throw new AnswerError(`the request is for ${this.claimedId}; it cannot be answered for ${options.claimedId}`, 'claimedId', this);
     }
     return { identity: this.identity, claimedId: this.claimedId };
   }

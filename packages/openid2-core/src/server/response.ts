@@ -26,12 +26,12 @@ export interface EncodedResponse {
 export function errorResponse(error: ProtocolError): OpenIDResponse {
   const message = new Message(error.namespace ?? OPENID2_NS);
   message.setArg(OPENID_NS, 'mode', 'error');
-  message.setArg(OPENID_NS, 'error', sanitizeErrorText(error.message));
+  message.setArg(OPENID_NS, 'error', sanitizeErrorText(error.publicMessage));
   if (error.errorCode !== undefined && message.isOpenID2()) message.setArg(OPENID_NS, 'error_code', error.errorCode);
   for (const [key, value] of Object.entries(error.extra)) message.setArg(OPENID_NS, key, sanitizeErrorText(value));
   if (error.direct) return { kind: 'direct', message, status: 400 };
   if (error.returnTo !== undefined) return { kind: 'indirect', message, returnTo: error.returnTo };
-  return { kind: 'page', status: 400, title: 'OpenID request error', text: sanitizeErrorText(error.message) };
+  return { kind: 'page', status: 400, title: 'OpenID request error', text: sanitizeErrorText(error.publicMessage) };
 }
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };

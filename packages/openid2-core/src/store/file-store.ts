@@ -34,7 +34,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Association, isValidHandle } from '../association.js';
-import { StoreError } from '../errors.js';
+import { OpenIDConfigError, StoreError } from '../errors.js';
 import { checkNonceArgs, evictionTarget, guard, serverKey, StoreClock, type OpenIDStore, type StoreTimeOptions } from './store.js';
 
 /** Options of {@link FileStore}. */
@@ -58,9 +58,9 @@ export class FileStore implements OpenIDStore {
   readonly #nonces: string;
   #ready: Promise<void> | undefined;
 
-  /** @throws TypeError without a directory; OpenIDConfigError for bad clock or skew options */
+  /** @throws OpenIDConfigError without a directory, or for bad clock or skew options */
   constructor(options: FileStoreOptions) {
-    if (typeof options?.directory !== 'string' || options.directory === '') throw new TypeError('FileStore needs a directory');
+    if (typeof options?.directory !== 'string' || options.directory === '') throw new OpenIDConfigError('FileStore needs a directory (a non-empty path)', 'directory');
     this.#clock = new StoreClock(options);
     this.#associations = join(options.directory, 'associations');
     this.#nonces = join(options.directory, 'nonces');

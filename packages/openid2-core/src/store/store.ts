@@ -56,7 +56,7 @@ export interface OpenIDStore {
    * when the timestamp lies more than the skew from now (past or future).
    * @param timestamp whole seconds since the epoch (`parseNonce(...).timestamp`)
    * @param salt the characters after the timestamp (`parseNonce(...).salt`)
-   * @throws TypeError / NonceError for arguments no nonce can have
+   * @throws NonceError for arguments no nonce can have
    * @throws StoreError on a fault, never `true`
    * @see OpenID 2.0 §10.1, §11.3
    */
@@ -167,12 +167,11 @@ export function serverKey(serverUrl: string): string {
  * Checks the arguments of `useNonce`, so bad input fails the same way in
  * every store (and never reaches a database): the timestamp must be whole
  * seconds, the salt what §10.1 allows after the timestamp.
- * @throws TypeError for arguments of the wrong type or a timestamp that is not an integer
- * @throws NonceError for a salt §10.1 does not allow
+ * @throws NonceError for arguments of the wrong type, a timestamp that is not an integer, or a salt §10.1 does not allow
  */
 export function checkNonceArgs(serverUrl: string, timestamp: number, salt: string): void {
   if (typeof serverUrl !== 'string' || typeof salt !== 'string' || !Number.isSafeInteger(timestamp)) {
-    throw new TypeError('useNonce(serverUrl: string, timestamp: integer seconds, salt: string)');
+    throw new NonceError('useNonce(serverUrl: string, timestamp: integer seconds, salt: string): arguments of another type, or a timestamp that is not whole seconds');
   }
   if (salt.length > MAX_NONCE_LENGTH || !isNonceSalt(salt)) throw new NonceError('A nonce salt is at most 255 printable ASCII characters');
 }

@@ -10,6 +10,7 @@ import type { CompletionResult, FailureReason } from '../../src/consumer/result.
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { createFetcher } from '../../src/fetch/fetcher.js';
 import { OPENID2_NS, OPENID_2_0_TYPE } from '../../src/constants.js';
+import { startOP, type TestOP } from './op.js';
 
 export const RP = 'http://rp.example/return';
 export const REALM = 'http://rp.example/';
@@ -87,4 +88,21 @@ export async function startStandIn(): Promise<StandIn> {
   stand.endpoint = `${stand.base}/openid`;
   stand.close = () => stand.http.close();
   return stand;
+}
+
+/**
+ * The honest OP and a stand-in (an attacker's provider, or one whose
+ * check_authentication answer a test scripts), started before a file's tests
+ * and closed after them; `use` receives both once they run.
+ */
+export function withOPAndStandIn(use: (started: { op: TestOP; standIn: StandIn }) => void): void {
+  let started: { op: TestOP; standIn: StandIn } | undefined;
+  beforeAll(async () => {
+    started = { op: await startOP(), standIn: await startStandIn() };
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.op.close();
+    await started?.standIn.close();
+  });
 }

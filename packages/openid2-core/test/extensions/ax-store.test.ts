@@ -1,17 +1,7 @@
 import { Message } from '../../src/message.js';
 import { AX_1_0_NS, OPENID2_NS } from '../../src/constants.js';
-import { ExtensionError } from '../../src/extensions/extension.js';
+import { reason } from './reason.js';
 import { StoreRequest, StoreResponse } from '../../src/extensions/ax-store.js';
-
-function reason(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ExtensionError) return error.reason;
-    throw error;
-  }
-  return undefined;
-}
 
 /** AX §6.1 example, without the `openid.ax.` prefix. */
 const STORE_REQUEST_6_1 = {

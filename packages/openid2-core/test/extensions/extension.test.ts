@@ -82,7 +82,7 @@ describe('helpers', () => {
   test('ExtensionError is a 400 MessageError with the extension and the rule', () => {
     const error = new ExtensionError('ax', 'count_mismatch', 'bad count');
     expect(error).toBeInstanceOf(MessageError);
-    expect(error).toMatchObject({ name: 'ExtensionError', code: 'ERR_MESSAGE', extension: 'ax', reason: 'count_mismatch', status: 400, expose: true });
+    expect(error).toMatchObject({ name: 'ExtensionError', code: 'ERR_EXTENSION', extension: 'ax', reason: 'count_mismatch', status: 400, expose: true });
   });
 
   test('quote escapes newlines and cuts long input, so errors never smuggle KV lines', () => {

@@ -1,6 +1,6 @@
 import { Message, OPENID_NS } from '../../src/message.js';
 import { OPENID1_NS, OPENID2_NS, PAPE_1_0_NS } from '../../src/constants.js';
-import { ExtensionError } from '../../src/extensions/extension.js';
+import { reason } from './reason.js';
 import {
   PAPE_LEVEL_JISA,
   PAPE_LEVEL_NIST,
@@ -13,16 +13,6 @@ import {
   formatAuthTime,
   parseAuthTime,
 } from '../../src/extensions/pape.js';
-
-function reason(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ExtensionError) return error.reason;
-    throw error;
-  }
-  return undefined;
-}
 
 function pape(alias: string, args: Record<string, string>, ns = OPENID2_NS): Message {
   const post: Record<string, string> = { 'openid.mode': 'checkid_setup' };

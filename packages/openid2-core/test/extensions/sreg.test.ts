@@ -2,7 +2,7 @@ import { Message, OPENID_NS } from '../../src/message.js';
 import { OpenIDConfigError } from '../../src/errors.js';
 import { OPENID1_NS, OPENID2_NS, OPENID_2_0_TYPE, SREG_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
 import { ServiceEndpoint } from '../../src/discovery/endpoint.js';
-import { ExtensionError } from '../../src/extensions/extension.js';
+import { reason } from './reason.js';
 import {
   SREG_FIELDS,
   SRegRequest,
@@ -18,16 +18,6 @@ import {
 /** A message as the other side receives it: encoded in a URL and parsed back. */
 function overTheWire(message: Message): Message {
   return Message.fromPostArgs(new URL(message.toURL('http://peer.example/endpoint')).searchParams);
-}
-
-function reason(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ExtensionError) return error.reason;
-    throw error;
-  }
-  return undefined;
 }
 
 describe('SRegRequest encoding', () => {

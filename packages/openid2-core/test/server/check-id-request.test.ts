@@ -5,7 +5,7 @@ import type { CheckIDRequest } from '../../src/server/check-id-request.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { createFetcher } from '../../src/fetch/fetcher.js';
 import { BARE_NS, Message, OPENID_NS } from '../../src/message.js';
-import { OpenIDConfigError } from '../../src/errors.js';
+import { AnswerError } from '../../src/errors.js';
 import { IDENTIFIER_SELECT, OPENID2_NS, RP_RETURN_TO_TYPE, SREG_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
 import { ALICE, associate, checkid, clock, ENDPOINT, indirect, newServer, RETURN_TO } from './fixtures.js';
 
@@ -78,7 +78,7 @@ describe('positive assertions', () => {
   });
 });
 
-describe('the application answering wrongly is an argument error, and nothing is signed', () => {
+describe('18.6: the application answering wrongly is an AnswerError (answered to the relying party, not a configuration error), and nothing is signed', () => {
   test.each([
     ['identifier select without identity', checkid({ 'openid.claimed_id': IDENTIFIER_SELECT, 'openid.identity': IDENTIFIER_SELECT }), {}, /^identity:/],
     ['identifier select with an identity holding a newline', checkid({ 'openid.claimed_id': IDENTIFIER_SELECT, 'openid.identity': IDENTIFIER_SELECT }), { identity: `${ALICE}\nx` }, /^identity:/],
@@ -91,9 +91,23 @@ describe('the application answering wrongly is an argument error, and nothing is
     const store = new MemoryStore();
     const server = new Server({ store, endpoint: ENDPOINT });
     const answer = decode(server, args).answer(true, options as never);
-    await expect(answer).rejects.toBeInstanceOf(OpenIDConfigError);
+    await expect(answer).rejects.toBeInstanceOf(AnswerError);
     await expect(decode(server, args).answer(true, options as never)).rejects.toThrow(message);
     expect(await store.getAssociation(`${ENDPOINT}|private`)).toBeUndefined();
+  });
+
+  test('18.6: the AnswerError is encoded as an error answer to return_to, with a generic text that names no identity', async () => {
+    const server = newServer();
+    const error = await decode(server, checkid()).answer(true, { identity: 'https://op.example/user/mallory' }).catch((caught: unknown) => caught);
+    if (!(error instanceof AnswerError)) throw new Error('expected an AnswerError');
+    expect([error.code, error.field, error.returnTo]).toEqual(['ERR_ANSWER', 'identity', RETURN_TO]);
+    const encoded = server.encodeError(error);
+    expect(encoded.status).toBe(302);
+    const answer = new URL(encoded.headers.location as string);
+    expect(answer.origin + answer.pathname).toBe(new URL(RETURN_TO).origin + new URL(RETURN_TO).pathname);
+    expect(answer.searchParams.get('openid.mode')).toBe('error');
+    expect(answer.searchParams.get('openid.error')).toBe(error.publicMessage);
+    expect(encoded.headers.location).not.toContain('mallory');
   });
 });
 

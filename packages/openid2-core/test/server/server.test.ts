@@ -8,7 +8,7 @@ import { Association } from '../../src/association.js';
 import { createConsumerSession } from '../../src/association-session.js';
 import { intToBase64 } from '../../src/btwoc.js';
 import { DEFAULT_DH_MODULUS } from '../../src/diffie-hellman.js';
-import { OpenIDConfigError, ProtocolError } from '../../src/errors.js';
+import { AnswerError, ProtocolError } from '../../src/errors.js';
 import { IDENTIFIER_SELECT, OPENID2_NS, SREG_1_1_NS } from '../../src/constants.js';
 import { kvForm } from '../../src/kv-form.js';
 
@@ -141,7 +141,7 @@ describe('checkid (§9, §10)', () => {
     const server = newServer();
     const request = server.decodeRequest(checkid({ 'openid.claimed_id': IDENTIFIER_SELECT, 'openid.identity': IDENTIFIER_SELECT }), { secure: true }) as CheckIDRequest;
     expect(request.idSelect).toBe(true);
-    await expect(request.answer(true)).rejects.toBeInstanceOf(OpenIDConfigError);
+    await expect(request.answer(true)).rejects.toBeInstanceOf(AnswerError);
     const response = await request.answer(true, { identity: 'https://op.example/user/bob' });
     if (response.kind !== 'indirect') throw new Error('expected an indirect response');
     expect(response.message.getArg(OPENID_NS, 'claimed_id')).toBe('https://op.example/user/bob');

@@ -4,20 +4,13 @@
  */
 import { startServer, type TestServer } from 'openid-test-helpers';
 import { OPENID2_NS } from '../../../src/constants.js';
-import { startOP, type TestOP } from '../op.js';
+import type { TestOP } from '../op.js';
 import { forgeAssertion } from '../forge.js';
-import { assertionUrl, complete, expectFailure, party, returnToFor, startStandIn, type StandIn } from '../parties.js';
+import { assertionUrl, complete, expectFailure, party, returnToFor, withOPAndStandIn, type StandIn } from '../parties.js';
 
 let op: TestOP;
 let stand: StandIn;
-beforeAll(async () => {
-  op = await startOP();
-  stand = await startStandIn();
-});
-afterAll(async () => {
-  await op.close();
-  await stand.close();
-});
+withOPAndStandIn((started) => ({ op, standIn: stand } = started));
 
 /** A stateless login at the stand-in, whose check_authentication answers `reply`. */
 async function withReply(status: number, body: string, headers?: Record<string, string>): Promise<Awaited<ReturnType<typeof complete>>> {

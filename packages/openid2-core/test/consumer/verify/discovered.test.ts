@@ -3,20 +3,13 @@
  * that signed. An op_endpoint that discovery does not name is refused
  * before anything is sent to it.
  */
-import { startOP, type TestOP } from '../op.js';
+import type { TestOP } from '../op.js';
 import { forgeAssertion, knownAssociation } from '../forge.js';
-import { complete, expectFailure, party, returnToFor, startStandIn, type StandIn } from '../parties.js';
+import { complete, expectFailure, party, returnToFor, withOPAndStandIn, type StandIn } from '../parties.js';
 
 let op: TestOP;
 let attacker: StandIn;
-beforeAll(async () => {
-  op = await startOP();
-  attacker = await startStandIn();
-});
-afterAll(async () => {
-  await op.close();
-  await attacker.close();
-});
+withOPAndStandIn((started) => ({ op, standIn: attacker } = started));
 
 describe("an op_endpoint pointing at an attacker's provider that would answer is_valid:true", () => {
   test.each([['stateless', false], ['smart', true]])('%s: discovery_mismatch, and the attacker receives no request', async (_name, withStore) => {

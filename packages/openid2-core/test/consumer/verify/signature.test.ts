@@ -5,20 +5,13 @@
  */
 import { SREG_1_1_NS } from '../../../src/constants.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
-import { startOP, type TestOP } from '../op.js';
+import type { TestOP } from '../op.js';
 import { forgeAssertion, knownAssociation } from '../forge.js';
-import { assertionUrl, complete, expectFailure, party, returnToFor, startStandIn, type StandIn } from '../parties.js';
+import { assertionUrl, complete, expectFailure, party, returnToFor, withOPAndStandIn, type StandIn } from '../parties.js';
 
 let op: TestOP;
 let attacker: StandIn;
-beforeAll(async () => {
-  op = await startOP();
-  attacker = await startStandIn();
-});
-afterAll(async () => {
-  await op.close();
-  await attacker.close();
-});
+withOPAndStandIn((started) => ({ op, standIn: attacker } = started));
 
 describe('with the association the OP signed with', () => {
   test('a changed signature: signature_mismatch', async () => {
