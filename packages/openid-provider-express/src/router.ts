@@ -4,7 +4,7 @@
  * router writes every protocol response.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { AnswerError, CheckIDRequest, CsrfError, InteractionInvalid, InteractionNotFound, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
+import { AnswerError, CheckIDRequest, CsrfError, InteractionInvalid, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
 import { answerDecision, extensionContext } from './decision.js';
 import { decisionEvent, directEvent, emit, protocolErrorEvent } from './events.js';
 import { findPending, savePending, sessionOf, takePending, type PendingInteraction } from './interaction.js';
@@ -77,6 +77,21 @@ function sendProtocolError(options: ResolvedOptions, res: Response, error: Proto
   send(res, options.server.encodeError(error));
 }
 
+/**
+ * What decide returned, checked: a value of the wrong shape is the app's
+ * mistake met at request time, answered like any decision that cannot be
+ * answered (an AnswerError: an error answer to the relying party, the
+ * details to onEvent), not a configuration error reaching a 500.
+ */
+function decisionOf(returned: unknown, request: CheckIDRequest): Decision {
+  try {
+    return checkDecision(returned, true);
+  } catch (error) {
+    if (!(error instanceof OpenIDConfigError)) throw error;
+    throw new AnswerError(error.message.replace(/^[^:]*: /, ''), error.option ?? 'decision', { returnTo: request.returnTo, namespace: request.namespace, cause: error });
+  }
+}
+
 async function handleCheckID(options: ResolvedOptions, req: Request, res: Response, request: CheckIDRequest): Promise<void> {
   const startedAt = Date.now();
   sessionOf(req);
@@ -84,7 +99,7 @@ async function handleCheckID(options: ResolvedOptions, req: Request, res: Respon
   const returnToVerified = (): Promise<boolean> => request.returnToVerified();
   const returnToVerification = (): Promise<ReturnToVerification> => request.returnToVerification();
   const context: DecisionContext = { req, request, realm: request.realm.toString(), returnToVerified, returnToVerification, ...extensionContext(request) };
-  const decision = checkDecision(await options.decide(context), true);
+  const decision = decisionOf(await options.decide(context), request);
   if (decision.type !== 'interact') {
     const encoded = options.server.encodeResponse(await answerDecision(request, decision));
     emit(options.onEvent, decisionEvent(request, decision.type, startedAt));

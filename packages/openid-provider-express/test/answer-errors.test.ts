@@ -77,6 +77,21 @@ describe('18.6: a decision that cannot be answered is an error answer to the rel
     expect(events).toContainEqual(expect.objectContaining({ event: 'request_failed', message: expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}:`)) }));
   });
 
+  test.each([
+    ['undefined (a hook that forgot to return)', undefined, 'decision'],
+    ['an unknown type', { type: 'maybe' }, 'decision'],
+    ['an interact decision with an empty url', { type: 'interact', url: '' }, 'decision.url'],
+  ])('18.6: decide returning %s gets an error answer and an event, not a 500', async (_name, returned, field) => {
+    provider.decide = () => returned as never;
+    const response = await new CookieClient().get(checkidUrl());
+    expect(response.status).toBe(302);
+    const answer = new URL(response.location as string);
+    expect(answer.origin + answer.pathname).toBe(RETURN_TO);
+    expect(answer.searchParams.get('openid.mode')).toBe('error');
+    expect(answer.searchParams.get('openid.error')).toBe('The provider could not answer this sign-in request.');
+    expect(events).toContainEqual(expect.objectContaining({ event: 'request_failed', message: expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}:`)) }));
+  });
+
   test('18.6: the same after an interaction (resume with a decision for another identity)', async () => {
     const client = new CookieClient();
     const form = await pending(client);
