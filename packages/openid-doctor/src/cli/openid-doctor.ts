@@ -5,8 +5,6 @@
  * each. Exit status 0 when nothing is wrong, 1 on an error finding, 2 for a
  * usage error.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createFetcher } from 'openid2-core';
 import { formatFinding } from '../finding.js';
@@ -35,16 +33,4 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   const errors = result.findings.filter((item) => item.level === 'error').length;
   out(result.findings.length === 0 ? `ok      nothing to fix at ${url}` : `${errors} error(s), ${result.findings.length - errors} warning(s)`);
   return errors > 0 ? 1 : 0;
-}
-
-function invokedDirectly(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
-  process.exitCode = await main(process.argv.slice(2));
 }

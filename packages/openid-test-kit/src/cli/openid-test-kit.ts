@@ -6,8 +6,6 @@
  * party and prints a table. Exit status 0 when all were refused, 1 when one
  * got through, 2 for a usage error or a failed honest login.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatAttackTable } from '../report.js';
 import { runRelyingPartyAttacks, type RelyingPartyAttackOptions } from '../run-attacks.js';
@@ -56,17 +54,4 @@ export async function main(argv: readonly string[], out: (text: string) => void 
     out(`openid-test-kit: ${(error as Error).message}`);
     return 2;
   }
-}
-
-function invokedDirectly(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-// Run when executed (also through the npm bin link), not when imported by a test.
-if (invokedDirectly()) {
-  process.exitCode = await main(process.argv.slice(2));
 }
