@@ -60,9 +60,9 @@ export interface DiffieHellmanLimits {
 
 /** Options of {@link DiffieHellman}: the group (default: Appendix B) and the size limits for custom groups. */
 export interface DiffieHellmanOptions extends DiffieHellmanLimits {
-  /** @default DEFAULT_DH_MODULUS */
+  /** The prime modulus p (`openid.dh_modulus`); a custom one is checked against the size limits. @default DEFAULT_DH_MODULUS (the 1024-bit prime of OpenID 2.0 Appendix B) */
   modulus?: bigint;
-  /** @default DEFAULT_DH_GENERATOR */
+  /** The generator g (`openid.dh_gen`). @default DEFAULT_DH_GENERATOR (2) @see OpenID 2.0 §8.1.2 */
   generator?: bigint;
 }
 

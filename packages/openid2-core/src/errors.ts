@@ -40,7 +40,9 @@ export const OPENID_ERROR_CODES = [
 /** Every error code the library throws (see {@link OPENID_ERROR_CODES}). */
 export type OpenIDErrorCode = (typeof OPENID_ERROR_CODES)[number];
 
+/** Options of every error's constructor. */
 export interface OpenIDErrorOptions {
+  /** The fault this error reports, kept as the standard `Error.cause`. @default undefined (no cause) */
   cause?: unknown;
 }
 
@@ -63,7 +65,13 @@ export class OpenIDError extends Error {
 export class KVFormError extends OpenIDError {
   /** 1-based line number of the offending line, when known. */
   readonly line: number | undefined;
-  constructor(message: string, options: OpenIDErrorOptions & { line?: number } = {}) {
+  constructor(
+    message: string,
+    options: OpenIDErrorOptions & {
+      /** 1-based line number of the offending line. @default undefined (not known) */
+      line?: number;
+    } = {},
+  ) {
     super('ERR_KV_FORM', message, options);
     this.line = options.line;
     this.status = 400;
@@ -75,7 +83,10 @@ export class KVFormError extends OpenIDError {
 export class MessageError extends OpenIDError {
   constructor(
     message: string,
-    options: OpenIDErrorOptions & { code?: 'ERR_MESSAGE' | 'ERR_DUPLICATE_KEY' | 'ERR_EXTENSION' } = {},
+    options: OpenIDErrorOptions & {
+      /** The error code: `ERR_DUPLICATE_KEY` for a key given twice, `ERR_EXTENSION` for a bad extension message. @default 'ERR_MESSAGE' */
+      code?: 'ERR_MESSAGE' | 'ERR_DUPLICATE_KEY' | 'ERR_EXTENSION';
+    } = {},
   ) {
     super(options.code ?? 'ERR_MESSAGE', message, options);
     this.status = 400;
@@ -163,7 +174,10 @@ export class FetchError extends OpenIDError {
     message: string,
     url: string,
     reason: FetchFailureReason,
-    options: OpenIDErrorOptions & { httpStatus?: number } = {},
+    options: OpenIDErrorOptions & {
+      /** HTTP status of the response, for an `http_status` failure. @default undefined */
+      httpStatus?: number;
+    } = {},
   ) {
     super('ERR_FETCH', message, options);
     this.url = url;
@@ -186,7 +200,14 @@ export class DiscoveryError extends OpenIDError {
   readonly identifier: string;
   /** A reason code, when one applies (see {@link DiscoveryFailureReason}). */
   readonly reason: DiscoveryFailureReason | undefined;
-  constructor(message: string, identifier: string, options: OpenIDErrorOptions & { reason?: DiscoveryFailureReason } = {}) {
+  constructor(
+    message: string,
+    identifier: string,
+    options: OpenIDErrorOptions & {
+      /** Why the login could not start, when more is known than "nothing found". @default undefined */
+      reason?: DiscoveryFailureReason;
+    } = {},
+  ) {
     super('ERR_DISCOVERY', message, options);
     this.identifier = identifier;
     this.reason = options.reason;
@@ -237,16 +258,17 @@ export class CsrfError extends OpenIDError {
 /** OpenID 2.0 `error_code` values defined by the spec (§8.2.4) and common usage. */
 export type ProtocolErrorCode = 'unsupported-type' | 'invalid-request' | (string & {});
 
+/** Options of {@link ProtocolError}: what the server needs to encode the error answer. @see OpenID 2.0 §5.1.2.2, §5.2.3 */
 export interface ProtocolErrorOptions extends OpenIDErrorOptions {
-  /** The OpenID namespace of the request, so the answer uses the same version. */
+  /** The OpenID namespace of the request, so the answer uses the same version. @default undefined (OpenID 2.0) */
   namespace?: string | undefined;
-  /** `openid.return_to` of the request: set only when an indirect error answer is possible. */
+  /** `openid.return_to` of the request: set only when an indirect error answer is possible. @default undefined (no indirect answer) */
   returnTo?: string | undefined;
-  /** Whether the request was a direct (server to server) one. */
+  /** Whether the request was a direct (server to server) one, answered in key-value form with status 400. @default false */
   direct?: boolean;
-  /** `openid.error_code`. */
+  /** `openid.error_code`: a machine-readable reason. @default undefined (none sent) */
   errorCode?: ProtocolErrorCode | undefined;
-  /** Additional fields of the error message, without the `openid.` prefix. */
+  /** Additional fields of the error message, without the `openid.` prefix. @default {} */
   extra?: Record<string, string>;
   /** The error code: `ERR_ANSWER` for an {@link AnswerError}. @default 'ERR_PROTOCOL' */
   code?: 'ERR_PROTOCOL' | 'ERR_ANSWER';

@@ -4,8 +4,10 @@
  */
 import { KVFormError } from './errors.js';
 
+/** Pairs to serialize to key-value form: an iterable of `[key, value]` (order kept) or a plain record. */
 export type KVPairs = Iterable<readonly [string, string]> | Readonly<Record<string, string>>;
 
+/** Options of {@link kvForm}`.parse`: how strictly to read a key-value form body (OpenID 2.0 §4.1.1). */
 export interface KVParseOptions {
   /**
    * Strict mode (the default) accepts only what §4.1.1 allows: every line
@@ -24,6 +26,7 @@ function pairsOf(pairs: KVPairs): Iterable<readonly [string, string]> {
   return Symbol.iterator in pairs ? (pairs as Iterable<readonly [string, string]>) : Object.entries(pairs);
 }
 
+/** Options of {@link kvForm}`.serialize`: how strictly to check the pairs before writing them. */
 export interface KVSerializeOptions {
   /**
    * Strict mode (the default) also refuses whitespace at either end of a key

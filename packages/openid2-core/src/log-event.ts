@@ -87,7 +87,13 @@ const UNREACHABLE: ReadonlySet<string> = new Set(['dns', 'connection', 'tls', 't
  * (`invalid_identifier`), or a page without OpenID links (`no_openid_service`);
  * anything else stays `discovery_failed`.
  */
-export function discoveryFailureReason(error: unknown, options: { xriProxy?: string | undefined } = {}): DiscoveryFailureReason {
+export function discoveryFailureReason(
+  error: unknown,
+  options: {
+    /** The consumer's XRI proxy resolver: without one, a failed XRI is `xri_unsupported`. @default undefined (no resolver) */
+    xriProxy?: string | undefined;
+  } = {},
+): DiscoveryFailureReason {
   for (let current = error, depth = 0; current !== null && typeof current === 'object' && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
     if (current instanceof FetchError) {
       if (current.reason === 'private_address' || current.reason === 'timeout') return current.reason;

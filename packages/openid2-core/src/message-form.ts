@@ -3,12 +3,13 @@
  * @see OpenID 2.0 §5.2.2
  */
 
+/** Options of the HTML form that carries an indirect message too long for a redirect (OpenID 2.0 §5.2.2). */
 export interface FormMarkupOptions {
   /** Label of the submit button (the form must have one, §5.2.2). @default 'Continue' */
   submitText?: string;
-  /** Extra attributes of the `<form>` element (for example `id`). */
+  /** Extra attributes of the `<form>` element (for example `id`); `method`, `action`, `accept-charset` and `enctype` are always the library's. @default {} */
   formAttributes?: Readonly<Record<string, string>>;
-  /** A CSP nonce for the auto-submit script of {@link autoSubmitHTML} pages. */
+  /** A CSP nonce for the auto-submit script of {@link autoSubmitHTML} pages. @default undefined (the script has no `nonce` attribute) */
   scriptNonce?: string;
 }
 

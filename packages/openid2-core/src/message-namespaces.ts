@@ -43,14 +43,17 @@ export class NamespaceAliases {
     if (implicit) this.#implicit.add(uri);
   }
 
+  /** The type URI an alias is declared for, or undefined. */
   uriOf(alias: string): string | undefined {
     return this.#byAlias.get(alias);
   }
 
+  /** The alias declared for a type URI, or undefined. */
   aliasOf(uri: string): string | undefined {
     return this.#byUri.get(uri);
   }
 
+  /** Whether a type URI's alias is implicit (OpenID 1.x `sreg`): used on the wire but never declared with `openid.ns.<alias>`. */
   isImplicit(uri: string): boolean {
     return this.#implicit.has(uri);
   }

@@ -126,7 +126,13 @@ export class Message {
    * @param options.implicit for OpenID 1.x, whether `openid.ns` is left out
    *   when the message is encoded (the default for 1.x, as 1.x peers expect).
    */
-  constructor(namespace: string = OPENID2_NS, options: { implicit?: boolean } = {}) {
+  constructor(
+    namespace: string = OPENID2_NS,
+    options: {
+      /** For OpenID 1.x, whether `openid.ns` is left out when the message is encoded (ignored for 2.0, which always sends it). @default true */
+      implicit?: boolean;
+    } = {},
+  ) {
     const { namespace: ns } = openIDNamespaceOf(namespace);
     this.#namespace = ns;
     this.#implicit = ns !== OPENID2_NS && (options.implicit ?? true);
@@ -196,10 +202,12 @@ export class Message {
     return this.#implicit;
   }
 
+  /** Whether this is an OpenID 1.x message (compatibility mode, OpenID 2.0 §4.1.2). */
   isOpenID1(): boolean {
     return this.#namespace === OPENID1_NS || this.#namespace === OPENID11_NS;
   }
 
+  /** Whether this is an OpenID 2.0 message. */
   isOpenID2(): boolean {
     return this.#namespace === OPENID2_NS;
   }
@@ -225,6 +233,7 @@ export class Message {
     return table;
   }
 
+  /** One argument of a namespace (`getArg(OPENID_NS, 'mode')` is `openid.mode`), or undefined when absent. */
   getArg(ns: NamespaceKey, key: string): string | undefined {
     return this.#table(ns, false)?.get(key);
   }
@@ -236,6 +245,7 @@ export class Message {
     return value;
   }
 
+  /** Whether a namespace has an argument `key`. */
   hasKey(ns: NamespaceKey, key: string): boolean {
     return this.getArg(ns, key) !== undefined;
   }
@@ -247,6 +257,11 @@ export class Message {
     return out;
   }
 
+  /**
+   * Sets one argument; an extension type URI gets an alias on first use.
+   * Namespace declarations (`ns`, `ns.*`) cannot be set this way.
+   * @throws MessageError for a value with a NUL character or an unpaired surrogate
+   */
   setArg(ns: NamespaceKey, key: string, value: string): void {
     checkText(() => `The value of ${this.#describe(ns, key)}`, value);
     const id = this.#resolve(ns);
@@ -259,10 +274,12 @@ export class Message {
     this.#received = undefined;
   }
 
+  /** Sets several arguments of one namespace, as {@link Message.setArg} does each. */
   updateArgs(ns: NamespaceKey, args: Readonly<Record<string, string>>): void {
     for (const [key, value] of Object.entries(args)) this.setArg(ns, key, value);
   }
 
+  /** Removes an argument; returns whether it was there. */
   delArg(ns: NamespaceKey, key: string): boolean {
     const removed = this.#table(ns, false)?.delete(key) ?? false;
     if (removed) {

@@ -10,11 +10,13 @@
  */
 import { UrlError } from './errors.js';
 
+/** Options of {@link normalizeUrl}. */
 export interface NormalizeUrlOptions {
   /** Keep the fragment (claimed identifiers may carry one, §11.5.1). @default false */
   keepFragment?: boolean;
 }
 
+/** A user-supplied identifier after normalization (OpenID 2.0 §7.2): an http(s) URL, or an XRI (`=name`, `@org`, `xri://...`) kept as given. */
 export type NormalizedIdentifier = { kind: 'url'; value: string } | { kind: 'xri'; value: string };
 
 /** The components of a normalized http or https URL. */
@@ -127,6 +129,7 @@ function parseAuthorityUncached(scheme: 'http' | 'https', authority: string, inp
   return { host: url.hostname, port: url.port === '' ? DEFAULT_PORTS[scheme] : Number(url.port) };
 }
 
+/** Options of {@link parseHttpUrl}. */
 export interface ParseHttpUrlOptions {
   /** How error messages name the input. @default 'The URL "<input>"' */
   subject?: string;

@@ -34,12 +34,15 @@ class UnsupportedType extends Error {
   }
 }
 
+/** Options of {@link Negotiator}; {@link Consumer} fills them from its own options. */
 export interface NegotiatorOptions {
+  /** Where associations are found and kept, by OP endpoint. */
   store: OpenIDStore;
+  /** Sends the `associate` requests (direct requests to the OP endpoint, OpenID 2.0 §8.1). */
   fetcher: Fetcher;
   /** In order of preference. @default DEFAULT_ASSOCIATION_PREFERENCES */
   preferences?: readonly AssociationPreference[];
-  /** @default Date.now */
+  /** Clock in milliseconds: association expiry is measured against it. @default Date.now */
   now?: () => number;
   /** Shared with concurrent logins: one associate request per endpoint at a time. @default none (each negotiates its own) */
   flights?: AssociationFlights | undefined;

@@ -105,6 +105,14 @@ export interface FailureResult {
   cause?: unknown;
 }
 
+/**
+ * What {@link Consumer.complete} returns for an OP's answer, told apart by
+ * `status`: `success` (a verified assertion), `cancel` (the user declined),
+ * `setup_needed` (an immediate request the OP cannot answer without the
+ * user), or `failure` (a refused assertion, with a `reason` code). A failed
+ * login is a result, not an exception.
+ * @see OpenID 2.0 §10, §11
+ */
 export type CompletionResult = SuccessResult | CancelResult | SetupNeededResult | FailureResult;
 
 /** Builds a failure result. */

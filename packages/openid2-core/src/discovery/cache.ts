@@ -18,8 +18,9 @@ export interface DiscoveryCache {
   set(key: string, value: DiscoveryResult, ttlMs?: number): Promise<void> | void;
 }
 
+/** Options of {@link MemoryDiscoveryCache}: its bounds (entries, bytes) and how long an entry lives. */
 export interface MemoryDiscoveryCacheOptions {
-  /** @default 1000 */
+  /** The most entries kept; the least recently used one is dropped to make room. @default 1000 */
   maxEntries?: number;
   /**
    * The memory all entries may hold together, in bytes, as estimated from

@@ -94,7 +94,17 @@ export function claimedIdentifierXrds(
 }
 
 /** `<link>` and `<meta>` elements for an identity page's head (§7.3.3): 2.0 and/or 1.1 links. */
-export function identityLinks(endpoint: string, options: { localId?: string | undefined; xrdsUrl?: string | undefined; versions?: readonly IdentityVersion[] | undefined } = {}): string {
+export function identityLinks(
+  endpoint: string,
+  options: {
+    /** The OP-local identifier, written as `openid2.local_id` and `openid.delegate` (delegation). @default undefined (no delegation) */
+    localId?: string | undefined;
+    /** The identifier's XRDS document, written as an `X-XRDS-Location` meta element (Yadis). @default undefined (none written) */
+    xrdsUrl?: string | undefined;
+    /** Which versions to advertise: `2.0` writes `openid2.*` links, `1.1` writes `openid.*` links. @default ['2.0', '1.1'] */
+    versions?: readonly IdentityVersion[] | undefined;
+  } = {},
+): string {
   const e = escapeHTML;
   const versions = options.versions ?? ALL_VERSIONS;
   const lines = [];

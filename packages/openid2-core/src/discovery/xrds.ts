@@ -10,7 +10,9 @@ import { OPENID_1_XML_NS } from '../constants.js';
 import { DiscoveryError } from '../errors.js';
 import { checkXMLShape } from './xml-shape.js';
 
+/** XML namespace of the `<xrds:XRDS>` root element. */
 export const XRDS_NS = 'xri://$xrds';
+/** XML namespace of `<XRD>` and its `<Service>` elements (XRD version 2.0). */
 export const XRD_NS = 'xri://$xrd*($v*2.0)';
 
 /** A `<Service>` element of the last XRD. */

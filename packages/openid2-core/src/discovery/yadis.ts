@@ -9,6 +9,7 @@ import type { Fetcher, FetchResponse } from '../fetch/fetcher.js';
 import { normalizeUrl } from '../normalize-url.js';
 import { parseHTMLDiscovery, sniffHTMLCharset } from './html.js';
 
+/** Media type of an XRDS document: a Yadis response with it is the document itself, not an HTML page. @see OpenID 2.0 §7.3.2 */
 export const XRDS_CONTENT_TYPE = 'application/xrds+xml';
 
 /** What Yadis found at a URL. */

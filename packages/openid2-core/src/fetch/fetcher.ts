@@ -64,7 +64,7 @@ export interface FetcherOptions {
   timeoutMs?: number;
   /** Largest response body accepted, in bytes (after decompression). @default 1048576 */
   maxBytes?: number;
-  /** @default 5 */
+  /** How many HTTP redirects one fetch follows; one more is a `too_many_redirects` {@link FetchError}. @default 5 */
   maxRedirects?: number;
   /**
    * Allow loopback, private, link-local and unique-local addresses. Off by
@@ -85,7 +85,7 @@ export interface FetcherOptions {
    * @default address => allowPrivateAddresses || !isPrivateAddress(address) || (allowLoopback && isLoopbackAddress(address))
    */
   addressPolicy?: (address: string) => boolean;
-  /** @default 'openid2-core (+https://openid.net/)' */
+  /** The `User-Agent` header of every request. @default 'openid2-core (+https://openid.net/)' */
   userAgent?: string;
   /** DNS look-up (tests inject one). @default dns.lookup */
   lookup?: LookupFunction;

@@ -17,6 +17,12 @@ import { Message, OPENID_NS } from '../message.js';
 import type { OpenIDResponse } from './response.js';
 import type { Signatory } from './signatory.js';
 
+/**
+ * Which associations an OP hands out: the association types it accepts, the
+ * pair it suggests when a request asks for another, and the bounds on a
+ * relying party's own Diffie-Hellman group. Part of {@link ServerOptions}.
+ * @see OpenID 2.0 §8.3, §8.4, §8.2.4
+ */
 export interface AssociationPolicy {
   /** Association types the OP accepts. @default ['HMAC-SHA256', 'HMAC-SHA1'] */
   assocTypes?: readonly AssociationType[];
@@ -56,7 +62,15 @@ function suggestion(preferred: Pair, secure: boolean): Pair {
   return { assocType: preferred.assocType, sessionType: preferred.assocType === 'HMAC-SHA1' ? 'DH-SHA1' : 'DH-SHA256' };
 }
 
+/**
+ * A decoded `associate` request (mode `associate`): the association type and
+ * the session (no-encryption or Diffie-Hellman) over which the secret is
+ * sent. {@link Server.decodeRequest} builds it; {@link AssociateRequest.answer}
+ * creates the association and writes the direct response.
+ * @see OpenID 2.0 §8.1, §8.2
+ */
 export class AssociateRequest {
+  /** The request as received. */
   readonly message: Message;
   readonly assocType: AssociationType;
   readonly session: ServerSession;

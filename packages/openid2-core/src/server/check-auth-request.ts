@@ -11,7 +11,15 @@ import type { OpenIDStore } from '../store/store.js';
 import type { OpenIDResponse } from './response.js';
 import type { Signatory } from './signatory.js';
 
+/**
+ * A decoded `check_authentication` request: a relying party without an
+ * association of its own asks whether an assertion is genuine.
+ * {@link CheckAuthRequest.answer} checks it against the OP's private
+ * association and answers `is_valid`.
+ * @see OpenID 2.0 §11.4.2
+ */
 export class CheckAuthRequest {
+  /** The request as received (mode `check_authentication`). */
   readonly message: Message;
   /** The assertion as the OP signed it (mode id_res). */
   readonly signed: Message;
@@ -21,6 +29,11 @@ export class CheckAuthRequest {
     this.signed = signed;
   }
 
+  /**
+   * Reads a `check_authentication` request: `assoc_handle`, `sig` and
+   * `signed` must be present, and handles must be well formed (§8.2.1).
+   * @throws ProtocolError (a direct error answer) for a request missing a field or with a malformed handle
+   */
   static fromMessage(message: Message): CheckAuthRequest {
     const namespace = message.namespace;
     for (const field of ['assoc_handle', 'sig', 'signed']) {

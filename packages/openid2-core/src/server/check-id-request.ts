@@ -18,15 +18,17 @@ export interface AllowOptions {
   /**
    * The OP-local identifier to assert. Required for identifier select;
    * otherwise it may be left out, and must equal the requested one if given.
+   * @default the request's `openid.identity`
    */
   identity?: string;
   /**
    * The claimed identifier (OpenID 2.0). For identifier select it defaults
    * to `identity`; otherwise it may be left out, and must equal the
    * requested one if given.
+   * @default `identity` for identifier select, else the request's `openid.claimed_id`
    */
   claimedId?: string;
-  /** Extension arguments, all signed (§10.1). Values are UTF-8 text without line breaks. */
+  /** Extension arguments, all signed (§10.1). Values are UTF-8 text without line breaks. @default [] (none) */
   extensions?: readonly ExtensionArgs[];
 }
 
@@ -178,6 +180,7 @@ export class CheckIDRequest {
     return new CheckIDRequest(message, context, { identity, claimedId: claimed, returnTo, realm });
   }
 
+  /** Whether this is `checkid_immediate`: the user cannot be asked anything, so the answer is an assertion or "setup needed" (§9.3). */
   get immediate(): boolean {
     return this.mode === 'checkid_immediate';
   }

@@ -10,6 +10,14 @@ import { Message, OPENID_NS } from '../message.js';
 import { escapeHTML } from '../message-form.js';
 import { sanitizeErrorText } from '../error-text.js';
 
+/**
+ * A server answer before encoding: `indirect`, a message sent to `returnTo`
+ * through the user agent (redirect or form); `direct`, a key-value form body
+ * for the relying party, with its HTTP status; `page`, an error page for the
+ * user when no relying party can safely be told. {@link encodeResponse}
+ * turns it into an HTTP response.
+ * @see OpenID 2.0 §5.1.2, §5.2
+ */
 export type OpenIDResponse =
   | { kind: 'indirect'; message: Message; returnTo: string }
   | { kind: 'direct'; message: Message; status: 200 | 400 }

@@ -8,8 +8,9 @@
  */
 import { OpenIDConfigError } from '../errors.js';
 
+/** Options of {@link ReturnToCache}, given as {@link ServerOptions}`.returnToCache`. */
 export interface ReturnToCacheOptions {
-  /** Realms kept. @default 1000 */
+  /** Realms kept; the oldest entry is dropped to make room. @default 1000 */
   maxEntries?: number;
   /** How long a realm's published return_to URLs are kept, in milliseconds. @default 600000 (10 minutes) */
   ttlMs?: number;
@@ -17,6 +18,12 @@ export interface ReturnToCacheOptions {
   failureTtlMs?: number;
 }
 
+/**
+ * The OP's cache of relying party discovery results: the return_to URLs
+ * each realm publishes (see the module comment). {@link Server} makes one
+ * from its `returnToCache` option.
+ * @see OpenID 2.0 §9.2.1, §13
+ */
 export class ReturnToCache {
   readonly #entries = new Map<string, { value: Promise<string[]>; expires: number }>();
   readonly #maxEntries: number;

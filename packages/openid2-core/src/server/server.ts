@@ -34,6 +34,7 @@ export interface ServerOptions extends AssociationPolicy {
    * Relying party discovery results kept by realm (10 minutes, failures
    * 1 minute, 1000 realms by default), or false to fetch the realm on every
    * checkid request.
+   * @default {} (a cache with the defaults of {@link ReturnToCacheOptions})
    */
   returnToCache?: ReturnToCacheOptions | false;
   /**

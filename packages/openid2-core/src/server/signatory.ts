@@ -22,7 +22,9 @@ import { OPENID_NS, type Message } from '../message.js';
 import type { OpenIDStore } from '../store/store.js';
 import { isSealedHandle, SealedHandles, type SealedHandlesOptions } from './sealed-handles.js';
 
+/** Options of {@link Signatory}; {@link Server} fills them from {@link ServerOptions}. */
 export interface SignatoryOptions {
+  /** Where associations and check_authentication nonces are kept. */
   store: OpenIDStore;
   /** The OP endpoint URL: store keys derive from it. */
   endpoint: string;

@@ -15,10 +15,13 @@ import { OpenIDConfigError } from '../../errors.js';
 import type { ConsumerOptions } from '../consumer.js';
 import { failure, type AssertionClaims, type FailureResult, type SuccessResult } from '../result.js';
 
+/** Steam's OP identifier: begin a login with it (identifier select, OpenID 2.0 §7.3.2.1.1). */
 export const STEAM_OP_IDENTIFIER = 'https://steamcommunity.com/openid';
+/** Steam's OP endpoint: the preset refuses assertions whose `op_endpoint` is anything else. */
 export const STEAM_OP_ENDPOINT = 'https://steamcommunity.com/openid/login';
 const STEAM_BASE = 'https://steamcommunity.com';
 
+/** Options of {@link steamPreset}. */
 export interface SteamPresetOptions {
   /** The relying party's origin (`https://rp.example`): Steam requires it as Origin/Referer of check_authentication. */
   origin: string;
@@ -26,6 +29,7 @@ export interface SteamPresetOptions {
   steamBase?: string;
 }
 
+/** What {@link steamPreset} returns: where to begin, the pinned endpoint, and the consumer options to spread into {@link ConsumerOptions}. */
 export interface SteamPreset {
   /** What to begin with (identifier select). */
   opIdentifier: string;
