@@ -12,14 +12,20 @@ import { checkStore } from './checks/store.js';
 import { checkHttps } from './checks/urls.js';
 import type { Finding } from './finding.js';
 
+/**
+ * A relying party's settings, as {@link checkRelyingPartyDeployment} checks
+ * them; each check runs only when what it needs is given.
+ */
 export interface RelyingPartyDeployment {
   /** The router's public URL (`baseUrl`). */
   baseUrl: string;
-  /** @default the origin of baseUrl */
+  /** The realm sent with logins, whose XRDS must publish the return URL (OpenID 2.0 §13). @default the origin of baseUrl */
   realm?: string | undefined;
-  /** @default `<baseUrl>/return` */
+  /** Where assertions arrive. @default `<baseUrl>/return` */
   returnUrl?: string | undefined;
+  /** The association and nonce store, round-tripped by {@link checkStore}. @default undefined (not checked) */
   store?: OpenIDStore | undefined;
+  /** The discovery fetcher: its address guard is probed, and with `network` it fetches the realm and return URL. @default undefined (not checked) */
   fetcher?: Fetcher | undefined;
   /** express-session's cookie settings. @default not checked */
   sessionCookie?: SessionCookieSettings | undefined;
@@ -27,9 +33,15 @@ export interface RelyingPartyDeployment {
   resubmits?: boolean;
   /** Fetch the realm's XRDS and the return URL (the site must be listening). @default false */
   network?: boolean;
+  /** Clock in milliseconds, for the store's nonce window. @default Date.now */
   now?: () => number;
 }
 
+/**
+ * The relying party's start-up checks: HTTPS, the session cookie, the store,
+ * the fetcher's guard and (with `network`) the realm's published return URL.
+ * Hand the findings to {@link report}.
+ */
 export async function checkRelyingPartyDeployment(deployment: RelyingPartyDeployment): Promise<Finding[]> {
   const base = deployment.baseUrl.replace(/\/$/, '');
   const findings = checkHttps('rp', 'baseUrl', base);
@@ -44,22 +56,39 @@ export async function checkRelyingPartyDeployment(deployment: RelyingPartyDeploy
   return findings;
 }
 
+/**
+ * A provider's settings, as {@link checkProviderDeployment} checks them;
+ * each check runs only when what it needs is given.
+ */
 export interface ProviderDeployment {
+  /** The OP endpoint URL, as relying parties discover it. */
   endpoint: string;
+  /** A user's identity page, whose discovery must lead to `endpoint` (with `network`). @default undefined (not checked) */
   identityUrl?: string | undefined;
+  /** The OP Identifier, whose discovery must name `endpoint` as a server (with `network`). @default undefined (not checked) */
   opIdentifier?: string | undefined;
+  /** The association and nonce store, round-tripped by {@link checkStore}. @default undefined (not checked) */
   store?: OpenIDStore | undefined;
+  /** Fetches the identity page and OP Identifier (with `network`). @default undefined (no discovery checked) */
   fetcher?: Fetcher | undefined;
   /** The `sealedHandles` option of the provider's Server. @default none */
   sealedHandles?: SealedHandlesOptions | undefined;
-  /** How many instances serve the endpoint, and whether they share one association store. @default 1, shared */
+  /** How many instances serve the endpoint. @default 1 */
   instances?: number;
+  /** Whether every instance reaches the same association store: several instances need one, or sealed handles. @default true */
   sharedStore?: boolean;
   /** Discover the identity page and OP Identifier (the site must be listening). @default false */
   network?: boolean;
+  /** Clock in milliseconds, for the store's nonce window. @default Date.now */
   now?: () => number;
 }
 
+/**
+ * The provider's start-up checks: HTTPS, the sealing keys (or a shared store
+ * for several instances), the store, and (with `network`) that discovery of
+ * the identity page and OP Identifier leads to the endpoint. Hand the
+ * findings to {@link report}.
+ */
 export async function checkProviderDeployment(deployment: ProviderDeployment): Promise<Finding[]> {
   const findings = checkHttps('op', 'endpoint', deployment.endpoint);
   findings.push(...checkSealingKeys(deployment.sealedHandles, deployment.instances, deployment.sharedStore));

@@ -5,16 +5,20 @@
  */
 import { OpenIDConfigError } from 'openid2-core';
 
+/** How bad a finding is: an `error` breaks logins (or security) and fails strict mode; a `warning` costs something but works. */
 export type FindingLevel = 'error' | 'warning';
 
+/** One problem a check found: a stable id, its level, and one line saying what is wrong and what to do. */
 export interface Finding {
   /** Stable identifier of the check and problem, e.g. `rp.samesite_strict`. */
   id: string;
+  /** Whether it breaks logins (`error`) or only costs something (`warning`). */
   level: FindingLevel;
   /** One line: what is wrong and what to do. */
   message: string;
 }
 
+/** Options of {@link report}: where findings go, and whether errors throw. */
 export interface ReportOptions {
   /** Receives every finding (an event logger's warn, `console.warn`…). @default none */
   log?: (finding: Finding) => void;
@@ -24,6 +28,7 @@ export interface ReportOptions {
   strict?: boolean;
 }
 
+/** Builds a finding (for checks of one's own, next to the built-in ones). */
 export function finding(id: string, level: FindingLevel, message: string): Finding {
   return { id, level, message };
 }

@@ -8,9 +8,11 @@ import { discover, discoverRelyingPartyReturnTos, Realm, type Fetcher } from 'op
 import { isLoopbackUrl } from './checks/fetcher.js';
 import { finding, type Finding } from './finding.js';
 
+/** What {@link probeSite} learned about a running site: what it is, and what is wrong with it. */
 export interface ProbeResult {
   /** What the site showed itself to be, one line each (`relying party: return URL …`). */
   notes: string[];
+  /** The problems found, as the start-up checks report them. */
   findings: Finding[];
 }
 

@@ -9,6 +9,7 @@ import { createFetcher, OpenIDConfigError, type Fetcher, type OpenIDStore, type 
 import { checkArrival, checkProviderDeployment, report, type Finding, type ReportOptions } from 'openid-doctor';
 import type { ProviderOptions } from './options.js';
 
+/** Options of {@link providerDeploymentCheck}: what to check beyond the provider's own options, and where findings go. */
 export interface ProviderDeploymentCheckOptions extends ReportOptions {
   /** A user's identity page, checked to lead to the endpoint. @default not checked */
   identityUrl?: string;
@@ -22,8 +23,9 @@ export interface ProviderDeploymentCheckOptions extends ReportOptions {
   network?: boolean;
   /** The `sealedHandles` option given to the provider's Server, checked for usable keys. @default not checked */
   sealedHandles?: SealedHandlesOptions;
-  /** How many instances serve the endpoint, and whether they share one association store. @default 1, shared */
+  /** How many instances serve the endpoint. @default 1 */
   instances?: number;
+  /** Whether every instance reaches the same association store: several instances need one, or sealed handles. @default true */
   sharedStore?: boolean;
 }
 

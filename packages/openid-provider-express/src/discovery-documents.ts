@@ -22,11 +22,17 @@ function withFormat(url: string): string {
 
 /** Options of {@link serveIdentity}. */
 export interface ServeIdentityOptions extends IdentityDocumentOptions {
+  /** The OP endpoint URL the page and its XRDS name. */
   endpoint: string;
+  /** The claimed identifier: this page's own URL, as the user types it. */
   claimedId: string;
+  /** The OP-local identifier, when the page delegates to another identity at the OP (OpenID 2.0 §7.3.2.1.2, §7.3.3). @default undefined (no delegation) */
   localId?: string;
+  /** The HTML page's title (escaped). @default the claimed identifier */
   title?: string;
+  /** The HTML page's body, as markup (not escaped: never put user input in it unescaped). @default `<h1>` with the title */
   body?: string;
+  /** More service types to list next to the OpenID one in the XRDS (extension type URIs such as SREG's or AX's). @default [] */
   extraTypes?: readonly string[];
   /**
    * Where the XRDS document is: a URL for `X-XRDS-Location` (served by your
@@ -60,7 +66,20 @@ export function serveIdentity(req: Request, res: Response, options: ServeIdentit
 }
 
 /** Answers a request for the OP Identifier: XRDS when asked for it, else HTML pointing to it. */
-export function serveOPIdentifier(req: Request, res: Response, options: { endpoint: string; url: string; body?: string; extraTypes?: readonly string[] }): void {
+export function serveOPIdentifier(
+  req: Request,
+  res: Response,
+  options: {
+    /** The OP endpoint URL the XRDS names as the server (OpenID 2.0 §7.3.2.1.1). */
+    endpoint: string;
+    /** The OP Identifier: this page's own URL; the XRDS is at `<url>?format=xrds`. */
+    url: string;
+    /** The HTML page's body, as markup (not escaped). @default `<h1>OpenID provider</h1>` */
+    body?: string;
+    /** More service types to list next to the OpenID one in the XRDS (extension type URIs). @default [] */
+    extraTypes?: readonly string[];
+  },
+): void {
   if (wantsXrds(req, res)) {
     res.type(XRDS_CONTENT_TYPE).send(opIdentifierXrds(options.endpoint, options.extraTypes));
     return;

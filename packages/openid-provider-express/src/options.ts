@@ -55,11 +55,11 @@ export type Decision = AllowDecision | { type: 'deny' } | { type: 'interact'; ur
 
 /** Options of {@link openidProvider}. */
 export interface ProviderOptions {
-  /** A configured server; or give `endpoint` and `store` and one is made with default settings. */
+  /** A configured server; or give `endpoint` and `store` and one is made with default settings. @default undefined (made from `endpoint`, `store` and `fetcher`) */
   server?: Server;
-  /** The OP endpoint URL, where this router is mounted (used when `server` is not given). */
+  /** The OP endpoint URL, where this router is mounted (used when `server` is not given). @default undefined (required without `server`) */
   endpoint?: string;
-  /** Associations and check_authentication nonces (used when `server` is not given). */
+  /** Associations and check_authentication nonces (used when `server` is not given). @default undefined (required without `server`) */
   store?: OpenIDStore;
   /** For relying party discovery (used when `server` is not given). @default createFetcher() */
   fetcher?: Fetcher;

@@ -18,13 +18,13 @@
 import { Association, OpenIDConfigError, StoreClock, StoreError, checkNonceArgs, isValidHandle, serverKey, type OpenIDStore, type StoreTimeOptions } from 'openid2-core';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 
-/** Options of {@link RedisStore}: `url` or `client`. */
+/** Options of {@link RedisStore}: exactly one of `url`, `client` and `clusterNodes`, then the key prefix, timeouts and the store's clock settings. */
 export interface RedisStoreOptions extends StoreTimeOptions {
-  /** A connection URL, e.g. `redis://127.0.0.1:6379/0` (`rediss://` for TLS). */
+  /** A connection URL, e.g. `redis://127.0.0.1:6379/0` (`rediss://` for TLS). @default undefined (give `client` or `clusterNodes` instead) */
   url?: string;
-  /** An existing client (`Redis` or `Cluster`); the store will not close it. Do not set ioredis' own `keyPrefix` on it. */
+  /** An existing client (`Redis` or `Cluster`); the store will not close it. Do not set ioredis' own `keyPrefix` on it. @default undefined (give `url` or `clusterNodes` instead) */
   client?: Redis | Cluster;
-  /** Some nodes of a Redis Cluster (`[{ host, port }]`): the store makes an ioredis `Cluster` with the timeouts below. */
+  /** Some nodes of a Redis Cluster (`[{ host, port }]`): the store makes an ioredis `Cluster` with the timeouts below. @default undefined (give `url` or `client` instead) */
   clusterNodes?: ReadonlyArray<{ host: string; port: number }>;
   /** Prefix of every key. @default 'openid:' */
   keyPrefix?: string;
@@ -34,7 +34,7 @@ export interface RedisStoreOptions extends StoreTimeOptions {
    * bound instead of queueing forever. @default 5000
    */
   timeoutMs?: number;
-  /** Extra ioredis options when the store makes its own client (they override the timeouts). */
+  /** Extra ioredis options when the store makes its own client (they override the timeouts). @default {} */
   redisOptions?: RedisOptions;
 }
 

@@ -4,13 +4,22 @@
  */
 import { OpenIDConfigError } from 'openid2-core';
 
+/** What one statement gave back: the rows a SELECT read, or how many rows a write changed. */
 export interface QueryResult {
+  /** Rows read, as column-name records (empty for a write). */
   rows: Array<Record<string, unknown>>;
   /** Rows inserted, updated or deleted. */
   affected: number;
 }
 
+/**
+ * A database as {@link SqlStore} uses it: runs statements and writes the SQL
+ * that differs between databases. Implement it to put the store on another
+ * database or driver; the SQLite, PostgreSQL and MySQL stores are its
+ * implementations.
+ */
 export interface Dialect {
+  /** Which database: named in the store's error messages. */
   readonly name: 'sqlite' | 'postgres' | 'mysql';
   /** Runs one statement with `?` placeholders (translated by the dialect where needed). */
   query(sql: string, params: readonly unknown[]): Promise<QueryResult>;

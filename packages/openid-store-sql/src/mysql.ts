@@ -9,11 +9,11 @@ import { SqlStore, type SqlStoreOptions } from './sql-store.js';
 
 /** Options of {@link MysqlStore}: `url` or `pool`. */
 export interface MysqlStoreOptions extends SqlStoreOptions {
-  /** A connection URL, e.g. `mysql://user@host:3306/db`. */
+  /** A connection URL, e.g. `mysql://user@host:3306/db`. @default undefined (give `pool` instead) */
   url?: string;
-  /** An existing mysql2/promise pool; the store will not end it. */
+  /** An existing mysql2/promise pool; the store will not end it. @default undefined (give `url` instead) */
   pool?: Pool;
-  /** Extra pool settings when the store makes its own pool. */
+  /** Extra pool settings when the store makes its own pool from `url` (ignored with `pool`). @default {} */
   poolOptions?: PoolOptions;
   /** Connection and query timeouts, in milliseconds. @default 5000 */
   timeoutMs?: number;

@@ -7,11 +7,11 @@ import { SqlStore, type SqlStoreOptions } from './sql-store.js';
 
 /** Options of {@link PostgresStore}: `url` or `pool`. */
 export interface PostgresStoreOptions extends SqlStoreOptions {
-  /** A connection URL, e.g. `postgres://user@host:5432/db`. */
+  /** A connection URL, e.g. `postgres://user@host:5432/db`. @default undefined (give `pool` instead) */
   url?: string;
-  /** An existing pool; the store will not end it. */
+  /** An existing pool; the store will not end it. @default undefined (give `url` instead) */
   pool?: Pool;
-  /** Extra pool settings when the store makes its own pool. */
+  /** Extra pool settings when the store makes its own pool from `url` (ignored with `pool`). @default {} */
   poolConfig?: PoolConfig;
   /** Connection and query timeouts, in milliseconds: a fault surfaces within this bound. @default 5000 */
   timeoutMs?: number;

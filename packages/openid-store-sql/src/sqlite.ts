@@ -8,11 +8,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { checkConnection, type Dialect, type QueryResult } from './dialect.js';
 import { SqlStore, type SqlStoreOptions } from './sql-store.js';
 
-/** Options of {@link SqliteStore}: `filename` or `database`. */
+/** Options of {@link SqliteStore}: exactly one of `filename` and `database`, then the table prefix and the store's clock settings. */
 export interface SqliteStoreOptions extends SqlStoreOptions {
-  /** A database file (created when missing), or ':memory:'. */
+  /** A database file (created when missing), or ':memory:'. @default undefined (give `database` instead) */
   filename?: string;
-  /** An open better-sqlite3 database; the store will not close it. */
+  /** An open better-sqlite3 database; the store will not close it. @default undefined (give `filename` instead) */
   database?: BetterSqlite3.Database;
   /** How long to wait for another process's write lock, in milliseconds. @default 5000 */
   busyTimeoutMs?: number;

@@ -23,6 +23,9 @@ export interface Arrival {
 const first = (value: string | undefined): string | undefined => value?.split(',')[0]?.trim() || undefined;
 
 /**
+ * Compares where a request arrived with the configured public URL: a request
+ * through a proxy while `trust proxy` is off, or a scheme or host other than
+ * the configured one, is a finding (`<prefix>.trust_proxy_off` and others).
  * @param configured the public URL the deployment says it has (`baseUrl`, the endpoint), or undefined when URLs are built from requests
  * @param prefix `rp` or `op`
  */

@@ -38,6 +38,7 @@ export async function checkReturnUrlPublished(realm: string, returnUrl: string, 
   return findings;
 }
 
+/** What {@link checkProviderDiscovery} checks: the endpoint, the pages whose discovery must lead to it, and the fetcher to fetch them with. */
 export interface ProviderDiscoveryInput {
   /** The configured OP endpoint. */
   endpoint: string;
@@ -45,6 +46,7 @@ export interface ProviderDiscoveryInput {
   identityUrl?: string | undefined;
   /** The OP Identifier URL. @default none checked */
   opIdentifier?: string | undefined;
+  /** Fetches the pages, as a relying party would (its address guard applies). */
   fetcher: Fetcher;
 }
 

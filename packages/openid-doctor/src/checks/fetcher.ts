@@ -13,6 +13,10 @@ export function isLoopbackUrl(url: string): boolean {
 }
 
 /**
+ * Probes the fetcher with a loopback URL: a public deployment whose fetcher
+ * reaches private addresses lets anyone make discovery probe its network
+ * (SSRF), an error (`<prefix>.fetcher_allows_private`). Skipped for a
+ * loopback `publicUrl` (development).
  * @param publicUrl the deployment's public URL: a loopback one may allow private addresses
  * @param prefix `rp` or `op`
  */

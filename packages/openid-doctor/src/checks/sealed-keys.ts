@@ -14,6 +14,10 @@ function looksRandom(key: Uint8Array): boolean {
 }
 
 /**
+ * Checks the provider's sealing keys (see the module comment): a key list
+ * {@link SealedHandles} would refuse, a key that does not look random, one
+ * key under two ids, and several instances with neither sealed handles nor a
+ * shared store.
  * @param sealed the provider's `sealedHandles` option, if any
  * @param instances how many provider instances serve the endpoint (1 when unknown)
  * @param sharedStore whether every instance reaches the same association store

@@ -6,14 +6,18 @@
  */
 import { finding, type Finding } from '../finding.js';
 
+/** The session cookie's settings that decide whether it comes back with the OP's answer (express-session's `cookie` option). */
 export interface SessionCookieSettings {
   /** express-session's `cookie.sameSite`. @default browsers treat unset as 'lax' */
   sameSite?: boolean | 'lax' | 'strict' | 'none' | undefined;
-  /** express-session's `cookie.secure` ('auto' follows req.secure). */
+  /** express-session's `cookie.secure` ('auto' follows req.secure). @default false (express-session's default) */
   secure?: boolean | 'auto' | undefined;
 }
 
 /**
+ * Checks the session cookie against how assertions arrive (see the module
+ * comment): `SameSite=Strict`, `SameSite=None` without `Secure`, a `Secure`
+ * cookie on an http site, and a non-`Secure` cookie on an https one.
  * @param publicUrl the relying party's public URL (`baseUrl`)
  * @param resubmits whether the relying party resends an answer that arrived without the cookie (openid-consumer-express does)
  */

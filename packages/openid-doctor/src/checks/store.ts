@@ -12,7 +12,13 @@ import { finding, type Finding } from '../finding.js';
 const PROBE_KEY = 'https://openid-doctor.invalid/probe';
 const salt = (): string => randomBytes(12).toString('hex');
 
-/** @param prefix `rp` or `op` */
+/**
+ * Round-trips an association and a nonce through the store: an unreachable
+ * store, a missing schema, an association not given back, or a nonce window
+ * at odds with this machine's clock is a finding.
+ * @param prefix `rp` or `op`
+ * @param now this machine's clock, in milliseconds
+ */
 export async function checkStore(prefix: string, store: OpenIDStore, now: () => number = Date.now): Promise<Finding[]> {
   const seconds = Math.floor(now() / 1000);
   try {

@@ -3,6 +3,8 @@ import { finding, type Finding } from '../finding.js';
 import { isLoopbackUrl } from './fetcher.js';
 
 /**
+ * A plain-http URL on a public host is an error (`<prefix>.not_https`):
+ * sessions and assertions would travel in the clear. Loopback URLs pass.
  * @param prefix `rp` or `op`
  * @param what what the URL is (`baseUrl`, `endpoint`)
  */
