@@ -15,14 +15,19 @@ export type SignerKind = 'provider' | 'attacker' | 'impostor';
 
 /** What an attack may ask the provider to assert before it tampers. */
 export interface AssertOptions {
+  /** The mock provider's user the assertion is for (its claimed identifier and profile). @default the user the login is for */
   user?: string;
+  /** `openid.claimed_id` (and `openid.identity`) to assert, such as another user's or a host's the provider does not speak for. @default the user's claimed identifier */
   claimedId?: string;
+  /** `openid.op_endpoint` to assert (OpenID 2.0 only), such as the attacker's endpoint. @default the provider's endpoint */
   opEndpoint?: string;
+  /** `openid.return_to` to assert, such as another relying party's URL. @default the request's return_to */
   returnTo?: string;
   /** Milliseconds to add to now in `response_nonce`. @default 0 */
   nonceShiftMs?: number;
   /** Fields left out of `openid.signed`. @default none */
   unsigned?: readonly string[];
+  /** Who signs: the provider's own association, the attacker's server, or an impostor (the provider's handle with another secret). @default 'provider' */
   signer?: SignerKind;
   /** Answer the profile extensions the request asked for. @default true */
   extensions?: boolean;
@@ -45,12 +50,19 @@ export interface ForgeContext {
 /** How the runner stages an attack. */
 export type AttackKind = 'assertion' | 'unsolicited' | 'discovery';
 
+/**
+ * One attack of {@link ATTACKS}: how the runner stages it (`kind`), what it
+ * sends (`title`), what a safe relying party answers, and, for assertion
+ * attacks, how it forges the answer from what the provider gives it.
+ */
 export interface Attack {
+  /** Stable name, used to pick attacks (`attacks` option, `--only`) and in reports. */
   name: string;
   /** One line: what is sent. */
   title: string;
   /** One line: what a safe relying party answers. */
   safeAnswer: string;
+  /** How the runner stages it: a forged answer to a login, an assertion nobody asked for, or a hostile discovery document. */
   kind: AttackKind;
   /** Whose login the attacker starts (the result always aims at the victim). @default 'victim' */
   loginAs?: 'attacker' | 'victim';
@@ -60,6 +72,7 @@ export interface Attack {
   needsPrevious?: boolean;
   /** What shows the attack succeeded: the victim signed in (default), or the injected profile value shown. */
   succeedsWhen?: 'victim_signed_in' | 'injected_value_shown';
+  /** Builds the answer sent to the relying party in place of the honest one (assertion attacks). */
   forge?: (context: ForgeContext) => Promise<Delivery>;
 }
 

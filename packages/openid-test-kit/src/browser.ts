@@ -6,16 +6,23 @@
  */
 import { Parser } from 'htmlparser2';
 
+/** A response as {@link Browser} gives it: the body read, the redirect target made absolute. */
 export interface BrowserResponse {
+  /** The URL requested. */
   url: string;
+  /** The HTTP status. */
   status: number;
   /** The absolute redirect target, if any. */
   location: string | undefined;
+  /** The body, as text. */
   body: string;
+  /** The response headers. */
   headers: Headers;
 }
 
+/** A form of an HTML page, as {@link readForms} finds it and {@link submitForm} sends it. */
 export interface PageForm {
+  /** The form's method (GET when it names none). */
   method: 'GET' | 'POST';
   /** Absolute. */
   action: string;
@@ -67,6 +74,11 @@ export class Browser {
     }
   }
 
+  /**
+   * Sends one request with this browser's cookies for the host (SameSite
+   * applied when `crossSite`), remembers the cookies it sets, and returns
+   * the response without following a redirect. A `form` makes it a POST.
+   */
   async request(url: string, init: RequestInit = {}): Promise<BrowserResponse> {
     const target = new URL(url);
     const method = init.method ?? (init.form === undefined ? 'GET' : 'POST');
@@ -85,10 +97,12 @@ export class Browser {
     return { url: target.href, status: response.status, location: location === null ? undefined : new URL(location, target).href, body: await response.text(), headers: response.headers };
   }
 
+  /** A GET request (see {@link Browser.request}). */
   get(url: string, init: Omit<RequestInit, 'method' | 'form'> = {}): Promise<BrowserResponse> {
     return this.request(url, init);
   }
 
+  /** A POST of a URL-encoded form (see {@link Browser.request}). */
   post(url: string, form: Array<[string, string]>, init: Omit<RequestInit, 'method' | 'form'> = {}): Promise<BrowserResponse> {
     return this.request(url, { ...init, method: 'POST', form });
   }

@@ -48,6 +48,7 @@ export function serveOPIdentifier(req: IncomingMessage, res: ServerResponse, url
 
 /** The hostile discovery documents, by the first path segment they are served under. */
 export const HOSTILE_DISCOVERY = ['slow', 'huge', 'loop'] as const;
+/** A hostile discovery document: `slow` trickles a byte every 500 ms forever, `huge` is 64 MiB, `loop` redirects without end (to a new URL each time). */
 export type HostileDiscovery = (typeof HOSTILE_DISCOVERY)[number];
 
 /** An HTML page that sends one byte every 500 ms, forever: only a total timeout ends it (an idle timeout never fires). */

@@ -21,12 +21,13 @@ export interface LoginStart {
   loginMethod?: 'POST' | 'GET' | 'form';
   /** The page holding the login form ('form' mode). @default loginUrl */
   loginPageUrl?: string;
-  /** @default 'openid_identifier' */
+  /** The name of the form field the identifier is sent in (OpenID 2.0 §7.1 recommends `openid_identifier`). @default 'openid_identifier' */
   identifierField?: string;
   /**
    * Starts a login yourself; answer with the relying party's response that
    * sends the browser to the provider (a redirect or an auto-submitting page).
    * `identifier` is undefined for Steam (identifier select).
+   * @default undefined (the login is started as `loginMethod` says)
    */
   startLogin?: (context: { browser: Browser; identifier: string | undefined }) => Promise<BrowserResponse>;
 }

@@ -35,8 +35,9 @@ export interface MockUser {
   steamId?: string;
 }
 
+/** Options of {@link startMockProvider}: its users, and how it misbehaves. */
 export interface MockProviderOptions {
-  /** @default `{ victim: …, attacker: … }` with non-ASCII profiles */
+  /** The provider's users by name: each gets a claimed identifier (`<base>/user/<name>`, Steam mode `<base>/openid/id/<SteamID64>`) and is answered as its entry says. @default `{ victim: …, attacker: … }` with non-ASCII profiles */
   users?: Record<string, MockUser>;
   /** Who is signed in at the provider for identifier select. @default the first user */
   selectUser?: string;
@@ -51,6 +52,7 @@ export const USER_HEADER = 'x-openid-test-kit-user';
 /** A request header choosing the attack of one checkid answer. */
 export const ATTACK_HEADER = 'x-openid-test-kit-attack';
 
+/** A running mock provider (from {@link startMockProvider}): its URLs, the attacker's server beside it, and controls for tests. */
 export interface MockProvider {
   /** `http://127.0.0.1:<port>` */
   base: string;

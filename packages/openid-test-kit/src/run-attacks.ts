@@ -9,18 +9,20 @@ import { Browser, type BrowserResponse } from './browser.js';
 import { deliverToRelyingParty, startLogin, visitProvider, type LoginStart } from './login-driver.js';
 import { startMockProvider, type MockProvider } from './mock-provider.js';
 
+/** Options of {@link runRelyingPartyAttacks}: how to start a login at the relying party, how to tell who is signed in, and which attacks to play. */
 export interface RelyingPartyAttackOptions extends LoginStart {
   /**
    * A page of the relying party showing who is signed in (the claimed
    * identifier or SteamID64, and profile values for the unsigned-extension
    * attack). Needed unless `isSignedIn` is given.
+   * @default undefined (`isSignedIn` is then required)
    */
   meUrl?: string;
   /** Decides whether `marker` (the victim's identifier, SteamID64 or an injected value) is what the browser is signed in with. @default looks for marker on meUrl */
   isSignedIn?: (context: { browser: Browser; marker: string; final: BrowserResponse }) => Promise<boolean>;
   /** The relying party uses Steam (identifier select, its login takes no identifier). The provider must be its Steam. @default false */
   steam?: boolean;
-  /** A provider already started (in Steam mode for a Steam relying party); one is started and stopped otherwise. */
+  /** A provider already started (in Steam mode for a Steam relying party). @default undefined (one is started, and stopped at the end) */
   provider?: MockProvider;
   /** Only these attacks. @default every attack that applies */
   attacks?: readonly string[];
@@ -30,20 +32,28 @@ export interface RelyingPartyAttackOptions extends LoginStart {
   discoveryDeadlineMs?: number;
 }
 
+/** How an attack ended: the relying party `refused` it, `accepted` it (a vulnerability), or the run could not tell (`inconclusive`, with the reason in `detail`). */
 export type AttackOutcome = 'refused' | 'accepted' | 'inconclusive';
 
+/** One attack's result in an {@link AttackReport}. */
 export interface AttackResult {
+  /** The attack's name (see {@link Attack}). */
   name: string;
+  /** One line: what was sent. */
   title: string;
+  /** One line: what a safe relying party answers. */
   safeAnswer: string;
+  /** Whether the relying party refused it. */
   outcome: AttackOutcome;
   /** Where the browser ended, or why the outcome is what it is. */
   detail: string;
 }
 
+/** What {@link runRelyingPartyAttacks} returns: the honest login's outcome, each attack's result, and the attacks that got through. */
 export interface AttackReport {
   /** Where the honest login ended (it must sign the victim in, or nothing else means anything). */
   baseline: string;
+  /** One result per attack played, in the order of {@link ATTACKS}. */
   results: AttackResult[];
   /** Names of the attacks that got through. */
   accepted: string[];
