@@ -12,7 +12,7 @@
  * NUL bytes are refused by `Message` itself).
  */
 import { OpenIDConfigError } from '../../errors.js';
-import type { ConsumerOptions } from '../consumer.js';
+import type { ConsumerOptions } from '../consumer-config.js';
 import { failure, type AssertionClaims, type FailureResult, type SuccessResult } from '../result.js';
 
 export const STEAM_OP_IDENTIFIER = 'https://steamcommunity.com/openid';
@@ -57,8 +57,8 @@ function screen(claims: AssertionClaims, endpoint: string, base: string): Failur
 }
 
 /**
- * Consumer settings for Steam: `new Consumer({ session, store, ...steamPreset({ origin }).consumer })`
- * and `consumer.begin(preset.opIdentifier)`.
+ * Consumer settings for Steam: `new Consumer({ store, ...steamPreset({ origin }).consumer })`
+ * and `consumer.begin(session, preset.opIdentifier)`.
  */
 export function steamPreset(options: SteamPresetOptions): SteamPreset {
   let origin: string;
