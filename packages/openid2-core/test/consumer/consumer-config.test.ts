@@ -168,6 +168,22 @@ describe('every option is checked when the consumer is made', () => {
   });
 });
 
+describe('the checked configuration is kept', () => {
+  test('changing the options object afterwards changes nothing (a NaN slipped in later does not stop expiry)', async () => {
+    let now = Date.now();
+    const options: ConsumerOptions = { fetcher, store: new MemoryStore(), transactionTtlMs: 60_000, now: () => now };
+    const consumer = new Consumer(options);
+    options.transactionTtlMs = Number.NaN;
+    options.allowUnsolicitedAssertions = true;
+    const session = objectSession({});
+    const auth = await consumer.begin(session, `${op.base}/user/alice`);
+    const url = (await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' })).headers.get('location') as string;
+    now += 61_000;
+    expectFailure(await consumer.complete(session, new URL(url).searchParams, url), 'transaction_expired');
+    expectFailure(await consumer.complete(objectSession({}), new URL(url).searchParams, url), 'unsolicited_assertion');
+  });
+});
+
 describe('the session, per call', () => {
   test.each([undefined, null, {}, { get: () => undefined, set: () => undefined }])('begin with session %p: OpenIDConfigError naming session, before any request', async (session) => {
     const count = counting();
