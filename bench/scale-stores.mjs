@@ -50,11 +50,12 @@ async function startProvider(opStore, sealed) {
 }
 
 async function login(op, rpStore, stateless) {
-  const consumer = new Consumer({ session: objectSession({}), store: rpStore, stateless, fetcher });
-  const auth = await consumer.begin(`${op.base}/user/alice`);
+  const userSession = objectSession({});
+  const consumer = new Consumer({ store: rpStore, stateless, fetcher });
+  const auth = await consumer.begin(userSession, `${op.base}/user/alice`);
   const response = await fetch(auth.redirectUrl(`${op.base}/rp/`, `${op.base}/rp/return`), { redirect: 'manual' });
   const location = response.headers.get('location');
-  const result = await consumer.complete(new URL(location).searchParams, location);
+  const result = await consumer.complete(userSession, new URL(location).searchParams, location);
   if (result.status !== 'success') throw new Error(`login failed: ${JSON.stringify(result)}`);
 }
 

@@ -32,8 +32,8 @@ async function startPython() {
 
 /** A shared association made over DH-SHA256 by our consumer, and the checkid_immediate URL a relying party would send with it. */
 export async function immediateRequest(endpoint) {
-  const consumer = new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher: createFetcher({ allowPrivateAddresses: true }) });
-  const auth = await consumer.beginWithOPEndpoint(endpoint);
+  const consumer = new Consumer({ store: new MemoryStore(), fetcher: createFetcher({ allowPrivateAddresses: true }) });
+  const auth = await consumer.beginWithOPEndpoint(objectSession({}), endpoint);
   if (auth.association === undefined) throw new Error(`${endpoint} made no association`);
   const url = new URL(auth.redirectUrl(REALM, RETURN_TO, { immediate: true }));
   // Check the answer once: a redirect carrying a positive assertion signed with the shared association.

@@ -34,7 +34,7 @@ const BUTTON: Texts = {
  * @param typed whether the user typed the identifier (else it is the configured OP identifier)
  */
 export function discoveryFailure(options: ResolvedConsumerOptions, error: DiscoveryError, identifier: string, typed: boolean): LoginFailure {
-  const reason = discoveryFailureReason(error, { xriProxy: options.consumer?.xriProxy });
+  const reason = discoveryFailureReason(error, { xriProxy: options.xriProxy });
   let text = (typed ? TYPED : BUTTON)[reason].replace('{id}', identifier);
   if (isLoopbackRefusal(error)) {
     // Local development against a provider on this machine: name the switch, and say so even without onEvent.

@@ -9,7 +9,6 @@ import type { LoginChoices } from './login-options.js';
 import {
   Consumer,
   createFetcher,
-  objectSession,
   isOpenIDStore,
   MemoryDiscoveryCache,
   AssociationFlights,
@@ -164,15 +163,23 @@ export interface ConsumerMiddlewareOptions {
   allowUnsolicitedAssertions?: boolean;
   /** Allow a plain-http baseUrl on a host other than localhost (session cookies and assertions in the clear). @default false */
   allowInsecureHttp?: boolean;
-  /** Further consumer settings (presets such as `steamPreset(...).consumer`). @default none */
-  consumer?: Partial<Omit<ConsumerOptions, 'session'>>;
+  /**
+   * Further consumer settings (presets such as `steamPreset(...).consumer`),
+   * checked as `new Consumer()` checks them when the router is made. The
+   * router's own `store`, `fetcher`, `discoveryCache` and
+   * `allowUnsolicitedAssertions` (when true) win over the same ones here.
+   * @default none
+   */
+  consumer?: ConsumerOptions;
 }
 
-export interface ResolvedConsumerOptions extends ConsumerMiddlewareOptions {
+export interface ResolvedConsumerOptions extends Omit<ConsumerMiddlewareOptions, 'consumer'> {
   successRedirect: string;
   failureRedirect: string;
-  /** One associate request per OP endpoint at a time, shared by the router's logins. */
-  associationFlights: AssociationFlights;
+  /** The router's one consumer, its settings checked when the router was made; the routes pass each request's session. */
+  consumer: Consumer;
+  /** The XRI proxy resolver of the consumer settings, if any (to word a discovery failure). */
+  xriProxy: string | undefined;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -227,9 +234,9 @@ function checkTypes(options: ConsumerMiddlewareOptions): void {
     throw new OpenIDConfigError('must be an OpenIDStore (storeAssociation, getAssociation, removeAssociation, useNonce)', 'store');
   }
   if (options.fetcher !== undefined && typeof options.fetcher?.fetch !== 'function') throw new OpenIDConfigError('must be a Fetcher (createFetcher())', 'fetcher');
-  if (options.consumer !== undefined && (options.consumer === null || typeof options.consumer !== 'object')) throw new OpenIDConfigError('must be an object', 'consumer');
-  // The consumer's own checks (beginTimeoutMs, ...) run now, not at the first login.
-  if (options.consumer !== undefined) new Consumer({ fetcher: { fetch: () => Promise.reject(new Error('unused')) }, ...options.consumer, session: objectSession({}) });
+  if (options.consumer !== undefined && (options.consumer === null || typeof options.consumer !== 'object' || Array.isArray(options.consumer))) {
+    throw new OpenIDConfigError('must be an object of consumer options', 'consumer');
+  }
 }
 
 function checkExtensions(options: ConsumerMiddlewareOptions): void {
@@ -259,16 +266,34 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
   if (options.allowLoopback === true && (options.fetcher !== undefined || options.consumer?.fetcher !== undefined)) {
     throw new OpenIDConfigError('applies to the default fetcher only: with your own fetcher, use createFetcher({ allowLoopback: true })', 'allowLoopback');
   }
+  const { consumer, ...rest } = options;
   return {
-    ...options,
+    ...rest,
     ...(baseUrl === undefined ? {} : { baseUrl }),
-    // One fetcher and one discovery cache for the router's lifetime: a second
-    // login with the same identifier makes no discovery request.
-    // createFetcher refuses allowLoopback under NODE_ENV=production, naming the option.
-    fetcher: options.fetcher ?? options.consumer?.fetcher ?? createFetcher(options.allowLoopback === true ? { allowLoopback: true } : {}),
-    discoveryCache: options.discoveryCache ?? options.consumer?.discoveryCache ?? new MemoryDiscoveryCache(),
     successRedirect: options.successRedirect ?? '/',
     failureRedirect: options.failureRedirect ?? '/',
-    associationFlights: options.consumer?.associationFlights ?? new AssociationFlights(),
+    consumer: routerConsumer(options),
+    xriProxy: consumer?.xriProxy,
   };
+}
+
+/**
+ * The router's one consumer: the `consumer` settings under the router's
+ * own. One fetcher, discovery cache and set of association flights for the
+ * router's lifetime: a second login with the same identifier makes no
+ * discovery request, and logins starting at once share one associate
+ * request per OP endpoint.
+ * @throws OpenIDConfigError naming the consumer option at fault
+ */
+function routerConsumer(options: ConsumerMiddlewareOptions): Consumer {
+  const settings = options.consumer ?? {};
+  return new Consumer({
+    ...settings,
+    store: options.store ?? settings.store,
+    // createFetcher refuses allowLoopback under NODE_ENV=production, naming the option.
+    fetcher: options.fetcher ?? settings.fetcher ?? createFetcher(options.allowLoopback === true ? { allowLoopback: true } : {}),
+    discoveryCache: options.discoveryCache ?? settings.discoveryCache ?? new MemoryDiscoveryCache(),
+    associationFlights: settings.associationFlights ?? new AssociationFlights(),
+    allowUnsolicitedAssertions: options.allowUnsolicitedAssertions === true || settings.allowUnsolicitedAssertions === true,
+  });
 }

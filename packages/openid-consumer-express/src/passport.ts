@@ -19,6 +19,7 @@ import {
   objectSession,
   profileRequest,
   readFormPairs,
+  type ConsumerSessionStore,
   type Fetcher,
   type OpenIDStore,
   type Profile,
@@ -66,8 +67,8 @@ export class OpenIDStrategy {
   readonly name = 'openid';
   private readonly settings: OpenIDStrategyOptions;
   private readonly realmUrl: string;
-  /** One associate request per OP endpoint at a time, shared by this strategy's logins. */
-  private readonly flights = new AssociationFlights();
+  /** The strategy's one consumer, its settings checked here; each request passes its session. */
+  private readonly consumer: Consumer;
 
   constructor(options: OpenIDStrategyOptions) {
     if (typeof options?.verify !== 'function') throw new OpenIDConfigError('must be an async function ({ identifier, profile }) => user | false', 'verify');
@@ -83,13 +84,15 @@ export class OpenIDStrategy {
     }
     this.settings = options;
     this.realmUrl = options.realm ?? `${new URL(options.returnURL).origin}/`;
+    // One associate request per OP endpoint at a time, shared by this strategy's logins.
+    const store = options.stateless === true ? undefined : options.store;
+    this.consumer = new Consumer({ store, fetcher: options.fetcher, associationFlights: new AssociationFlights() });
   }
 
-  private consumerFor(req: Request): Consumer {
+  private sessionOf(req: Request): ConsumerSessionStore {
     const session = (req as Request & { session?: Record<string, unknown> }).session;
     if (session === undefined) throw new OpenIDConfigError('req.session is missing: did you forget express-session?');
-    const store = this.settings.stateless === true ? undefined : this.settings.store;
-    return new Consumer({ session: objectSession(session), store, associationFlights: this.flights, ...(this.settings.fetcher === undefined ? {} : { fetcher: this.settings.fetcher }) });
+    return objectSession(session);
   }
 
   /**
@@ -117,7 +120,7 @@ export class OpenIDStrategy {
     if (identifier === undefined) return this.fail({ reason: 'missing_identifier', message: 'An OpenID identifier is required' }, 400);
     let auth;
     try {
-      auth = await this.consumerFor(req).begin(identifier);
+      auth = await this.consumer.begin(this.sessionOf(req), identifier);
     } catch (error) {
       // The router's reasons (20.4): what the user can act on, from openid2-core's one rule (no XRI resolver here).
       if (error instanceof DiscoveryError) return this.fail({ reason: discoveryFailureReason(error), message: error.message }, 400);
@@ -136,7 +139,7 @@ export class OpenIDStrategy {
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     const currentUrl = `${new URL(this.settings.returnURL).origin}${req.originalUrl.split('?')[0]}${query}`;
     const args = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : readFormPairs(query);
-    const result = await this.consumerFor(req).complete(args, currentUrl);
+    const result = await this.consumer.complete(this.sessionOf(req), args, currentUrl);
     if (result.status !== 'success') {
       const reason = result.status === 'failure' ? result.reason : result.status;
       const message = result.status === 'failure' ? result.message : result.status === 'cancel' ? 'The sign-in was cancelled' : 'The provider needs interaction';

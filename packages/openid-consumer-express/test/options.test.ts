@@ -98,6 +98,22 @@ describe('hooks, store, fetcher, flags', () => {
     expect(make({ consumer: { beginTimeoutMs: 2000 } })).not.toThrow();
   });
 
+  test.each([
+    ['transactionTtlMs -1', { transactionTtlMs: -1 }, /^transactionTtlMs: must be a finite number of milliseconds, more than 0/],
+    ['transactionTtlMs NaN', { transactionTtlMs: Number.NaN }, /^transactionTtlMs:/],
+    ['an invalid xriProxy', { xriProxy: 'ftp://xri.example/' }, /^xriProxy:/],
+    ['a non-function screenAssertion', { screenAssertion: 'steam' }, /^screenAssertion:/],
+    ['an unknown consumer option (a typo)', { stateles: true }, /^stateles: is not a consumer option/],
+    ['a session (it is the request\'s, passed per call)', { session: {} }, /^session: is not an option: pass the session with each call/],
+  ])('consumer with %s: refused when the router is made, by the consumer\'s own checks', (_name, consumer, message) => {
+    expect(make({ consumer })).toThrow(OpenIDConfigError);
+    expect(make({ consumer })).toThrow(message);
+  });
+
+  test('a router-level discoveryCache that is not one: refused when the router is made', () => {
+    expect(make({ discoveryCache: { get: () => undefined } })).toThrow(/^discoveryCache:/);
+  });
+
   test('a real store and fetcher are accepted', () => {
     expect(make({ store: new MemoryStore(), fetcher })).not.toThrow();
   });

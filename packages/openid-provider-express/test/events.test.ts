@@ -37,8 +37,9 @@ async function post(args: URLSearchParams): Promise<string> {
 
 describe('20.4: provider events', () => {
   test('20.4: association made, assertion issued, signature checked (valid), never the handle, the signature or the return_to query', async () => {
-    const consumer = new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher: createFetcher({ allowLoopback: true }) });
-    const auth = await consumer.beginWithOPEndpoint(provider.endpoint);
+    const userSession = objectSession({});
+    const consumer = new Consumer({ store: new MemoryStore(), fetcher: createFetcher({ allowLoopback: true }) });
+    const auth = await consumer.beginWithOPEndpoint(userSession, provider.endpoint);
     expect(events).toEqual([expect.objectContaining({ event: 'association_made', mode: 'associate', assocType: 'HMAC-SHA256' })]);
     events.splice(0);
     const answer = await new CookieClient().get(checkidUrl());

@@ -58,12 +58,13 @@ async function startOP(): Promise<TestOP> {
 
 /** A login by our relying party at realm `<op base>/rp<n>/`, starting from `identifier`. */
 async function login(op: TestOP, n: number, identifier: string): Promise<CompletionResult> {
-  const consumer = new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher });
-  const auth = await consumer.begin(identifier);
+  const userSession = objectSession({});
+  const consumer = new Consumer({ store: new MemoryStore(), fetcher });
+  const auth = await consumer.begin(userSession, identifier);
   const response = await fetch(auth.redirectUrl(`${op.base}/rp${n}/`, `${op.base}/rp${n}/return`), { redirect: 'manual' });
   expect(response.status).toBe(302);
   const location = response.headers.get('location') as string;
-  return consumer.complete(new URL(location).searchParams, location);
+  return consumer.complete(userSession, new URL(location).searchParams, location);
 }
 
 function claimedIdOf(result: CompletionResult): string {
@@ -106,11 +107,12 @@ describe('22.2: pairwise identifiers', () => {
     const impostor = await startOP();
     impostor.decide = () => ({ type: 'allow', identity: atRealm1 });
     try {
-      const consumer = new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher });
-      const auth = await consumer.begin(`${impostor.base}/`);
+      const userSession = objectSession({});
+      const consumer = new Consumer({ store: new MemoryStore(), fetcher });
+      const auth = await consumer.begin(userSession, `${impostor.base}/`);
       const response = await fetch(auth.redirectUrl(`${impostor.base}/rp2/`, `${impostor.base}/rp2/return`), { redirect: 'manual' });
       const location = response.headers.get('location') as string;
-      expect(await consumer.complete(new URL(location).searchParams, location)).toMatchObject({ status: 'failure', reason: 'discovery_mismatch' });
+      expect(await consumer.complete(userSession, new URL(location).searchParams, location)).toMatchObject({ status: 'failure', reason: 'discovery_mismatch' });
     } finally {
       await impostor.close();
     }

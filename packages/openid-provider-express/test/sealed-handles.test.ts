@@ -64,12 +64,13 @@ async function startPair(keysA: readonly SealingKey[] = [KEY], keysB: readonly S
 
 /** One login by our relying party: begin, the browser's hop to the OP, complete. */
 async function login(pair: Pair, store: MemoryStore | undefined): Promise<Awaited<ReturnType<Consumer['complete']>>> {
-  const consumer = new Consumer({ session: objectSession({}), store, fetcher });
-  const auth = await consumer.begin(`${pair.base}/user/alice`);
+  const userSession = objectSession({});
+  const consumer = new Consumer({ store, fetcher });
+  const auth = await consumer.begin(userSession, `${pair.base}/user/alice`);
   const response = await fetch(auth.redirectUrl(`${pair.base}/rp/`, `${pair.base}/rp/return`), { redirect: 'manual' });
   expect(response.status).toBe(302);
   const location = response.headers.get('location') as string;
-  return consumer.complete(new URL(location).searchParams, location);
+  return consumer.complete(userSession, new URL(location).searchParams, location);
 }
 
 describe('22.1: sealed handles across two provider instances', () => {

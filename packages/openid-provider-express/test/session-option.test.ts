@@ -28,8 +28,9 @@ function count(store: session.MemoryStore): Promise<number> {
 
 /** An associate request (through openid2-core's consumer) and a check_authentication request, both direct. */
 async function directRequests(provider: TestProvider): Promise<void> {
-  const consumer = new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher: createFetcher({ allowLoopback: true }) });
-  const auth = await consumer.beginWithOPEndpoint(provider.endpoint);
+  const userSession = objectSession({});
+  const consumer = new Consumer({ store: new MemoryStore(), fetcher: createFetcher({ allowLoopback: true }) });
+  const auth = await consumer.beginWithOPEndpoint(userSession, provider.endpoint);
   expect(auth.association).toBeDefined();
   const response = await fetch(provider.endpoint, {
     method: 'POST',

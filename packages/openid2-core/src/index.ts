@@ -95,7 +95,8 @@ export { PairwiseIdentifiers, type PairwiseOptions } from './server/pairwise.js'
 export { sanitizeErrorText } from './error-text.js';
 export { encodeResponse, errorResponse, type OpenIDResponse, type EncodedResponse } from './server/response.js';
 export { escapeHTML } from './message-form.js';
-export { Consumer, type ConsumerOptions } from './consumer/consumer.js';
+export { Consumer } from './consumer/consumer.js';
+export { type ConsumerOptions, type PerLoginOptions } from './consumer/consumer-config.js';
 export { AuthRequest } from './consumer/auth-request.js';
 export { AssociationFlights } from './consumer/association-flights.js';
 export { Negotiator, DEFAULT_ASSOCIATION_PREFERENCES, type AssociationPreference, type NegotiatorOptions } from './consumer/negotiator.js';

@@ -8,7 +8,7 @@
  * @see OpenID 2.0 §7, §8, §9
  */
 import type { Request, Response } from 'express';
-import { DiscoveryError, type AuthRequest } from 'openid2-core';
+import { DiscoveryError, objectSession, type AuthRequest } from 'openid2-core';
 import { discoveryFailure } from '../discovery-failure.js';
 import { emit } from '../events.js';
 import { addExtensions } from '../extensions.js';
@@ -19,7 +19,6 @@ import { keepLoginState } from '../login-state.js';
 import type { LoginFailure, ResolvedConsumerOptions } from '../options.js';
 import { baseOf, realmOf, sessionOf } from '../request-context.js';
 import { isSafeReturnPath } from '../return-path.js';
-import { consumerFor } from './consumer-for.js';
 import { fail } from './failure.js';
 
 /** The form field holding the identifier the user typed. */
@@ -48,11 +47,11 @@ function identifierOf(options: ResolvedConsumerOptions, req: Request): { identif
   return { identifier: options.opIdentifier, typed: false };
 }
 
-/** The association event of a login: made by this login (it stored one), or one from the store. */
-function associationEvent(options: ResolvedConsumerOptions, auth: AuthRequest, made: boolean): void {
+/** The association event of a login: made by this login, or reused (from the store, or from a concurrent login's request). */
+function associationEvent(options: ResolvedConsumerOptions, auth: AuthRequest): void {
   const association = auth.association;
   if (association === undefined) return;
-  emit(options, { event: made ? 'association_made' : 'association_reused', endpoint: auth.endpoint.serverUrl, assocType: association.assocType });
+  emit(options, { event: auth.associationMade ? 'association_made' : 'association_reused', endpoint: auth.endpoint.serverUrl, assocType: association.assocType });
 }
 
 /** The app's per-login choices, checked; a refusal when they do not fit. */
@@ -77,16 +76,14 @@ export async function login(options: ResolvedConsumerOptions, req: Request, res:
   const startedAt = Date.now();
   emit(options, { event: 'login_started', identifier, immediate, ...(choices.stateless === undefined ? {} : { stateless: choices.stateless }) });
   let auth;
-  let made = false;
   try {
-    const perLogin = { stateless: choices.stateless, onAssociationStored: () => { made = true; } };
-    auth = await consumerFor(options, req, perLogin).begin(identifier);
+    auth = await options.consumer.begin(objectSession(sessionOf(req)), identifier, { stateless: choices.stateless });
   } catch (error) {
     if (error instanceof DiscoveryError) return fail(options, req, res, discoveryFailure(options, error, identifier, typed), { identifier, startedAt });
     throw error;
   }
   emit(options, { event: 'discovery_succeeded', identifier, endpoint: auth.endpoint.serverUrl, version: auth.endpoint.version, durationMs: Date.now() - startedAt });
-  associationEvent(options, auth, made);
+  associationEvent(options, auth);
   const profile = choices.profile ?? options.profile;
   const pape = choices.pape ?? options.pape;
   addExtensions({ ...options, profile, pape }, auth);

@@ -15,11 +15,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { escapeHTML, TRANSACTION_PARAM } from 'openid2-core';
+import { escapeHTML, objectSession, TRANSACTION_PARAM } from 'openid2-core';
 import { sendBody } from '../http-io.js';
 import type { ResolvedConsumerOptions } from '../options.js';
-import { dropFreshSession, queryString, returnUrlOf } from '../request-context.js';
-import { consumerFor } from './consumer-for.js';
+import { dropFreshSession, queryString, returnUrlOf, sessionOf } from '../request-context.js';
 
 /** The field (POST) or query argument (GET) marking a resubmitted answer. */
 export const RESUBMITTED = 'openid_resubmitted';
@@ -38,7 +37,7 @@ export async function needsResubmission(options: ResolvedConsumerOptions, req: R
   const query = new URLSearchParams(queryString(req));
   if (query.get(TRANSACTION_PARAM) === null || query.has(RESUBMITTED)) return false;
   if (req.method === 'POST' && bodyOf(req)[RESUBMITTED] !== undefined) return false;
-  return !(await consumerFor(options, req).hasTransactionFor(returnUrlOf(options, req)));
+  return !(await options.consumer.hasTransactionFor(objectSession(sessionOf(req)), returnUrlOf(options, req)));
 }
 
 function hiddenInputs(pairs: Iterable<[string, string]>): string {

@@ -5,14 +5,13 @@
  * @see OpenID 2.0 §11
  */
 import type { Request, Response } from 'express';
-import { readFormPairs, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
+import { objectSession, readFormPairs, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
 import { emit, failureEvent } from '../events.js';
 import { redirect } from '../http-io.js';
 import { extensionData } from '../extensions.js';
 import { takeLoginState, transactionIdOf, type LoginState } from '../login-state.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { queryString, regenerate, returnUrlOf, save, sessionOf } from '../request-context.js';
-import { consumerFor } from './consumer-for.js';
 import { fail } from './failure.js';
 import { needsResubmission, resubmit, RESUBMITTED } from './resubmit.js';
 
@@ -84,7 +83,7 @@ export async function complete(options: ResolvedConsumerOptions, req: Request, r
   if (await needsResubmission(options, req)) return resubmit(req, res);
   res.setHeader('Cache-Control', 'no-store');
   const returnUrl = returnUrlOf(options, req);
-  const result: CompletionResult = await consumerFor(options, req).complete(argsOf(req), returnUrl);
+  const result: CompletionResult = await options.consumer.complete(objectSession(sessionOf(req)), argsOf(req), returnUrl);
   // Taken whatever the outcome: a login's state is used once. The id is only read from the URL here, after complete() checked it.
   const state = takeLoginState(sessionOf(req), transactionIdOf(returnUrl));
   if (result.status === 'success') return succeed(options, req, res, result, state);

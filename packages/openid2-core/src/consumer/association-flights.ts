@@ -4,9 +4,9 @@
  * way instead of each negotiating its own (8 concurrent logins were 8
  * associations on each side, each with its own Diffie-Hellman exchange).
  *
- * A `Consumer` lives for one request, so the flights live in something
- * longer: create one per process (the Express router and the Passport
- * strategy each make one) and pass it as `associationFlights`.
+ * Give the application's `Consumer` one as `associationFlights` (the
+ * Express router and the Passport strategy each make one); consumers that
+ * share endpoints may share one.
  * @see OpenID 2.0 §8
  */
 import type { Association } from '../association.js';

@@ -33,12 +33,19 @@ export class AuthRequest {
   readonly association: Association | undefined;
   /** The transaction id carried in return_to. */
   readonly transactionId: string;
+  /**
+   * Whether this login made `association` (an associate request answered
+   * and stored), rather than reused one from the store or from a concurrent
+   * login's request. False without an association.
+   */
+  readonly associationMade: boolean;
   readonly #extensions: Array<{ namespace: string; args: Record<string, string>; preferredAlias: string | undefined }> = [];
 
-  constructor(endpoint: ServiceEndpoint, association: Association | undefined, transactionId: string) {
+  constructor(endpoint: ServiceEndpoint, association: Association | undefined, transactionId: string, associationMade = false) {
     this.endpoint = endpoint;
     this.association = association;
     this.transactionId = transactionId;
+    this.associationMade = association !== undefined && associationMade;
   }
 
   /**

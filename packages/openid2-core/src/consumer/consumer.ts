@@ -6,19 +6,17 @@
 import { randomBytes } from 'node:crypto';
 import { OPENID_IDP_2_0_TYPE } from '../constants.js';
 import { discover, type DiscoverOptions } from '../discovery/discover.js';
-import type { DiscoveryCache } from '../discovery/cache.js';
 import { ServiceEndpoint } from '../discovery/endpoint.js';
 import { DiscoveryError, FetchError, MessageError, OpenIDConfigError, StoreError, UrlError } from '../errors.js';
 import { signedExtensionArgs } from '../extensions/extension.js';
-import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
+import type { Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS, type MessageArgs } from '../message.js';
-import type { OpenIDStore } from '../store/store.js';
 import { AuthRequest } from './auth-request.js';
-import type { AssociationFlights } from './association-flights.js';
-import { MAX_ASSOCIATE_REQUESTS, MAX_ENDPOINTS_TRIED, requestBudget, resolveBeginTimeout, withBeginDeadline } from './begin-deadline.js';
-import { Negotiator, type AssociationPreference } from './negotiator.js';
+import { MAX_ASSOCIATE_REQUESTS, MAX_ENDPOINTS_TRIED, requestBudget, withBeginDeadline } from './begin-deadline.js';
+import { checkPerLogin, checkSession, resolveConsumerConfig, type ConsumerConfig, type ConsumerOptions, type PerLoginOptions } from './consumer-config.js';
+import { Negotiator } from './negotiator.js';
 import { failure, type AssertionClaims, type CompletionResult, type FailureResult, type SuccessResult } from './result.js';
-import { hasTransaction, saveTransaction, takeTransaction, transactionOf, TRANSACTION_PARAM, TRANSACTION_TTL_MS, type ConsumerSessionStore, type Transaction } from './session.js';
+import { hasTransaction, saveTransaction, takeTransaction, transactionOf, TRANSACTION_PARAM, type ConsumerSessionStore, type Transaction } from './session.js';
 import { checkAuthentication } from './verify/check-authentication.js';
 import { checkDiscovered, openID1Transaction } from './verify/discovered.js';
 import { checkFields, signedSet } from './verify/fields.js';
@@ -27,115 +25,62 @@ import { checkNonce } from './verify/nonce.js';
 import { checkReturnTo, parsedBase, splitCurrentUrl, type CurrentUrl } from './verify/return-to.js';
 import { checkSignature, storedAssociation } from './verify/signature.js';
 
-export interface ConsumerOptions {
-  /** The user's session (express-session's `req.session` through `objectSession`). */
-  session: ConsumerSessionStore;
-  /**
-   * Associations and nonces. Without one the consumer is stateless: every
-   * assertion is verified with `check_authentication`, and replays are
-   * caught only by the OP. Behind a load balancer, use a shared store.
-   */
-  store?: OpenIDStore | undefined;
-  /** Never associate, even with a store (which then still records nonces). Presets for OPs with unusable associations set it. @default false */
-  stateless?: boolean;
-  /** Timeouts, size and redirect limits, private-address guard. @default createFetcher() */
-  fetcher?: Fetcher;
-  /** Discovery results by identifier. @default none */
-  discoveryCache?: DiscoveryCache;
-  /** An XRI proxy resolver (`https://xri.net/`); without one, XRIs are refused. */
-  xriProxy?: string;
-  /** @default HMAC-SHA256 over DH-SHA256, then HMAC-SHA1 over DH-SHA1 */
-  associationPreferences?: readonly AssociationPreference[];
-  /**
-   * Shared by the consumers of a process, so that logins starting at once
-   * make one associate request per endpoint (single flight), not one each.
-   * The Express router and Passport strategy pass their own.
-   * @default none
-   */
-  associationFlights?: AssociationFlights | undefined;
-  /**
-   * Accept assertions that no login in this session started. Off by default:
-   * they allow login CSRF (an attacker signs the victim in as the attacker).
-   * OpenID 1.x assertions are refused regardless (nothing verifies them).
-   * @default false
-   */
-  allowUnsolicitedAssertions?: boolean;
-  /** Extra headers for check_authentication (Steam wants Origin and Referer). */
-  checkAuthenticationHeaders?: Record<string, string>;
-  /**
-   * Refuses assertions on what they claim, after the field and return_to
-   * checks and before any request (discovery, check_authentication) is made
-   * on their behalf. Presets pin their OP with it.
-   */
-  screenAssertion?: (claims: AssertionClaims) => FailureResult | undefined;
-  /** A last look at a verified success: return it (possibly with more data), or a failure to refuse it. */
-  acceptSuccess?: (result: SuccessResult) => SuccessResult | FailureResult;
-  /** How far response nonces may lie from now, in seconds; the store's `skewSeconds` should be the same. @default DEFAULT_NONCE_SKEW_SECONDS (30 min) */
-  skewSeconds?: number;
-  /** How long a login may take between begin and complete. @default 1 h */
-  transactionTtlMs?: number;
-  /**
-   * One deadline for starting a login: discovery and association together
-   * (begin, beginWithEndpoints). Past it the start fails with a
-   * DiscoveryError of reason `begin_timeout`. At most 3 OP endpoints are
-   * tried within it, whatever the XRDS document lists.
-   * @default 15000 (15 s)
-   */
-  beginTimeoutMs?: number;
-  /** @default Date.now */
-  now?: () => number;
-}
-
 /** The endpoint a login starts at, with the association made with it (if any). */
 interface ChosenEndpoint {
   endpoint: ServiceEndpoint;
   association: Awaited<ReturnType<Negotiator['associate']>>;
+  /** Whether this login made the association (rather than reused one). */
+  associationMade: boolean;
 }
 
-/** Begins logins and completes them; one instance per request (it holds the user's session). */
+/**
+ * Begins logins and completes them. Create one per application: its
+ * options are checked once, here, and the user's session is passed with
+ * each call, so one instance serves every request.
+ * @example
+ * const consumer = new Consumer({ store });
+ * const auth = await consumer.begin(objectSession(req.session), identifier);
+ * const result = await consumer.complete(objectSession(req.session), args, currentUrl);
+ */
 export class Consumer {
-  readonly #options: ConsumerOptions;
-  readonly #fetcher: Fetcher;
-  readonly #now: () => number;
-  readonly #beginTimeoutMs: number;
+  readonly #config: ConsumerConfig;
 
-  constructor(options: ConsumerOptions) {
-    const session = options?.session as Partial<ConsumerSessionStore> | undefined;
-    if (typeof session?.get !== 'function' || typeof session.set !== 'function' || typeof session.delete !== 'function') {
-      throw new OpenIDConfigError('must be a session with get, set and delete (express-session: objectSession(req.session))', 'session');
-    }
-    this.#options = options;
-    this.#fetcher = options.fetcher ?? createFetcher();
-    this.#now = options.now ?? Date.now;
-    this.#beginTimeoutMs = resolveBeginTimeout(options.beginTimeoutMs);
+  /** @throws OpenIDConfigError naming the option, for any option of the wrong type or out of range, or an unknown one */
+  constructor(options: ConsumerOptions = {}) {
+    this.#config = resolveConsumerConfig(options);
   }
 
   get #discoverOptions(): DiscoverOptions {
-    return { fetcher: this.#fetcher, cache: this.#options.discoveryCache, xriProxy: this.#options.xriProxy };
+    return { fetcher: this.#config.fetcher, cache: this.#config.discoveryCache, xriProxy: this.#config.xriProxy };
   }
 
   /** Discovery and association, under the one deadline of a start. */
   #underDeadline<T>(identifier: string, work: (fetcher: Fetcher) => Promise<T>): Promise<T> {
-    return withBeginDeadline(this.#fetcher, this.#beginTimeoutMs, identifier, work);
+    return withBeginDeadline(this.#config.fetcher, this.#config.beginTimeoutMs, identifier, work);
   }
 
   /**
    * Normalizes and discovers what the user typed, associates, and starts a
    * transaction in the session, all within `beginTimeoutMs`.
+   * @param session the user's session (`objectSession(req.session)`)
+   * @param perLogin this login's own choices (`{ stateless }`), over the consumer's settings
    * @throws DiscoveryError when no endpoint is found, none can be reached (reason `endpoints_unreachable`) or the deadline passed (reason `begin_timeout`)
+   * @throws OpenIDConfigError for a missing session or bad `perLogin`
    * @see OpenID 2.0 §7
    */
-  async begin(userInput: string): Promise<AuthRequest> {
+  async begin(session: ConsumerSessionStore, userInput: string, perLogin?: PerLoginOptions): Promise<AuthRequest> {
+    const store = checkSession(session);
+    const stateless = this.#statelessFor(perLogin);
     const chosen = await this.#underDeadline(String(userInput), async (fetcher) => {
       const found = await discover(userInput, { ...this.#discoverOptions, fetcher });
-      return this.#chooseEndpoint(found.endpoints, fetcher);
+      return this.#chooseEndpoint(found.endpoints, fetcher, stateless);
     });
-    return this.#start(chosen);
+    return this.#start(store, chosen);
   }
 
   /** Starts at a known OP endpoint, identifier select, without discovery ("Sign in with X" buttons). */
-  beginWithOPEndpoint(serverUrl: string): Promise<AuthRequest> {
-    return this.beginWithEndpoints([new ServiceEndpoint({ serverUrl, typeUris: [OPENID_IDP_2_0_TYPE] })]);
+  beginWithOPEndpoint(session: ConsumerSessionStore, serverUrl: string, perLogin?: PerLoginOptions): Promise<AuthRequest> {
+    return this.beginWithEndpoints(session, [new ServiceEndpoint({ serverUrl, typeUris: [OPENID_IDP_2_0_TYPE] })], perLogin);
   }
 
   /**
@@ -145,34 +90,37 @@ export class Consumer {
    * endpoint URLs are tried, with at most {@link MAX_ASSOCIATE_REQUESTS}
    * associate requests in all, within `beginTimeoutMs`.
    * @throws DiscoveryError when no endpoint can be reached (reason `endpoints_unreachable`) or the deadline passed (reason `begin_timeout`)
+   * @throws OpenIDConfigError for a missing session, bad `perLogin`, or no or non-http(s) endpoints
    */
-  async beginWithEndpoints(endpoints: readonly ServiceEndpoint[]): Promise<AuthRequest> {
+  async beginWithEndpoints(session: ConsumerSessionStore, endpoints: readonly ServiceEndpoint[], perLogin?: PerLoginOptions): Promise<AuthRequest> {
+    const store = checkSession(session);
+    const stateless = this.#statelessFor(perLogin);
     if (endpoints.length === 0) throw new OpenIDConfigError('must list at least one endpoint', 'endpoints');
     for (const endpoint of endpoints) {
       if (!/^https?:\/\//i.test(endpoint.serverUrl)) throw new OpenIDConfigError(`must be http(s) URLs, not ${JSON.stringify(endpoint.serverUrl)}`, 'endpoints');
     }
     const first = endpoints[0] as ServiceEndpoint;
-    return this.#start(await this.#underDeadline(first.serverUrl, (fetcher) => this.#chooseEndpoint(endpoints, fetcher)));
+    return this.#start(store, await this.#underDeadline(first.serverUrl, (fetcher) => this.#chooseEndpoint(endpoints, fetcher, stateless)));
+  }
+
+  /** Whether a login associates: its own choice, else the consumer's setting. */
+  #statelessFor(perLogin: PerLoginOptions | undefined): boolean {
+    return checkPerLogin(perLogin).stateless ?? this.#config.stateless;
   }
 
   /** The transaction of a chosen endpoint, saved in the session, and the request to send. */
-  async #start({ endpoint, association }: ChosenEndpoint): Promise<AuthRequest> {
+  async #start(session: ConsumerSessionStore, { endpoint, association, associationMade }: ChosenEndpoint): Promise<AuthRequest> {
     const id = randomBytes(24).toString('base64url');
-    await saveTransaction(this.#options.session, transactionOf(id, endpoint, this.#now()), this.#ttl);
-    return new AuthRequest(endpoint, association, id);
+    await saveTransaction(session, transactionOf(id, endpoint, this.#config.now()), this.#config.transactionTtlMs);
+    return new AuthRequest(endpoint, association, id, associationMade);
   }
 
-  get #ttl(): number {
-    return this.#options.transactionTtlMs ?? TRANSACTION_TTL_MS;
-  }
-
-  async #chooseEndpoint(endpoints: readonly ServiceEndpoint[], fetcher: Fetcher): Promise<ChosenEndpoint> {
+  async #chooseEndpoint(endpoints: readonly ServiceEndpoint[], fetcher: Fetcher, stateless: boolean): Promise<ChosenEndpoint> {
     const first = endpoints[0] as ServiceEndpoint;
-    const store = this.#options.store;
-    if (store === undefined || this.#options.stateless === true) return { endpoint: first, association: undefined };
-    const preferences = this.#options.associationPreferences;
+    const { store, associationPreferences: preferences, associationFlights: flights, now } = this.#config;
+    if (store === undefined || stateless) return { endpoint: first, association: undefined, associationMade: false };
     const budget = requestBudget(fetcher, MAX_ASSOCIATE_REQUESTS);
-    const negotiator = new Negotiator({ store, fetcher: budget.fetcher, now: this.#now, flights: this.#options.associationFlights, ...(preferences === undefined ? {} : { preferences }) });
+    const negotiator = new Negotiator({ store, fetcher: budget.fetcher, now, flights, preferences });
     let answered: ServiceEndpoint | undefined;
     let unreachable: FetchError | undefined;
     // Each URL once (another service at the same URL would get the same answer), only the first few, within a few requests.
@@ -183,7 +131,7 @@ export class Consumer {
       tried.add(endpoint.serverUrl);
       try {
         const association = await negotiator.associate(endpoint);
-        if (association !== undefined) return { endpoint, association };
+        if (association !== undefined) return { endpoint, association, associationMade: negotiator.made(association) };
         answered ??= endpoint;
       } catch (error) {
         // An endpoint that cannot be reached: try the next one (§7.3: several endpoints, in priority order).
@@ -191,7 +139,7 @@ export class Consumer {
         unreachable = error;
       }
     }
-    if (answered !== undefined) return { endpoint: answered, association: undefined };
+    if (answered !== undefined) return { endpoint: answered, association: undefined, associationMade: false };
     throw new DiscoveryError(`No OP endpoint could be reached (${unreachable?.message ?? 'no answer'})`, first.serverUrl, { cause: unreachable, reason: 'endpoints_unreachable' });
   }
 
@@ -199,10 +147,12 @@ export class Consumer {
    * Whether the URL an answer arrived at names a login in progress in this
    * session (without taking it). The Express middleware uses it to spot a
    * cross-site POST that arrived without the session cookie.
+   * @throws OpenIDConfigError for a missing session
    */
-  async hasTransactionFor(currentUrl: string): Promise<boolean> {
+  async hasTransactionFor(session: ConsumerSessionStore, currentUrl: string): Promise<boolean> {
+    const store = checkSession(session);
     if (typeof currentUrl !== 'string' || !URL.canParse(currentUrl)) return false;
-    return hasTransaction(this.#options.session, new URL(currentUrl).searchParams.get(TRANSACTION_PARAM));
+    return hasTransaction(store, new URL(currentUrl).searchParams.get(TRANSACTION_PARAM));
   }
 
   /**
@@ -210,9 +160,12 @@ export class Consumer {
    * (POST, and then only the body), and the URL the answer arrived at. One
    * verification path for both. A failed login is a result, never an
    * exception (a store fault too comes back, as `store_error`).
+   * @param session the user's session, the one `begin` saved the login in
+   * @throws OpenIDConfigError for a missing session (a programming error, not a failed login)
    * @see OpenID 2.0 §11
    */
-  async complete(args: MessageArgs, currentUrl: string): Promise<CompletionResult> {
+  async complete(session: ConsumerSessionStore, args: MessageArgs, currentUrl: string): Promise<CompletionResult> {
+    const store = checkSession(session);
     // The query cannot make a URL invalid: the part before it is what is checked here.
     const current = typeof currentUrl === 'string' ? splitCurrentUrl(currentUrl) : undefined;
     if (current === undefined || !isHttpUrl(current.base)) {
@@ -228,13 +181,13 @@ export class Consumer {
       throw cause;
     }
     // One-time state leaves the session before anything is verified.
-    const transaction = await takeTransaction(this.#options.session, transactionId);
+    const transaction = await takeTransaction(store, transactionId);
     const mode = readMode(message);
     if (mode !== 'id_res') return mode;
-    if (transaction === undefined && this.#options.allowUnsolicitedAssertions !== true) {
+    if (transaction === undefined && !this.#config.allowUnsolicitedAssertions) {
       return failure('unsolicited_assertion', 'No login was started in this session for this response (unsolicited assertions are refused to prevent login CSRF; did the session cookie reach the return URL?)');
     }
-    if (transaction !== undefined && this.#now() - transaction.created > this.#ttl) {
+    if (transaction !== undefined && this.#config.now() - transaction.created > this.#config.transactionTtlMs) {
       return failure('transaction_expired', 'The login took too long; please start again');
     }
     try {
@@ -252,9 +205,9 @@ export class Consumer {
     if (early !== undefined) return early;
     const claims = claimsOf(message, transaction);
     if ('status' in claims) return claims;
-    const screened = this.#options.screenAssertion?.(claims);
+    const screened = this.#config.screenAssertion?.(claims);
     if (screened !== undefined) return screened;
-    const association = await storedAssociation(message, claims.opEndpoint, this.#options.store, this.#now());
+    const association = await storedAssociation(message, claims.opEndpoint, this.#config.store, this.#config.now());
     let discovered;
     if (association !== undefined) {
       // The signature is checked first: nothing the assertion says triggers a request before it is known to be genuine.
@@ -266,12 +219,12 @@ export class Consumer {
       // Discovery first, so check_authentication only ever goes to a verified endpoint.
       discovered = await checkDiscovered(message, transaction, this.#discoverOptions);
       if (!('ok' in discovered)) return discovered;
-      const checked = await checkAuthentication(message, discovered.endpoint.serverUrl, this.#fetcher, this.#options.checkAuthenticationHeaders);
+      const checked = await checkAuthentication(message, discovered.endpoint.serverUrl, this.#config.fetcher, this.#config.checkAuthenticationHeaders);
       if (!('ok' in checked)) return checked;
-      if (checked.invalidateHandle !== undefined) await this.#options.store?.removeAssociation(discovered.endpoint.serverUrl, checked.invalidateHandle);
+      if (checked.invalidateHandle !== undefined) await this.#config.store?.removeAssociation(discovered.endpoint.serverUrl, checked.invalidateHandle);
     }
-    const skew = this.#options.skewSeconds;
-    const nonce = await checkNonce(message, signed, claims.opEndpoint, this.#options.store, { now: this.#now, ...(skew === undefined ? {} : { skewSeconds: skew }) });
+    const { store, now, skewSeconds } = this.#config;
+    const nonce = await checkNonce(message, signed, claims.opEndpoint, store, { now, ...(skewSeconds === undefined ? {} : { skewSeconds }) });
     if (nonce !== undefined) return nonce;
     return this.#success(message, discovered.endpoint, signed);
   }
@@ -286,7 +239,7 @@ export class Consumer {
       signedFields: Object.freeze([...signed]),
       getSignedArgs: (namespace) => signedExtensionArgs(message, signed, namespace),
     };
-    return this.#options.acceptSuccess?.(result) ?? result;
+    return this.#config.acceptSuccess?.(result) ?? result;
   }
 }
 

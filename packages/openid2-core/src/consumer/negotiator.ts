@@ -7,7 +7,7 @@ import { Association, isAssociationType, isValidHandle, type AssociationType } f
 import { assocTypeMatchesSession, createConsumerSession, isSessionType, type SessionType } from '../association-session.js';
 import { OPENID1_NS, OPENID2_NS } from '../constants.js';
 import type { ServiceEndpoint } from '../discovery/endpoint.js';
-import { FetchError, StoreError } from '../errors.js';
+import { FetchError, OpenIDConfigError, StoreError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import { Message, OPENID_NS } from '../message.js';
 import type { OpenIDStore } from '../store/store.js';
@@ -24,6 +24,25 @@ export const DEFAULT_ASSOCIATION_PREFERENCES: readonly AssociationPreference[] =
   { assocType: 'HMAC-SHA256', sessionType: 'DH-SHA256' },
   { assocType: 'HMAC-SHA1', sessionType: 'DH-SHA1' },
 ] as const);
+
+/**
+ * The `associationPreferences` option, checked: a non-empty list of known
+ * pairs, each association type one its session type can carry. Returned as
+ * a frozen copy.
+ * @throws OpenIDConfigError naming `associationPreferences`
+ */
+export function checkAssociationPreferences(value: unknown): readonly AssociationPreference[] {
+  if (!Array.isArray(value) || value.length === 0) throw new OpenIDConfigError('must be a non-empty list of { assocType, sessionType }', 'associationPreferences');
+  return Object.freeze(
+    value.map((pair: unknown, index) => {
+      const { assocType, sessionType } = (pair ?? {}) as Record<string, unknown>;
+      if (!isAssociationType(assocType) || !isSessionType(sessionType) || !assocTypeMatchesSession(assocType, sessionType)) {
+        throw new OpenIDConfigError(`${JSON.stringify(pair)} is not a known pair (such as { assocType: 'HMAC-SHA256', sessionType: 'DH-SHA256' })`, `associationPreferences[${index}]`);
+      }
+      return Object.freeze({ assocType, sessionType });
+    }),
+  );
+}
 
 /** An association is reused only while it has at least this long to live. */
 const MIN_REMAINING_SECONDS = 60;
@@ -52,10 +71,17 @@ export interface NegotiatorOptions {
 export class Negotiator {
   readonly #options: NegotiatorOptions;
   readonly #preferences: readonly AssociationPreference[];
+  /** The associations this negotiator made and stored (not found in the store, nor made by a concurrent login). */
+  readonly #made = new WeakSet<Association>();
 
   constructor(options: NegotiatorOptions) {
     this.#options = options;
     this.#preferences = options.preferences ?? DEFAULT_ASSOCIATION_PREFERENCES;
+  }
+
+  /** Whether this negotiator made and stored the association (rather than found it, or waited for another login's request). */
+  made(association: Association): boolean {
+    return this.#made.has(association);
   }
 
   /** Whether our policy allows a pair with this endpoint. */
@@ -116,6 +142,7 @@ export class Negotiator {
     if (response.status !== 200) throw new Error(`associate answered HTTP ${response.status}`);
     const association = readAssociation(reply, pair, endpoint, (fields) => session.extractSecret(fields, pair.assocType), now);
     await this.#options.store.storeAssociation(endpoint.serverUrl, association);
+    this.#made.add(association);
     return association;
   }
 }

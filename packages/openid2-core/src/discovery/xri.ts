@@ -55,8 +55,13 @@ export function verifiedCanonicalId(xri: string, parsed: ParsedXRDS): string {
   return last;
 }
 
-/** The proxy resolver URL of an XRI, asking for the whole XRDS with all services. @see XRI Resolution 2.0 §11.3 */
-export function xriProxyUrl(proxy: string, xri: string): string {
+/**
+ * The `xriProxy` option, checked: an absolute http(s) URL, returned with a
+ * trailing slash (the XRI is appended to it).
+ * @throws OpenIDConfigError naming `xriProxy`
+ */
+export function checkXriProxy(proxy: unknown): string {
+  if (typeof proxy !== 'string') throw new OpenIDConfigError('must be an http or https URL (a string)', 'xriProxy');
   let base: URL;
   try {
     base = new URL(proxy.endsWith('/') ? proxy : `${proxy}/`);
@@ -64,9 +69,17 @@ export function xriProxyUrl(proxy: string, xri: string): string {
     throw new OpenIDConfigError(`must be an http or https URL: ${String(cause)}`, 'xriProxy');
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new OpenIDConfigError('must be an http or https URL', 'xriProxy');
+  // The XRI goes at the end of the path: a query or fragment would swallow it.
+  if (base.search !== '' || base.hash !== '') throw new OpenIDConfigError('must not have a query or fragment (the XRI is appended to its path)', 'xriProxy');
+  return base.href;
+}
+
+/** The proxy resolver URL of an XRI, asking for the whole XRDS with all services. @see XRI Resolution 2.0 §11.3 */
+export function xriProxyUrl(proxy: string, xri: string): string {
+  const base = checkXriProxy(proxy);
   // XRI delimiters stay as they are in the path; everything else is percent-encoded.
   const path = encodeURIComponent(xri).replace(/%(3D|40|2B|24|21|2A|28|29|3A|2F|2C)/gi, (escape) => decodeURIComponent(escape));
-  return `${base.href}${path}?_xrd_r=${encodeURIComponent(`${XRDS_CONTENT_TYPE};sep=false`)}`;
+  return `${base}${path}?_xrd_r=${encodeURIComponent(`${XRDS_CONTENT_TYPE};sep=false`)}`;
 }
 
 /**

@@ -15,28 +15,32 @@ afterAll(() => op.close());
 /** Requests the OP endpoint received so far (begin makes only associate requests there). */
 const endpointRequests = (): number => op.http.requests.filter((path) => path === '/openid').length;
 
-async function concurrentBegins(count: number, store: MemoryStore, flights?: AssociationFlights): Promise<Array<string | undefined>> {
-  const consumers = Array.from({ length: count }, () => new Consumer({ session: objectSession({}), store, fetcher, associationFlights: flights }));
-  const requests = await Promise.all(consumers.map((consumer) => consumer.beginWithOPEndpoint(op.endpoint)));
-  return requests.map((request) => request.association?.handle);
+/** `count` users starting a login at once through one consumer, each with their own session. */
+async function concurrentBegins(count: number, store: MemoryStore, flights?: AssociationFlights): Promise<{ handles: Array<string | undefined>; made: number }> {
+  const consumer = new Consumer({ store, fetcher, associationFlights: flights });
+  const requests = await Promise.all(Array.from({ length: count }, () => consumer.beginWithOPEndpoint(objectSession({}), op.endpoint)));
+  return { handles: requests.map((request) => request.association?.handle), made: requests.filter((request) => request.associationMade).length };
 }
 
 describe('22.4: single-flight association', () => {
   test('22.4: 8 concurrent begins with no stored association make 1 associate request, and all use its association', async () => {
     const before = endpointRequests();
     const flights = new AssociationFlights();
-    const handles = await concurrentBegins(8, new MemoryStore(), flights);
+    const { handles, made } = await concurrentBegins(8, new MemoryStore(), flights);
     expect(endpointRequests() - before).toBe(1);
     expect(handles[0]).toEqual(expect.any(String));
     expect(new Set(handles)).toEqual(new Set([handles[0]]));
     expect(flights.size).toBe(0);
+    // The login whose request made it says so; the others waited for it (association_reused to the router).
+    expect(made).toBe(1);
   });
 
   test('22.4: without shared flights each begin negotiates its own (what the flights prevent)', async () => {
     const before = endpointRequests();
-    const handles = await concurrentBegins(8, new MemoryStore());
+    const { handles, made } = await concurrentBegins(8, new MemoryStore());
     expect(endpointRequests() - before).toBe(8);
     expect(new Set(handles).size).toBe(8);
+    expect(made).toBe(8);
   });
 
   test('22.4: a failed flight is shared too, and the next login asks again', async () => {
@@ -52,9 +56,9 @@ describe('22.4: single-flight association', () => {
     expect(flights.size).toBe(0);
     const store = new MemoryStore();
     const before = endpointRequests();
-    await concurrentBegins(2, store, flights);
-    await concurrentBegins(2, store, flights);
+    expect((await concurrentBegins(2, store, flights)).made).toBe(1);
     // The second round reuses the stored association.
+    expect((await concurrentBegins(2, store, flights)).made).toBe(0);
     expect(endpointRequests() - before).toBe(1);
   });
 });

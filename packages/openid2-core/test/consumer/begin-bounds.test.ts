@@ -74,7 +74,7 @@ function counting(): { fetcher: Fetcher; posts: () => number } {
 }
 
 function consumer(options: { fetcher?: Fetcher; beginTimeoutMs?: number } = {}): Consumer {
-  return new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher, ...options });
+  return new Consumer({ store: new MemoryStore(), fetcher, ...options });
 }
 
 async function beginError(promise: Promise<unknown>): Promise<DiscoveryError> {
@@ -86,34 +86,34 @@ async function beginError(promise: Promise<unknown>): Promise<DiscoveryError> {
 describe('17.2: endpoints tried per begin', () => {
   test('17.2: 1,000 endpoints whose OP declines to associate: 3 associate requests, and the login starts stateless at the first', async () => {
     const before = associates.decline;
-    const auth = await consumer().begin(`${server.url}/declining`);
+    const auth = await consumer().begin(objectSession({}), `${server.url}/declining`);
     expect(associates.decline - before).toBe(3);
     expect([auth.endpoint.serverUrl, auth.association]).toEqual([`${server.url}/decline/0`, undefined]);
   });
 
   test('17.2: 1,000 endpoints that decline with a suggested type: 3 associate requests in all, retries included', async () => {
     const before = associates.suggest;
-    const auth = await consumer().begin(`${server.url}/suggesting`);
+    const auth = await consumer().begin(objectSession({}), `${server.url}/suggesting`);
     expect(associates.suggest - before).toBe(3);
     expect([auth.endpoint.serverUrl, auth.association]).toEqual([`${server.url}/suggest/0`, undefined]);
   });
 
   test('17.2: 1,000 services of one endpoint each: the document is refused before any associate request', async () => {
     const before = associates.decline;
-    await beginError(consumer().begin(`${server.url}/one-per-service`));
+    await beginError(consumer().begin(objectSession({}), `${server.url}/one-per-service`));
     expect(associates.decline - before).toBe(0);
   });
 
   test('17.2: 1,000 endpoints at a closed port: 3 associate attempts, then endpoints_unreachable', async () => {
     const count = counting();
-    const error = await beginError(consumer({ fetcher: count.fetcher }).begin(`${server.url}/refused`));
+    const error = await beginError(consumer({ fetcher: count.fetcher }).begin(objectSession({}), `${server.url}/refused`));
     expect(error.reason).toBe('endpoints_unreachable');
     expect(count.posts()).toBe(3);
   });
 
   test('17.2: 1,000 endpoints at one URL: that URL is asked once', async () => {
     const before = associates.decline;
-    await consumer().begin(`${server.url}/same-url`);
+    await consumer().begin(objectSession({}), `${server.url}/same-url`);
     expect(associates.decline - before).toBe(1);
   });
 });
@@ -122,7 +122,7 @@ describe('17.2: one deadline for begin', () => {
   test('17.2: 1,000 endpoints that never answer: begin fails at the deadline with begin_timeout, its requests aborted', async () => {
     const before = associates.silent;
     const held = silentClosed.length;
-    const error = await beginError(consumer({ beginTimeoutMs: 300 }).begin(`${server.url}/silent`));
+    const error = await beginError(consumer({ beginTimeoutMs: 300 }).begin(objectSession({}), `${server.url}/silent`));
     expect([error.reason, error.code]).toEqual(['begin_timeout', 'ERR_DISCOVERY']);
     expect(error.message).toMatch(/longer than 300 ms/);
     expect(associates.silent - before).toBeLessThanOrEqual(3);
@@ -131,13 +131,13 @@ describe('17.2: one deadline for begin', () => {
   });
 
   test('17.2: an identifier page that never answers: the deadline covers discovery too', async () => {
-    const error = await beginError(consumer({ beginTimeoutMs: 300 }).begin(`${server.url}/hanging-page`));
+    const error = await beginError(consumer({ beginTimeoutMs: 300 }).begin(objectSession({}), `${server.url}/hanging-page`));
     expect(error.reason).toBe('begin_timeout');
   });
 
   test('17.2: an application fetcher that ignores the abort signal is not waited for', async () => {
     const never: Fetcher = { fetch: () => new Promise(() => undefined) };
-    const error = await beginError(consumer({ fetcher: never, beginTimeoutMs: 200 }).beginWithOPEndpoint('https://op.example/openid'));
+    const error = await beginError(consumer({ fetcher: never, beginTimeoutMs: 200 }).beginWithOPEndpoint(objectSession({}), 'https://op.example/openid'));
     expect(error.reason).toBe('begin_timeout');
   });
 

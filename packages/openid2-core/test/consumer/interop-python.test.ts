@@ -29,12 +29,13 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
   const policy = (value: 'allow' | 'cancel' | 'setup'): Promise<void> => python.policy(value);
 
   async function login(identifier: string, options: { stateless?: boolean; immediate?: boolean; returnTo?: string } = {}): Promise<CompletionResult> {
-    const consumer = new Consumer({ session: objectSession({}), store: options.stateless === true ? undefined : new MemoryStore(), fetcher });
-    const auth = await consumer.begin(identifier);
+    const session = objectSession({});
+    const consumer = new Consumer({ store: options.stateless === true ? undefined : new MemoryStore(), fetcher });
+    const auth = await consumer.begin(session, identifier);
     const response = await fetch(auth.redirectUrl('http://rp.example/', options.returnTo ?? RP, { immediate: options.immediate ?? false }), { redirect: 'manual' });
     expect(response.status).toBe(302);
     const url = response.headers.get('location') as string;
-    return consumer.complete(new URL(url).searchParams, url);
+    return consumer.complete(session, new URL(url).searchParams, url);
   }
 
   test.each([['smart', false], ['stateless', true]])('OpenID 2.0, %s', async (_name, stateless) => {
@@ -55,13 +56,14 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
 
   test('SREG and AX answers from its OP, UTF-8 intact, into one profile', async () => {
     await policy('allow');
-    const consumer = new Consumer({ session: objectSession({}), store: new MemoryStore(), fetcher });
-    const auth = await consumer.begin(`${base}/user/alice`);
+    const session = objectSession({});
+    const consumer = new Consumer({ store: new MemoryStore(), fetcher });
+    const auth = await consumer.begin(session, `${base}/user/alice`);
     const { sreg, ax } = profileRequest({ required: ['email'], optional: ['nickname', 'fullname', 'firstName'] });
     auth.addExtensionArgs(SREG_1_1_NS, sreg.toArgs()).addExtensionArgs(AX_1_0_NS, ax.toArgs());
     const response = await fetch(auth.redirectUrl('http://rp.example/', RP), { redirect: 'manual' });
     const url = response.headers.get('location') as string;
-    const result = await consumer.complete(new URL(url).searchParams, url);
+    const result = await consumer.complete(session, new URL(url).searchParams, url);
     expect(result.status).toBe('success');
     if (result.status !== 'success') return;
     const profile = normalizeProfile({ sreg: result.getSignedArgs(SREG_1_1_NS), ax: result.getSignedArgs(AX_1_0_NS) });
@@ -95,13 +97,14 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
   test('a tampered answer from its OP fails, smart and stateless', async () => {
     await policy('allow');
     for (const stateless of [false, true]) {
-      const consumer = new Consumer({ session: objectSession({}), store: stateless ? undefined : new MemoryStore(), fetcher });
-      const auth = await consumer.begin(`${base}/user/alice`);
+      const session = objectSession({});
+      const consumer = new Consumer({ store: stateless ? undefined : new MemoryStore(), fetcher });
+      const auth = await consumer.begin(session, `${base}/user/alice`);
       const response = await fetch(auth.redirectUrl('http://rp.example/', RP), { redirect: 'manual' });
       const url = new URL(response.headers.get('location') as string);
       url.searchParams.set('openid.identity', `${base}/user/mallory`);
       url.searchParams.set('openid.claimed_id', `${base}/user/mallory`);
-      const result = await consumer.complete(url.searchParams, url.href);
+      const result = await consumer.complete(session, url.searchParams, url.href);
       expect(result).toMatchObject({ status: 'failure', reason: stateless ? 'check_authentication_failed' : 'signature_mismatch' });
     }
   });

@@ -5,6 +5,7 @@
  */
 import { startServer, type TestServer } from 'openid-test-helpers';
 import { Consumer } from '../../src/consumer/consumer.js';
+import type { ConsumerOptions } from '../../src/consumer/consumer-config.js';
 import { objectSession } from '../../src/consumer/session.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { DiscoveryError, StoreError } from '../../src/errors.js';
@@ -31,47 +32,52 @@ afterAll(async () => {
   await pages.close();
 });
 
-function consumerWith(store: MemoryStore | undefined, extra: Partial<ConstructorParameters<typeof Consumer>[0]> = {}): Consumer {
-  return new Consumer({ session: objectSession({}), store, fetcher, ...extra });
+/** The user's session the logins of this file start and complete in. */
+const session = objectSession({});
+
+function consumerWith(store: MemoryStore | undefined, extra: ConsumerOptions = {}): Consumer {
+  return new Consumer({ store, fetcher, ...extra });
 }
 
 describe('association negotiation', () => {
   test('unsupported-type: one retry with the OP suggestion our policy allows, then reuse', async () => {
     const consumer = consumerWith(new MemoryStore());
-    const auth = await consumer.begin(`${sha1Only.base}/user/alice`);
+    const auth = await consumer.begin(session, `${sha1Only.base}/user/alice`);
     expect(auth.association?.assocType).toBe('HMAC-SHA1');
-    const again = await consumer.begin(`${sha1Only.base}/user/alice`);
+    expect(auth.associationMade).toBe(true);
+    const again = await consumer.begin(session, `${sha1Only.base}/user/alice`);
     expect(again.association?.handle).toBe(auth.association?.handle);
+    expect(again.associationMade).toBe(false);
   });
 
   test('a suggestion outside our policy is not taken: the login goes stateless, and still succeeds', async () => {
     const consumer = consumerWith(new MemoryStore(), { associationPreferences: [{ assocType: 'HMAC-SHA256', sessionType: 'DH-SHA256' }] });
-    const auth = await consumer.begin(`${sha1Only.base}/user/alice`);
+    const auth = await consumer.begin(session, `${sha1Only.base}/user/alice`);
     expect(auth.association).toBeUndefined();
     const response = await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' });
     const url = response.headers.get('location') as string;
-    expect((await consumer.complete(new URL(url).searchParams, url)).status).toBe('success');
+    expect((await consumer.complete(session, new URL(url).searchParams, url)).status).toBe('success');
   });
 
   test('no-encryption is never requested over plain HTTP', async () => {
     const consumer = consumerWith(new MemoryStore(), { associationPreferences: [{ assocType: 'HMAC-SHA1', sessionType: 'no-encryption' }] });
     const before = sha1Only.http.requests.length;
-    const auth = await consumer.begin(`${sha1Only.base}/user/alice`);
+    const auth = await consumer.begin(session, `${sha1Only.base}/user/alice`);
     expect(auth.association).toBeUndefined();
     expect(sha1Only.http.requests.slice(before).some((path) => path.startsWith('/openid'))).toBe(false);
   });
 
   test('an OpenID 1.x OP gets HMAC-SHA1, and a stored SHA-256 association is not reused with it', async () => {
     const store = new MemoryStore();
-    const first = await consumerWith(store).begin(`${op.base}/user/alice`);
+    const first = await consumerWith(store).begin(session, `${op.base}/user/alice`);
     expect(first.association?.assocType).toBe('HMAC-SHA256');
-    const v1 = await consumerWith(store).begin(`${op.base}/v1/bob`);
+    const v1 = await consumerWith(store).begin(session, `${op.base}/v1/bob`);
     expect(v1.association?.assocType).toBe('HMAC-SHA1');
   });
 
   test('stateless: never associates, even with a store', async () => {
     const before = op.http.requests.filter((path) => path === '/openid').length;
-    const auth = await consumerWith(new MemoryStore(), { stateless: true }).begin(`${op.base}/user/alice`);
+    const auth = await consumerWith(new MemoryStore(), { stateless: true }).begin(session, `${op.base}/user/alice`);
     expect(auth.association).toBeUndefined();
     expect(op.http.requests.filter((path) => path === '/openid').length).toBe(before);
   });
@@ -81,7 +87,7 @@ describe('association negotiation', () => {
     store.storeAssociation = async () => {
       throw new StoreError('disk full');
     };
-    await expect(consumerWith(store).begin(`${op.base}/user/alice`)).rejects.toBeInstanceOf(StoreError);
+    await expect(consumerWith(store).begin(session, `${op.base}/user/alice`)).rejects.toBeInstanceOf(StoreError);
   });
 });
 
@@ -89,15 +95,15 @@ describe('several endpoints', () => {
   test('one that cannot be reached is skipped for the next, and the login completes there', async () => {
     const store = new MemoryStore();
     const consumer = consumerWith(store);
-    const auth = await consumer.begin(`${pages.url}/two`);
+    const auth = await consumer.begin(session, `${pages.url}/two`);
     expect(auth.endpoint.serverUrl).toBe(op.endpoint);
     expect(auth.association).toBeDefined();
     const response = await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' });
     const url = response.headers.get('location') as string;
-    expect(await consumer.complete(new URL(url).searchParams, url)).toMatchObject({ status: 'success', claimedId: `${pages.url}/two`, identity: `${op.base}/user/alice` });
+    expect(await consumer.complete(session, new URL(url).searchParams, url)).toMatchObject({ status: 'success', claimedId: `${pages.url}/two`, identity: `${op.base}/user/alice` });
   });
 
   test('when none can be reached: DiscoveryError', async () => {
-    await expect(consumerWith(new MemoryStore()).begin(`${pages.url}/none`)).rejects.toBeInstanceOf(DiscoveryError);
+    await expect(consumerWith(new MemoryStore()).begin(session, `${pages.url}/none`)).rejects.toBeInstanceOf(DiscoveryError);
   });
 });

@@ -4,8 +4,9 @@
  * test wants and counts every request it gets (an attacker's provider).
  */
 import { startServer, type TestServer } from 'openid-test-helpers';
-import { Consumer, type ConsumerOptions } from '../../src/consumer/consumer.js';
-import { objectSession } from '../../src/consumer/session.js';
+import { Consumer } from '../../src/consumer/consumer.js';
+import type { ConsumerOptions } from '../../src/consumer/consumer-config.js';
+import { objectSession, type ConsumerSessionStore } from '../../src/consumer/session.js';
 import type { CompletionResult, FailureReason } from '../../src/consumer/result.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { createFetcher } from '../../src/fetch/fetcher.js';
@@ -19,7 +20,10 @@ export const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 3
 export interface Party {
   consumer: Consumer;
   store: MemoryStore | undefined;
+  /** The user's session as the app holds it (express-session's req.session). */
   session: Record<string, unknown>;
+  /** The same session as the consumer's calls take it. */
+  sessionStore: ConsumerSessionStore;
 }
 
 /** A relying party with its own session; with a memory store unless `withStore: false`. */
@@ -27,18 +31,18 @@ export function party(options: Partial<ConsumerOptions> & { withStore?: boolean 
   const { withStore, ...rest } = options;
   const store = withStore === false ? undefined : ((rest.store as MemoryStore | undefined) ?? new MemoryStore());
   const session: Record<string, unknown> = {};
-  return { consumer: new Consumer({ fetcher, ...rest, session: objectSession(session), store }), store, session };
+  return { consumer: new Consumer({ fetcher, ...rest, store }), store, session, sessionStore: objectSession(session) };
 }
 
 /** Begins a login and returns the return_to the OP will answer to (with the transaction id). */
 export async function returnToFor(rp: Party, identifier: string, returnTo = RP): Promise<string> {
-  const auth = await rp.consumer.begin(identifier);
+  const auth = await rp.consumer.begin(rp.sessionStore, identifier);
   return auth.returnToWithTransaction(returnTo);
 }
 
 /** begin → the real OP's redirect → the URL the browser lands on. */
 export async function assertionUrl(rp: Party, identifier: string, options: { immediate?: boolean; returnTo?: string } = {}): Promise<string> {
-  const auth = await rp.consumer.begin(identifier);
+  const auth = await rp.consumer.begin(rp.sessionStore, identifier);
   const response = await fetch(auth.redirectUrl(REALM, options.returnTo ?? RP, { immediate: options.immediate ?? false }), { redirect: 'manual' });
   expect(response.status).toBe(302);
   return response.headers.get('location') as string;
@@ -46,7 +50,7 @@ export async function assertionUrl(rp: Party, identifier: string, options: { imm
 
 /** Completes with a GET assertion at its own URL. */
 export function complete(rp: Party, url: string): Promise<CompletionResult> {
-  return rp.consumer.complete(new URL(url).searchParams, url);
+  return rp.consumer.complete(rp.sessionStore, new URL(url).searchParams, url);
 }
 
 export function expectFailure(result: CompletionResult, reason: FailureReason): void {

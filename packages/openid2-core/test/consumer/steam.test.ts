@@ -32,13 +32,16 @@ beforeEach(() => {
   steam.associateRequests = 0;
 });
 
+/** The user's session the logins of this file start and complete in. */
+const session = objectSession({});
+
 function steamConsumer(options: { origin?: string; store?: OpenIDStore } = {}): { consumer: Consumer; opIdentifier: string } {
   const preset = steamPreset({ origin: options.origin ?? RP_ORIGIN, steamBase: steam.http.url });
-  return { consumer: new Consumer({ session: objectSession({}), fetcher, store: options.store, ...preset.consumer }), opIdentifier: preset.opIdentifier };
+  return { consumer: new Consumer({ fetcher, store: options.store, ...preset.consumer }), opIdentifier: preset.opIdentifier };
 }
 
 async function assertion(consumer: Consumer, opIdentifier: string): Promise<URL> {
-  const auth = await consumer.begin(opIdentifier);
+  const auth = await consumer.begin(session, opIdentifier);
   expect(auth.association).toBeUndefined();
   const response = await fetch(auth.redirectUrl(`${RP_ORIGIN}/`, `${RP_ORIGIN}/return`), { redirect: 'manual' });
   expect(response.status).toBe(302);
@@ -50,7 +53,7 @@ describe('Steam preset', () => {
     const { consumer, opIdentifier } = steamConsumer({ store: new MemoryStore() });
     const url = await assertion(consumer, opIdentifier);
     expect(url.searchParams.get('openid.assoc_handle')).toBe('1234567890');
-    const result = await consumer.complete(url.searchParams, url.href);
+    const result = await consumer.complete(session, url.searchParams, url.href);
     expect(result).toMatchObject({ status: 'success', steamId: STEAM_ID, claimedId: `${steam.http.url}/openid/id/${STEAM_ID}` });
     expect(steam.checks).toEqual([{ origin: RP_ORIGIN, referer: `${RP_ORIGIN}/` }]);
     expect(steam.associateRequests).toBe(0);
@@ -62,13 +65,13 @@ describe('Steam preset', () => {
     const other = `${steam.http.url}/openid/id/76561197960287931`;
     url.searchParams.set('openid.claimed_id', other);
     url.searchParams.set('openid.identity', other);
-    expectFailure(await consumer.complete(url.searchParams, url.href), 'check_authentication_failed');
+    expectFailure(await consumer.complete(session, url.searchParams, url.href), 'check_authentication_failed');
   });
 
   test('without the Origin Steam wants, check_authentication fails closed', async () => {
     const { consumer, opIdentifier } = steamConsumer({ origin: 'http://elsewhere.example' });
     const url = await assertion(consumer, opIdentifier);
-    expectFailure(await consumer.complete(url.searchParams, url.href), 'check_authentication_failed');
+    expectFailure(await consumer.complete(session, url.searchParams, url.href), 'check_authentication_failed');
   });
 
   test("an op_endpoint at an attacker's OP: steam_endpoint_mismatch, and no request to the attacker or to Steam", async () => {
@@ -78,7 +81,7 @@ describe('Steam preset', () => {
     url.searchParams.set('openid.claimed_id', `${attacker.base}/user/${STEAM_ID}`);
     url.searchParams.set('openid.identity', `${attacker.base}/user/${STEAM_ID}`);
     const before = attacker.http.requests.length;
-    expectFailure(await consumer.complete(url.searchParams, url.href), 'steam_endpoint_mismatch');
+    expectFailure(await consumer.complete(session, url.searchParams, url.href), 'steam_endpoint_mismatch');
     expect(attacker.http.requests.length).toBe(before);
     expect(steam.checks).toEqual([]);
   });
@@ -93,7 +96,7 @@ describe('Steam preset', () => {
     url.searchParams.set('openid.claimed_id', claimed());
     url.searchParams.set('openid.identity', claimed());
     const before = attacker.http.requests.length;
-    expectFailure(await consumer.complete(url.searchParams, url.href), reason);
+    expectFailure(await consumer.complete(session, url.searchParams, url.href), reason);
     expect(attacker.http.requests.length).toBe(before);
     expect(steam.checks).toEqual([]);
   });
@@ -102,18 +105,18 @@ describe('Steam preset', () => {
     const { consumer, opIdentifier } = steamConsumer();
     const url = await assertion(consumer, opIdentifier);
     url.searchParams.set('openid.identity', `${steam.http.url}/openid/id/76561197960287931`);
-    expectFailure(await consumer.complete(url.searchParams, url.href), 'steam_identity_mismatch');
+    expectFailure(await consumer.complete(session, url.searchParams, url.href), 'steam_identity_mismatch');
   });
 
   test('parameter pollution (a second claimed_id, a NUL byte): invalid_message', async () => {
     const { consumer, opIdentifier } = steamConsumer();
     const url = await assertion(consumer, opIdentifier);
     const polluted = `${url.href}&openid.claimed_id=${encodeURIComponent(`${steam.http.url}/openid/id/76561197960287931`)}`;
-    expectFailure(await consumer.complete(new URL(polluted).searchParams, polluted), 'invalid_message');
+    expectFailure(await consumer.complete(session, new URL(polluted).searchParams, polluted), 'invalid_message');
     const second = steamConsumer();
     const nul = await assertion(second.consumer, second.opIdentifier);
     nul.searchParams.set('openid.claimed_id', `${steam.http.url}/openid/id/${STEAM_ID}\0`);
-    expectFailure(await second.consumer.complete(nul.searchParams, nul.href), 'invalid_message');
+    expectFailure(await second.consumer.complete(session, nul.searchParams, nul.href), 'invalid_message');
   });
 
   test('a replay Steam would confirm again is caught by the store: nonce_reused', async () => {
@@ -121,15 +124,15 @@ describe('Steam preset', () => {
     const store = new MemoryStore();
     const { consumer, opIdentifier } = steamConsumer({ store });
     const url = await assertion(consumer, opIdentifier);
-    expect(await consumer.complete(url.searchParams, url.href)).toMatchObject({ status: 'success' });
+    expect(await consumer.complete(session, url.searchParams, url.href)).toMatchObject({ status: 'success' });
     const preset = steamPreset({ origin: RP_ORIGIN, steamBase: steam.http.url });
-    const replayer = new Consumer({ session: objectSession({}), fetcher, store, allowUnsolicitedAssertions: true, ...preset.consumer });
-    expectFailure(await replayer.complete(url.searchParams, url.href), 'nonce_reused');
+    const replayer = new Consumer({ fetcher, store, allowUnsolicitedAssertions: true, ...preset.consumer });
+    expectFailure(await replayer.complete(objectSession({}), url.searchParams, url.href), 'nonce_reused');
   });
 
   test('the stand-in, like Steam, answers identifier select only', async () => {
     const { consumer } = steamConsumer();
-    const auth = await consumer.begin(`${steam.base}/openid/id/${STEAM_ID}`);
+    const auth = await consumer.begin(session, `${steam.base}/openid/id/${STEAM_ID}`);
     const response = await fetch(auth.redirectUrl(`${RP_ORIGIN}/`, `${RP_ORIGIN}/return`), { redirect: 'manual' });
     expect(response.status).toBe(400);
   });

@@ -12,7 +12,7 @@
  * NUL bytes are refused by `Message` itself).
  */
 import { OpenIDConfigError } from '../../errors.js';
-import type { ConsumerOptions } from '../consumer.js';
+import type { ConsumerOptions } from '../consumer-config.js';
 import { failure, type AssertionClaims, type FailureResult, type SuccessResult } from '../result.js';
 
 /** Steam's OP identifier: begin a login with it (identifier select, OpenID 2.0 §7.3.2.1.1). */
@@ -61,8 +61,8 @@ function screen(claims: AssertionClaims, endpoint: string, base: string): Failur
 }
 
 /**
- * Consumer settings for Steam: `new Consumer({ session, store, ...steamPreset({ origin }).consumer })`
- * and `consumer.begin(preset.opIdentifier)`.
+ * Consumer settings for Steam: `new Consumer({ store, ...steamPreset({ origin }).consumer })`
+ * and `consumer.begin(session, preset.opIdentifier)`.
  */
 export function steamPreset(options: SteamPresetOptions): SteamPreset {
   let origin: string;

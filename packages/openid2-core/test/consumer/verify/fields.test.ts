@@ -25,7 +25,7 @@ describe('the message', () => {
     const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
     const body = new URLSearchParams([...url.searchParams].filter(([key]) => key.startsWith('openid.')));
     body.append('openid.claimed_id', `${op.base}/user/mallory`);
-    expectFailure(await rp.consumer.complete(body, url.href), 'invalid_message');
+    expectFailure(await rp.consumer.complete(rp.sessionStore, body, url.href), 'invalid_message');
   });
 
   test('a NUL byte in a field: invalid_message', async () => {
@@ -43,11 +43,12 @@ describe('the message', () => {
   ])('%s: invalid_message', async (_name, args) => {
     const rp = party();
     const returnTo = await returnToFor(rp, `${op.base}/user/alice`);
-    expectFailure(await rp.consumer.complete(args, returnTo), 'invalid_message');
+    expectFailure(await rp.consumer.complete(rp.sessionStore, args, returnTo), 'invalid_message');
   });
 
   test('a current URL that is not a URL: invalid_message', async () => {
-    expectFailure(await party().consumer.complete({ 'openid.mode': 'id_res' }, 'not a url'), 'invalid_message');
+    const rp = party();
+    expectFailure(await rp.consumer.complete(rp.sessionStore, { 'openid.mode': 'id_res' }, 'not a url'), 'invalid_message');
   });
 });
 

@@ -99,8 +99,8 @@ describe('the transaction', () => {
     const urls: string[] = [];
     for (let i = 0; i < 6; i += 1) urls.push(await returnToFor(rp, `${op.base}/user/alice`));
     expect(Object.keys(rp.session.openidTransactions as object)).toHaveLength(5);
-    expect(await rp.consumer.hasTransactionFor(urls[0] as string)).toBe(false);
-    expect(await rp.consumer.hasTransactionFor(urls[5] as string)).toBe(true);
-    expect(await rp.consumer.hasTransactionFor('http://rp.example/return?openid_tx=%00')).toBe(false);
+    expect(await rp.consumer.hasTransactionFor(rp.sessionStore, urls[0] as string)).toBe(false);
+    expect(await rp.consumer.hasTransactionFor(rp.sessionStore, urls[5] as string)).toBe(true);
+    expect(await rp.consumer.hasTransactionFor(rp.sessionStore, 'http://rp.example/return?openid_tx=%00')).toBe(false);
   });
 });

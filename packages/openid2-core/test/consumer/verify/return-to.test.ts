@@ -22,7 +22,7 @@ async function arrivingAt(change: (url: URL) => void): Promise<{ result: Complet
   change(url);
   // The openid.* arguments as the message, the whole URL as where it arrived.
   const args = new URLSearchParams([...url.searchParams].filter(([key]) => key.startsWith('openid.')));
-  return { result: await rp.consumer.complete(args, url.href) };
+  return { result: await rp.consumer.complete(rp.sessionStore, args, url.href) };
 }
 
 describe('return_to against the URL the answer arrived at', () => {
@@ -48,7 +48,7 @@ describe('return_to against the URL the answer arrived at', () => {
     const elsewhere = forgeAssertion({ association: knownAssociation(), opEndpoint: op.endpoint, claimedId: `${op.base}/user/alice`, returnTo: 'http://evil.example/return' });
     const arrived = new URL(elsewhere);
     const tx = Object.values(rp.session.openidTransactions as Record<string, { id: string }>)[0]?.id as string;
-    expectFailure(await rp.consumer.complete(arrived.searchParams, `${RP}?openid_tx=${tx}`), 'return_to_mismatch');
+    expectFailure(await rp.consumer.complete(rp.sessionStore, arrived.searchParams, `${RP}?openid_tx=${tx}`), 'return_to_mismatch');
     expect(op.http.requests.length).toBe(before);
   });
 
@@ -58,14 +58,14 @@ describe('return_to against the URL the answer arrived at', () => {
     const body = new URLSearchParams([...url.searchParams].filter(([key]) => key.startsWith('openid.')));
     body.set('openid.return_to', 'http://evil.example/return');
     for (const key of [...body.keys()]) url.searchParams.delete(key);
-    expectFailure(await rp.consumer.complete(body, url.href), 'return_to_mismatch');
+    expectFailure(await rp.consumer.complete(rp.sessionStore, body, url.href), 'return_to_mismatch');
   });
 
   test('equivalent URLs match: default port, case of scheme and host', async () => {
     const rp = party();
     const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
     const arrived = url.href.replace('http://rp.example/', 'HTTP://RP.EXAMPLE:80/');
-    expect(await rp.consumer.complete(url.searchParams, arrived)).toMatchObject({ status: 'success' });
+    expect(await rp.consumer.complete(rp.sessionStore, url.searchParams, arrived)).toMatchObject({ status: 'success' });
   });
 
   test.each([
@@ -75,8 +75,8 @@ describe('return_to against the URL the answer arrived at', () => {
   ])('a current URL that is %s: invalid_message, and the login can still complete at the right URL', async (_name, at) => {
     const rp = party();
     const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
-    expectFailure(await rp.consumer.complete(url.searchParams, at(url.search.slice(1))), 'invalid_message');
-    expect(await rp.consumer.complete(url.searchParams, url.href)).toMatchObject({ status: 'success' });
+    expectFailure(await rp.consumer.complete(rp.sessionStore, url.searchParams, at(url.search.slice(1))), 'invalid_message');
+    expect(await rp.consumer.complete(rp.sessionStore, url.searchParams, url.href)).toMatchObject({ status: 'success' });
   });
 
   test('alternating current URLs are each compared with their own parts (the parsed base is reused only for the same text)', async () => {
@@ -91,7 +91,7 @@ describe('return_to against the URL the answer arrived at', () => {
     for (const [arriving, outcome] of attempts) {
       const rp = party();
       const url = new URL(await assertionUrl(rp, `${op.base}/user/alice`));
-      const result = await rp.consumer.complete(url.searchParams, arriving(url.href));
+      const result = await rp.consumer.complete(rp.sessionStore, url.searchParams, arriving(url.href));
       if (outcome === 'success') expect(result).toMatchObject({ status: 'success' });
       else expectFailure(result, outcome);
     }
@@ -99,7 +99,7 @@ describe('return_to against the URL the answer arrived at', () => {
 
   test('a realm that does not cover return_to is refused before the request is made', async () => {
     const rp = party();
-    const auth = await rp.consumer.begin(`${op.base}/user/alice`);
+    const auth = await rp.consumer.begin(rp.sessionStore, `${op.base}/user/alice`);
     expect(() => auth.redirectUrl('http://other.example/', RP)).toThrow(/does not cover/);
     expect(() => auth.redirectUrl(REALM, 'javascript:alert(1)')).toThrow(/http/);
   });
