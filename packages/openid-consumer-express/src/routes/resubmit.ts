@@ -15,7 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { escapeHTML, TRANSACTION_PARAM } from 'openid2-core';
+import { escapeHTML } from 'openid2-core';
+import { TRANSACTION_PARAM } from 'openid2-core/internals';
 import { sendBody } from '../http-io.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { dropFreshSession, queryString, returnUrlOf } from '../request-context.js';
