@@ -93,6 +93,11 @@ describe('18.4: FailureReason derives from the exported FAILURE_REASONS', () => 
     expect(core.FAILURE_REASONS).toEqual(expect.arrayContaining(['unsolicited_assertion', 'nonce_reused', 'store_error']));
   });
 
+  test('18.5: one name for "the application refused the identity", the one the Passport strategy uses too', () => {
+    expect(core.FAILURE_REASONS).toContain('rejected_by_application');
+    expect(core.FAILURE_REASONS).not.toContain('rejected_by_policy');
+  });
+
   test('every reason of the list is a FailureReason and back', () => {
     const reason: core.FailureReason = core.FAILURE_REASONS[0];
     const failed = failure(reason, 'x');
