@@ -5,7 +5,7 @@
  * @see OpenID 2.0 §11
  */
 import type { Request, Response } from 'express';
-import { type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
+import type { CompletionResult, MessageArgs, SuccessResult } from 'openid2-core';
 import { readFormPairs } from 'openid2-core/internals';
 import { emit, failureEvent } from '../events.js';
 import { redirect } from '../http-io.js';
