@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Association, Message, makeNonce, newHandle, OPENID2_NS, OPENID_NS } from 'openid2-core';
+import { Association, Message, OPENID2_NS, OPENID_NS } from 'openid2-core';
+import { makeNonce, newHandle } from 'openid2-core/internals';
 import { scratchFile } from '../lib/http.mjs';
 import { runJsonProcess, SERVER_CORE } from '../lib/proc.mjs';
 import { summarize } from '../lib/stats.mjs';

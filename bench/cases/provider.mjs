@@ -2,7 +2,8 @@
 // ceiling (or Node's crypto floor) and python3-openid under gunicorn.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Consumer, createFetcher, DiffieHellman, intToBase64, MemoryStore, objectSession, OPENID2_NS } from 'openid2-core';
+import { Consumer, createFetcher, MemoryStore, objectSession, OPENID2_NS } from 'openid2-core';
+import { DiffieHellman, intToBase64 } from 'openid2-core/internals';
 import { freePort, measureHttp, scratchFile } from '../lib/http.mjs';
 import { runJsonProcess, SERVER_CORE, startProcess } from '../lib/proc.mjs';
 import { summarize } from '../lib/stats.mjs';

@@ -1,7 +1,8 @@
 // Case 7's process: fills a MemoryStore, then lets everything expire and
 // cleans up; RSS and heap after a full GC at each step. Prints one JSON line.
 import { randomBytes } from 'node:crypto';
-import { Association, MemoryStore, newHandle } from 'openid2-core';
+import { Association, MemoryStore } from 'openid2-core';
+import { newHandle } from 'openid2-core/internals';
 
 const [noncesArg, associationsArg] = process.argv.slice(2);
 let clock = Date.now();

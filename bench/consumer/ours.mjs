@@ -4,7 +4,8 @@
 // the store. Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Association, Consumer, MemoryStore, objectSession, OPENID_2_0_TYPE, readFormPairs } from 'openid2-core';
+import { Association, Consumer, MemoryStore, objectSession, OPENID_2_0_TYPE } from 'openid2-core';
+import { readFormPairs } from 'openid2-core/internals';
 
 const [file, preNoncesArg, roundsArg, secondsArg, warmupArg] = process.argv.slice(2);
 const data = JSON.parse(readFileSync(file, 'utf8'));

@@ -5,7 +5,7 @@
 // XOR with a fresh MAC key. Prints one JSON line with the rounds.
 import { createDiffieHellman, createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_DH_GENERATOR, DEFAULT_DH_MODULUS, btwoc } from 'openid2-core';
+import { DEFAULT_DH_GENERATOR, DEFAULT_DH_MODULUS, btwoc } from 'openid2-core/internals';
 
 const [poolFile, roundsArg, secondsArg, warmupArg] = process.argv.slice(2);
 const keys = JSON.parse(readFileSync(poolFile, 'utf8')).map((key) => Buffer.from(key, 'base64'));

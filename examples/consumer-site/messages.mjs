@@ -31,7 +31,7 @@ export const MESSAGES = Object.freeze({
   steam_endpoint_mismatch: 'The answer did not come from Steam.',
   steam_identity_mismatch: 'Steam’s answer named another account.',
   steam_identifier_invalid: 'Steam’s answer named no valid account.',
-  rejected_by_policy: 'This site does not accept that identity.',
+  rejected_by_application: 'This site does not accept that identity.',
   store_error: 'The site could not check the answer right now. Please try again later.',
 });
 

@@ -180,9 +180,9 @@ test('(a) TypeScript ESM relying party on Express 5: the README guide (PostgreSQ
   assert.equal(page.url, `${origin}/profile`);
   assert.equal(JSON.parse(page.text).claimedId, `${op.origin}/user/alice`);
   // The provider refuses a user who is not the identifier's owner: a failure redirect, no identity.
-  // The test kit and the doctor load from their tarballs too (import and require), and their commands are linked.
-  const loaded = await run(process.execPath, ['--input-type=module', '-e', "const kit = await import('openid-test-kit'); const doctor = await import('openid-doctor'); const { createRequire } = await import('node:module'); const require = createRequire(process.cwd() + '/'); require('openid-test-kit'); require('openid-doctor'); console.log(typeof kit.runRelyingPartyAttacks, typeof kit.startMockProvider, Object.keys(doctor).length > 0)"], { cwd: dir });
-  assert.equal(loaded.trim(), 'function function true');
+  // The test kit, the doctor and openid2-core/internals load from their tarballs too (import and require), and the commands are linked.
+  const loaded = await run(process.execPath, ['--input-type=module', '-e', "const kit = await import('openid-test-kit'); const doctor = await import('openid-doctor'); const { createRequire } = await import('node:module'); const require = createRequire(process.cwd() + '/'); require('openid-test-kit'); require('openid-doctor'); const internals = await import('openid2-core/internals'); console.log(typeof kit.runRelyingPartyAttacks, typeof kit.startMockProvider, Object.keys(doctor).length > 0, typeof internals.kvForm.parse, typeof require('openid2-core/internals').kvForm.parse)"], { cwd: dir });
+  assert.equal(loaded.trim(), 'function function true function function');
   const usage = await run('npx', ['--no-install', 'openid-test-kit', '--help'], { cwd: dir }).catch((error) => String(error.message ?? error));
   assert.match(usage, /openid-test-kit --login/);
   const refused = await login(new Browser(), 'mallory', `${origin}/login`, `${origin}/openid/login`, `${op.origin}/user/alice`);
@@ -195,7 +195,7 @@ test('(b) CommonJS relying party on Express 4: require() of every package, on No
   t.diagnostic(times);
   const required = await run(
     process.execPath,
-    ['-e', "for (const p of ['openid2-core', 'openid-consumer-express', 'openid-store-sql', 'openid-store-sql/postgres', 'openid-store-sql/mysql', 'openid-store-sql/sqlite', 'openid-store-redis']) require(p); console.log(require('express/package.json').version)"],
+    ['-e', "for (const p of ['openid2-core', 'openid2-core/internals', 'openid-consumer-express', 'openid-store-sql', 'openid-store-sql/postgres', 'openid-store-sql/mysql', 'openid-store-sql/sqlite', 'openid-store-redis']) require(p); console.log(require('express/package.json').version)"],
     { cwd: dir },
   );
   assert.match(required.trim(), /^4\./);
@@ -210,7 +210,7 @@ test('(b) CommonJS relying party on Express 4: require() of every package, on No
   // The same app and packages under Node.js 22: require() of every package, and a login.
   const node22 = await scenarios.node22;
   assert.match(await run(node22, ['--version'], { cwd: dir }), /^v22\./);
-  const required22 = await run(node22, ['-e', "for (const p of ['openid2-core', 'openid-consumer-express', 'openid-store-sql/postgres', 'openid-store-redis']) require(p); console.log('ok')"], { cwd: dir });
+  const required22 = await run(node22, ['-e', "for (const p of ['openid2-core', 'openid2-core/internals', 'openid-consumer-express', 'openid-store-sql/postgres', 'openid-store-redis']) require(p); console.log('ok')"], { cwd: dir });
   assert.equal(required22.trim(), 'ok');
   servers.push(await startServer(node22, ['rp.cjs'], { cwd: dir, env: { PORT: portOf(rp.cjs22), ORIGIN: rp.cjs22 } }));
   const page22 = await login(new Browser(), 'alice', `${rp.cjs22}/form`, `${rp.cjs22}/openid/login`, `${op.origin}/user/alice`);

@@ -4,7 +4,8 @@
  * `discoveryFailureReason`), and the message never speaks of "that
  * identifier" when the user typed none ("Sign in through Steam").
  */
-import { discoveryFailureReason, isLoopbackRefusal, type DiscoveryError, type DiscoveryFailureReason } from 'openid2-core';
+import type { DiscoveryError, DiscoveryFailureReason } from 'openid2-core';
+import { discoveryFailureReason, isLoopbackRefusal } from 'openid2-core/internals';
 import type { LoginFailure, ResolvedConsumerOptions } from './options.js';
 
 type Texts = Readonly<Record<DiscoveryFailureReason, string>>;

@@ -4,7 +4,8 @@
  * that throws must not turn a login into a 500, so its faults are dropped
  * here (and only here).
  */
-import { causeChain, type OpenIDEvent } from 'openid2-core';
+import type { OpenIDEvent } from 'openid2-core';
+import { causeChain } from 'openid2-core/internals';
 import type { ConsumerFailure, ResolvedConsumerOptions } from './options.js';
 
 /** Sends one event to the app's `onEvent`, if any. */

@@ -6,7 +6,7 @@
  * does not fit is a failed login with the reason `invalid_login_options`
  * (a message naming the field), never a 500.
  */
-import type { AuthRequest } from 'openid2-core';
+import type { Extension } from 'openid2-core';
 import { checkPape, checkProfileFields } from './extension-checks.js';
 import { isSafeReturnPath } from './return-path.js';
 
@@ -20,20 +20,17 @@ export interface LoginChoices {
   profile?: { required?: readonly string[]; optional?: readonly string[] };
   /** PAPE policies to ask for in this login, instead of the router's `pape`. */
   pape?: { policies?: readonly string[]; maxAuthAge?: number };
-  /** Further extension requests for this login (SREG, AX, PAPE request objects, or your own). */
-  extensions?: readonly ExtensionRequest[];
+  /** Further extension requests for this login (SREG, AX, PAPE request objects, or your own `{ namespace, args }`). */
+  extensions?: readonly Extension[];
   /** The same-origin path to go to after sign-in (overrides the `returnTo` field). */
   returnTo?: string;
 }
 
-/** An extension request object: `{ namespace, preferredAlias?, toArgs() }` (SREG, AX and PAPE requests are). */
-export type ExtensionRequest = Parameters<AuthRequest['addExtension']>[0];
-
 const FIELDS = new Set(['immediate', 'stateless', 'profile', 'pape', 'extensions', 'returnTo']);
 
-function isExtension(value: unknown): value is ExtensionRequest {
-  const candidate = value as Partial<ExtensionRequest> | null;
-  return candidate !== null && typeof candidate === 'object' && typeof candidate.namespace === 'string' && candidate.namespace !== '' && typeof candidate.toArgs === 'function';
+function isExtension(value: unknown): value is Extension {
+  const candidate = value as Partial<Extension> | null;
+  return candidate !== null && typeof candidate === 'object' && typeof candidate.namespace === 'string' && candidate.namespace !== '' && candidate.args !== null && typeof candidate.args === 'object';
 }
 
 /** Why the hook's answer does not fit, or undefined when it does. */
@@ -43,7 +40,7 @@ function problemOf(value: Record<string, unknown>): string | undefined {
     if (value[key] !== undefined && typeof value[key] !== 'boolean') return `${key} must be true or false`;
   }
   if (value.extensions !== undefined && !(Array.isArray(value.extensions) && value.extensions.every(isExtension))) {
-    return 'extensions must be a list of extension requests ({ namespace, toArgs() })';
+    return 'extensions must be a list of extension requests ({ namespace, args })';
   }
   if (value.returnTo !== undefined && !isSafeReturnPath(value.returnTo)) return 'returnTo must be a path on this site';
   try {

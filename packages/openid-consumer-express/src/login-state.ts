@@ -6,7 +6,7 @@
  * never carried in a URL the OP or the user could change, and it is taken
  * (read and deleted) when the answer arrives.
  */
-import { TRANSACTION_PARAM } from 'openid2-core';
+import { TRANSACTION_PARAM } from 'openid2-core/internals';
 import type { SessionObject } from './request-context.js';
 
 /** Where the records live in `req.session`. */

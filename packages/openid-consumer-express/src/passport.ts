@@ -10,7 +10,6 @@ import {
   AssociationFlights,
   Consumer,
   DiscoveryError,
-  discoveryFailureReason,
   OpenIDConfigError,
   SREG_1_0_NS,
   SREG_1_1_NS,
@@ -18,13 +17,13 @@ import {
   normalizeUrl,
   objectSession,
   profileRequest,
-  readFormPairs,
   type ConsumerSessionStore,
   type Fetcher,
   type OpenIDStore,
   type Profile,
   type SuccessResult,
 } from 'openid2-core';
+import { discoveryFailureReason, readFormPairs } from 'openid2-core/internals';
 import { LOGIN_CSRF_FIELD, refuseForgedLogin } from './login-csrf.js';
 import { checkProfileFields } from './extension-checks.js';
 

@@ -115,7 +115,7 @@ describe('20.1: per-login choices', () => {
       stateless: true,
       profile: { required: ['email'] },
       pape: { policies: ['http://schemas.openid.net/pape/policies/2007/06/phishing-resistant'] },
-      extensions: [{ namespace: 'https://rp.example/ns/hello', preferredAlias: 'hello', toArgs: () => ({ greeting: 'hi' }) }],
+      extensions: [{ namespace: 'https://rp.example/ns/hello', preferredAlias: 'hello', args: { greeting: 'hi' } }],
     };
     const chooser = await startRP({ errors, store: new MemoryStore(), loginOptions: () => choices });
     try {
@@ -142,7 +142,8 @@ describe('20.1: per-login choices', () => {
     ['immediate as a string', { immediate: 'yes' }],
     ['an unknown profile field', { profile: { required: ['shoe_size'] } }],
     ['a PAPE policy that is not a URI', { pape: { policies: ['strong'] } }],
-    ['an extension without toArgs', { extensions: [{ namespace: SREG_1_1_NS }] }],
+    ['an extension without args', { extensions: [{ namespace: SREG_1_1_NS }] }],
+    ['an extension with args that are not an object', { extensions: [{ namespace: SREG_1_1_NS, args: 'email' }] }],
     ['an off-site returnTo', { returnTo: '//evil.example/' }],
   ])('20.1: a hook returning %s is a failed login (invalid_login_options), not a 500, and nothing is fetched', async (_name, answer) => {
     const requests: string[] = [];

@@ -2,7 +2,7 @@ export { finding, formatFinding, report, type Finding, type FindingLevel, type R
 export { checkArrival, type Arrival } from './checks/arrival.js';
 export { checkSessionCookie, type SessionCookieSettings } from './checks/session-cookie.js';
 export { checkStore } from './checks/store.js';
-export { checkFetcherGuard, isLoopbackUrl } from './checks/fetcher.js';
+export { checkFetcherGuard } from './checks/fetcher.js';
 export { checkReturnUrlPublished, checkProviderDiscovery, type ProviderDiscoveryInput } from './checks/discovery.js';
 export { checkHttps } from './checks/urls.js';
 export { checkSealingKeys } from './checks/sealed-keys.js';

@@ -3,7 +3,7 @@
  * about the extensions a request carries, and how an `allow` becomes a
  * signed assertion with the released extension data.
  */
-import { answerProfile, extensionArgs, PapeRequest, PapeResponse, requestedProfile, type CheckIDRequest, type ExtensionArgs, type OpenIDResponse } from 'openid2-core';
+import { answerProfile, PapeRequest, PapeResponse, requestedProfile, type CheckIDRequest, type Extension, type OpenIDResponse } from 'openid2-core';
 import type { Decision, DecisionContext } from './options.js';
 
 /** The relying party's extension requests, as the decision hook and the consent page see them. */
@@ -21,7 +21,7 @@ export function extensionContext(request: CheckIDRequest): Pick<DecisionContext,
   };
 }
 
-function papeArgs(request: CheckIDRequest, pape: { policies: string[]; authTime?: Date }): ExtensionArgs[] {
+function papeArgs(request: CheckIDRequest, pape: { policies: string[]; authTime?: Date }): Extension[] {
   let asked;
   try {
     asked = PapeRequest.fromMessage(request.message);
@@ -30,7 +30,7 @@ function papeArgs(request: CheckIDRequest, pape: { policies: string[]; authTime?
   }
   if (asked === undefined) return [];
   // PapeResponse writes the Date in the §5.2 form and refuses an invalid one.
-  return [extensionArgs(new PapeResponse(pape.policies, pape.authTime))];
+  return [new PapeResponse(pape.policies, pape.authTime)];
 }
 
 /** The answer to a checkid request for an allow or deny decision. */

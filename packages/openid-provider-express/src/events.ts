@@ -4,7 +4,8 @@
  * Never a secret: no association handles or MAC keys, no signatures, no
  * query strings. A logger that throws is ignored: the answer goes out.
  */
-import { causeChain, ProtocolError, withoutQuery, type CheckIDRequest, type DecodedRequest, type EncodedResponse, type OpenIDEvent } from 'openid2-core';
+import { ProtocolError, type CheckIDRequest, type DecodedRequest, type EncodedResponse, type OpenIDEvent } from 'openid2-core';
+import { causeChain, withoutQuery } from 'openid2-core/internals';
 import type { Decision } from './options.js';
 
 export type EventSink = ((event: OpenIDEvent) => void) | undefined;

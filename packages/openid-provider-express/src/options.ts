@@ -2,7 +2,7 @@
  * Options of the provider middleware, validated when it is created.
  */
 import type { Request, RequestHandler } from 'express';
-import { OpenIDConfigError, Server, type CheckIDRequest, type ExtensionArgs, type Fetcher, type OpenIDEvent, type OpenIDStore, type Profile, type ProfileField, type ReturnToVerification } from 'openid2-core';
+import { OpenIDConfigError, Server, type CheckIDRequest, type Extension, type Fetcher, type OpenIDEvent, type OpenIDStore, type Profile, type ProfileField, type ReturnToVerification } from 'openid2-core';
 
 /** What the decision hook learns about a checkid request. */
 export interface DecisionContext {
@@ -42,8 +42,8 @@ export interface AllowDecision {
   profile?: Profile;
   /** PAPE answer: policies met, and when the user authenticated. */
   pape?: { policies: string[]; authTime?: Date };
-  /** Any other extension arguments to sign in, by namespace URI. */
-  extensions?: readonly ExtensionArgs[];
+  /** Any other extension responses to sign in (`{ namespace, args }`, or an SREG/AX/PAPE response object). */
+  extensions?: readonly Extension[];
 }
 
 /**

@@ -4,7 +4,8 @@
  * router writes every protocol response.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { AnswerError, CheckIDRequest, CsrfError, InteractionInvalid, InteractionNotFound, OpenIDConfigError, ProtocolError, readFormPairs, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
+import { AnswerError, CheckIDRequest, CsrfError, InteractionInvalid, InteractionNotFound, OpenIDConfigError, ProtocolError, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
+import { readFormPairs } from 'openid2-core/internals';
 import { answerDecision, extensionContext } from './decision.js';
 import { decisionEvent, directEvent, emit, protocolErrorEvent } from './events.js';
 import { findPending, savePending, sessionOf, takePending, type PendingInteraction } from './interaction.js';

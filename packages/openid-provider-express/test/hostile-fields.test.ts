@@ -9,7 +9,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
-import { AX_1_0_NS, createConsumerSession, createFetcher, DEFAULT_DH_MODULUS, intToBase64, kvForm, MemoryStore, OPENID2_NS, PAPE_1_0_NS, SREG_1_1_NS } from 'openid2-core';
+import { AX_1_0_NS, createFetcher, MemoryStore, OPENID2_NS, PAPE_1_0_NS, SREG_1_1_NS } from 'openid2-core';
+import { createConsumerSession, DEFAULT_DH_MODULUS, intToBase64, kvForm } from 'openid2-core/internals';
 import { openidProvider } from '../src/index.js';
 
 interface App {

@@ -1,5 +1,6 @@
 /** Bad input at the HTTP endpoint: always the answer the spec says, never a 500. */
-import { createConsumerSession, DEFAULT_DH_MODULUS, intToBase64, kvForm, OPENID2_NS, PAPE_1_0_NS } from 'openid2-core';
+import { OPENID2_NS, PAPE_1_0_NS } from 'openid2-core';
+import { createConsumerSession, DEFAULT_DH_MODULUS, intToBase64, kvForm } from 'openid2-core/internals';
 import express from 'express';
 import request from 'supertest';
 import { CookieClient, readForm } from 'openid-test-helpers';

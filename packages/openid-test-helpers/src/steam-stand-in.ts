@@ -7,7 +7,8 @@
  * the request carries the relying party's Origin.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Association, IDENTIFIER_SELECT, Message, OPENID2_NS, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE, OPENID_NS, makeNonce } from 'openid2-core';
+import { Association, IDENTIFIER_SELECT, Message, OPENID2_NS, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE, OPENID_NS } from 'openid2-core';
+import { makeNonce } from 'openid2-core/internals';
 import { startServer, type TestServer } from './http.js';
 
 /** Steam's fixed signed list. */

@@ -5,7 +5,8 @@
  * @see OpenID 2.0 §6.1 (signature), §10.1 (positive assertions)
  */
 import { randomBytes } from 'node:crypto';
-import { Association, secretLengthOf } from 'openid2-core';
+import { Association } from 'openid2-core';
+import { secretLengthOf } from 'openid2-core/internals';
 import { escapeMarkup } from './http.js';
 
 /** Wire pairs in order, keys with their `openid.` prefix; keys may repeat. */

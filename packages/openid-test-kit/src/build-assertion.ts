@@ -4,7 +4,8 @@
  * nonce time, fields left unsigned, another key).
  * @see OpenID 2.0 §10.1
  */
-import { answerProfile, makeNonce, Message, OPENID_NS, type Association, type CheckIDRequest, type Profile } from 'openid2-core';
+import { answerProfile, Message, OPENID_NS, type Association, type CheckIDRequest, type Profile } from 'openid2-core';
+import { makeNonce } from 'openid2-core/internals';
 import { impostorOf, setValue, signPairs, type Pairs } from './assertion.js';
 import type { AssertOptions } from './attacks.js';
 import { STEAM_SIGNED_FIELDS } from './steam.js';

@@ -4,7 +4,8 @@
  * SREG/AX values (non-ASCII), check_authentication, one-line attacks, and
  * Steam mode.
  */
-import { Association, createConsumerSession, kvForm, Message, OPENID_NS, type AssociationType, type SessionType } from 'openid2-core';
+import { Association, Message, OPENID_NS, type AssociationType, type SessionType } from 'openid2-core';
+import { createConsumerSession, kvForm } from 'openid2-core/internals';
 import { Browser, HUGE_DOCUMENT_BYTES, startMockProvider, type MockProvider } from '../src/index.js';
 import { deliverToRelyingParty, startLogin, visitProvider } from '../src/login-driver.js';
 import { startOurRP, type RunningRP } from './relying-parties.js';

@@ -193,19 +193,19 @@ export class FetchError extends OpenIDError {
  * the consumer's `beginTimeoutMs`; `endpoints_unreachable`, no OP endpoint
  * tried could be reached.
  */
-export type DiscoveryFailureReason = 'begin_timeout' | 'endpoints_unreachable';
+export type DiscoveryErrorReason = 'begin_timeout' | 'endpoints_unreachable';
 
 /** Discovery that found no usable OpenID service (OpenID 2.0 §7.3), or a login that could not start. */
 export class DiscoveryError extends OpenIDError {
   readonly identifier: string;
-  /** A reason code, when one applies (see {@link DiscoveryFailureReason}). */
-  readonly reason: DiscoveryFailureReason | undefined;
+  /** A reason code, when one applies (see {@link DiscoveryErrorReason}). */
+  readonly reason: DiscoveryErrorReason | undefined;
   constructor(
     message: string,
     identifier: string,
     options: OpenIDErrorOptions & {
       /** Why the login could not start, when more is known than "nothing found". @default undefined */
-      reason?: DiscoveryFailureReason;
+      reason?: DiscoveryErrorReason;
     } = {},
   ) {
     super('ERR_DISCOVERY', message, options);

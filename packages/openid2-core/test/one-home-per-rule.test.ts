@@ -1,5 +1,6 @@
 /** Issue 18.4: each rule written once, in core, and every caller using it. */
 import * as core from '../src/index.js';
+import { failure } from '../src/consumer/result.js';
 import { openID1Transaction } from '../src/consumer/verify/discovered.js';
 import type { Transaction } from '../src/consumer/session.js';
 import { NonceError, OpenIDConfigError } from '../src/errors.js';
@@ -92,9 +93,14 @@ describe('18.4: FailureReason derives from the exported FAILURE_REASONS', () => 
     expect(core.FAILURE_REASONS).toEqual(expect.arrayContaining(['unsolicited_assertion', 'nonce_reused', 'store_error']));
   });
 
+  test('18.5: one name for "the application refused the identity", the one the Passport strategy uses too', () => {
+    expect(core.FAILURE_REASONS).toContain('rejected_by_application');
+    expect(core.FAILURE_REASONS).not.toContain('rejected_by_policy');
+  });
+
   test('every reason of the list is a FailureReason and back', () => {
     const reason: core.FailureReason = core.FAILURE_REASONS[0];
-    const failed = core.failure(reason, 'x');
+    const failed = failure(reason, 'x');
     expect(core.FAILURE_REASONS).toContain(failed.reason);
   });
 });

@@ -15,7 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { escapeHTML, objectSession, TRANSACTION_PARAM } from 'openid2-core';
+import { escapeHTML, objectSession } from 'openid2-core';
+import { TRANSACTION_PARAM } from 'openid2-core/internals';
 import { sendBody } from '../http-io.js';
 import type { ResolvedConsumerOptions } from '../options.js';
 import { dropFreshSession, queryString, returnUrlOf, sessionOf } from '../request-context.js';

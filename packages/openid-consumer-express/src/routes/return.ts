@@ -5,7 +5,8 @@
  * @see OpenID 2.0 §11
  */
 import type { Request, Response } from 'express';
-import { objectSession, readFormPairs, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
+import { objectSession, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
+import { readFormPairs } from 'openid2-core/internals';
 import { emit, failureEvent } from '../events.js';
 import { redirect } from '../http-io.js';
 import { extensionData } from '../extensions.js';

@@ -4,7 +4,8 @@
  * page leads (by XRDS or HTML) to the configured endpoint and names itself;
  * the OP Identifier's XRDS names the endpoint as a server (§7.3.2.1.1).
  */
-import { discover, discoverRelyingPartyReturnTos, returnToMatches, type Fetcher } from 'openid2-core';
+import { discover, discoverRelyingPartyReturnTos, type Fetcher } from 'openid2-core';
+import { returnToMatches } from 'openid2-core/internals';
 import { finding, type Finding } from '../finding.js';
 
 const brief = (error: unknown): string => (error as Error).message.split('\n')[0]?.slice(0, 200) ?? String(error);

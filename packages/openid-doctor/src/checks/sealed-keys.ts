@@ -3,7 +3,8 @@
  * `Server` would refuse, a key that cannot be a random one, one key under two
  * ids, and (for several instances) no sealed handles with no shared store.
  */
-import { OpenIDConfigError, SealedHandles, type SealedHandlesOptions } from 'openid2-core';
+import { OpenIDConfigError, type SealedHandlesOptions } from 'openid2-core';
+import { SealedHandles } from 'openid2-core/internals';
 import { finding, type Finding } from '../finding.js';
 
 /** At least this many distinct byte values in 32 random bytes (a random key has about 30; fewer than 16 happens about never). */

@@ -6,7 +6,8 @@
  * @see OpenID 2.0 §11.3 (nonces)
  */
 import { randomBytes } from 'node:crypto';
-import { Association, newHandle, type OpenIDStore } from 'openid2-core';
+import { Association, type OpenIDStore } from 'openid2-core';
+import { newHandle } from 'openid2-core/internals';
 import { finding, type Finding } from '../finding.js';
 
 const PROBE_KEY = 'https://openid-doctor.invalid/probe';

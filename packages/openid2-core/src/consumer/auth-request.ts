@@ -6,19 +6,10 @@ import type { Association } from '../association.js';
 import { IDENTIFIER_SELECT, OPENID1_NS, OPENID2_NS } from '../constants.js';
 import type { ServiceEndpoint } from '../discovery/endpoint.js';
 import { OpenIDConfigError, RealmError } from '../errors.js';
-import { addExtensionToMessage } from '../extensions/extension.js';
+import { addExtensionToMessage, type Extension } from '../extensions/extension.js';
 import { Message, OPENID_NS, type FormMarkupOptions, type IndirectEncoding } from '../message.js';
 import { Realm } from '../realm.js';
 import { TRANSACTION_PARAM } from './session.js';
-
-/** An extension request, such as SREG's, AX's or PAPE's request objects. */
-export interface ExtensionRequest {
-  /** The namespace (type) URI. */
-  readonly namespace: string;
-  /** The alias to declare when it is free (`sreg`, `ax`, `pape`). */
-  readonly preferredAlias?: string;
-  toArgs(): Record<string, string>;
-}
 
 export interface RequestOptions {
   /** checkid_immediate: the OP answers without showing anything (§9.3). @default false */
@@ -60,9 +51,9 @@ export class AuthRequest {
     return this;
   }
 
-  /** Adds an extension request object (`new SRegRequest(...)`, an AX fetch request, `profileRequest(...).extensions`). */
-  addExtension(extension: ExtensionRequest): this {
-    return this.addExtensionArgs(extension.namespace, extension.toArgs(), extension.preferredAlias);
+  /** Adds an extension request (`new SRegRequest(...)`, an AX fetch request, `profileRequest(...).extensions`, or `{ namespace, args }`). */
+  addExtension(extension: Extension): this {
+    return this.addExtensionArgs(extension.namespace, extension.args, extension.preferredAlias);
   }
 
   /** return_to with the transaction id, which ties the answer to this browser's session. */

@@ -22,7 +22,7 @@ import type { ServiceEndpoint } from '../discovery/endpoint.js';
  * | `check_authentication_redirected` | the verified OP endpoint answered check_authentication with a redirect, which is never followed |
  * | `invalid_nonce` / `nonce_stale` / `nonce_reused` | the response nonce is malformed, outside the time window, or used before (§11.3) |
  * | `steam_endpoint_mismatch` / `steam_identity_mismatch` / `steam_identifier_invalid` | the Steam preset's pins (op_endpoint, claimed = local identifier, identifier form) |
- * | `rejected_by_policy` | the application's `acceptSuccess` refused it |
+ * | `rejected_by_application` | the application refused the verified identity (`acceptSuccess`; the Passport strategy's `verify` answering false) |
  * | `store_error` | the store failed (a fault, never read as "fresh nonce") |
  */
 export const FAILURE_REASONS = Object.freeze([
@@ -44,7 +44,7 @@ export const FAILURE_REASONS = Object.freeze([
   'steam_endpoint_mismatch',
   'steam_identity_mismatch',
   'steam_identifier_invalid',
-  'rejected_by_policy',
+  'rejected_by_application',
   'store_error',
 ] as const);
 

@@ -8,7 +8,7 @@ import { checkAlias, checkMode, checkTypeUri, checkValue, decodeValues, encodeVa
 import { addExtensionToMessage, ExtensionError, quote, signedArgsFrom, type Extension, type SignedSource } from './extension.js';
 
 /** A store request (§6.1): attribute values the RP asks the OP to keep. */
-export class StoreRequest implements Extension {
+export class AXStoreRequest implements Extension {
   readonly namespace = AX_1_0_NS;
   readonly preferredAlias = 'ax';
   readonly #values = new Map<string, string[]>();
@@ -40,6 +40,11 @@ export class StoreRequest implements Extension {
     return this.#values.get(typeUri);
   }
 
+  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  get args(): Record<string, string> {
+    return this.toArgs();
+  }
+
   toArgs(): Record<string, string> {
     const taken = new Set(this.#aliases.values());
     const entries = [...this.#values].map(([typeUri, values]) => {
@@ -58,24 +63,24 @@ export class StoreRequest implements Extension {
    * Reads store request arguments (counts, if sent, are greater than zero and match the values).
    * @throws ExtensionError
    */
-  static fromArgs(args: Readonly<Record<string, string>>): StoreRequest {
+  static fromArgs(args: Readonly<Record<string, string>>): AXStoreRequest {
     checkMode(args, 'store_request');
     const decoded = decodeValues(args, { zeroCount: false });
-    const request = new StoreRequest();
+    const request = new AXStoreRequest();
     for (const [typeUri, values] of decoded.values) request.setValues(typeUri, values, decoded.aliases.get(typeUri));
     return request;
   }
 
   /** The store request of a checkid message; undefined when it carries none. */
-  static fromMessage(message: Message): StoreRequest | undefined {
+  static fromMessage(message: Message): AXStoreRequest | undefined {
     const args = message.getArgs(AX_1_0_NS);
     if (args.mode !== 'store_request') return undefined;
-    return StoreRequest.fromArgs(args);
+    return AXStoreRequest.fromArgs(args);
   }
 }
 
 /** A store response (§6.2): success, or failure with an optional reason for the user. */
-export class StoreResponse implements Extension {
+export class AXStoreResponse implements Extension {
   readonly namespace = AX_1_0_NS;
   readonly preferredAlias = 'ax';
   readonly succeeded: boolean;
@@ -87,6 +92,11 @@ export class StoreResponse implements Extension {
     if (error !== undefined) checkValue(error, 'error');
     this.succeeded = succeeded;
     this.error = error;
+  }
+
+  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  get args(): Record<string, string> {
+    return this.toArgs();
   }
 
   toArgs(): Record<string, string> {
@@ -102,18 +112,18 @@ export class StoreResponse implements Extension {
    * Reads a store response from signed arguments.
    * @throws ExtensionError `wrong_mode`
    */
-  static fromSignedArgs(args: Readonly<Record<string, string>>): StoreResponse {
-    if (args.mode === 'store_response_success') return new StoreResponse(true);
-    if (args.mode === 'store_response_failure') return new StoreResponse(false, args.error);
+  static fromSignedArgs(args: Readonly<Record<string, string>>): AXStoreResponse {
+    if (args.mode === 'store_response_success') return new AXStoreResponse(true);
+    if (args.mode === 'store_response_failure') return new AXStoreResponse(false, args.error);
     const got = args.mode === undefined ? 'missing' : quote(args.mode);
     throw new ExtensionError('ax', 'wrong_mode', `openid.ax.mode is ${got}, expected store_response_success or store_response_failure`);
   }
 
   /** The signed store response of a success result; undefined when it has none. */
-  static fromSuccess(result: SignedSource): StoreResponse | undefined {
+  static fromSuccess(result: SignedSource): AXStoreResponse | undefined {
     const args = signedArgsFrom(result, AX_1_0_NS);
     if (args.mode !== 'store_response_success' && args.mode !== 'store_response_failure') return undefined;
-    return StoreResponse.fromSignedArgs(args);
+    return AXStoreResponse.fromSignedArgs(args);
   }
 }
 

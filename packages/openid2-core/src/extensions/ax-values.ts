@@ -11,18 +11,13 @@ export const MAX_AX_ALIAS_LENGTH = 128;
 /** Longest attribute type URI accepted. */
 export const MAX_AX_TYPE_URI_LENGTH = 2048;
 
-/** Why an alias is not valid, or undefined (AX §5.1: no newline, colon, comma or period). */
+/** Why an attribute alias is not valid, or undefined when it is (AX §5.1: no newline, colon, comma or period). */
 export function axAliasProblem(alias: string): string | undefined {
   if (alias.length === 0) return 'is empty';
   if (alias.length > MAX_AX_ALIAS_LENGTH) return `is longer than ${MAX_AX_ALIAS_LENGTH} characters`;
   // eslint-disable-next-line no-control-regex
   if (/[,.:\u0000-\u001f\u007f]/.test(alias)) return 'contains a comma, period, colon, newline or control character';
   return undefined;
-}
-
-/** Whether an attribute alias is valid (AX §5.1). */
-export function validAXAlias(alias: string): boolean {
-  return axAliasProblem(alias) === undefined;
 }
 
 export function checkAlias(alias: string): string {

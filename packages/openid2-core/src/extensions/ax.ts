@@ -10,8 +10,8 @@ import { checkAlias, checkMode, checkTypeUri, checkValue, decodeValues, encodeVa
 import { addExtensionToMessage, ExtensionError, quote, signedArgsFrom, type Extension, type SignedSource } from './extension.js';
 import { isHttpUrl } from './sreg-values.js';
 
-export { validAXAlias, axAliasProblem } from './ax-values.js';
-export { StoreRequest, StoreResponse } from './ax-store.js';
+export { axAliasProblem } from './ax-values.js';
+export { AXStoreRequest, AXStoreResponse } from './ax-store.js';
 
 /** One requested attribute. */
 export interface AXRequestedAttribute {
@@ -34,7 +34,7 @@ function listed(args: Readonly<Record<string, string>>, name: 'required' | 'if_a
 }
 
 /** A fetch request (§5.1). */
-export class FetchRequest implements Extension {
+export class AXFetchRequest implements Extension {
   readonly namespace = AX_1_0_NS;
   readonly preferredAlias = 'ax';
   readonly #attributes: AXRequestedAttribute[] = [];
@@ -81,6 +81,11 @@ export class FetchRequest implements Extension {
     return this.#attributes.filter((a) => a.required).map((a) => a.typeUri);
   }
 
+  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  get args(): Record<string, string> {
+    return this.toArgs();
+  }
+
   toArgs(): Record<string, string> {
     const args: Record<string, string> = { mode: 'fetch_request' };
     for (const { typeUri, alias, count } of this.#attributes) {
@@ -104,7 +109,7 @@ export class FetchRequest implements Extension {
    * type, every type is listed, counts are positive or `unlimited`, and at
    * least one attribute is asked for (§5.1).
    */
-  static fromArgs(args: Readonly<Record<string, string>>): FetchRequest {
+  static fromArgs(args: Readonly<Record<string, string>>): AXFetchRequest {
     checkMode(args, 'fetch_request');
     const required = listed(args, 'required');
     const optional = listed(args, 'if_available');
@@ -116,7 +121,7 @@ export class FetchRequest implements Extension {
         throw new ExtensionError('ax', 'unlisted_attribute', `openid.ax.${key} names ${quote(alias)}, which is neither required nor if_available`);
       }
     }
-    const request = new FetchRequest(args.update_url === undefined ? {} : { updateUrl: args.update_url });
+    const request = new AXFetchRequest(args.update_url === undefined ? {} : { updateUrl: args.update_url });
     for (const alias of all) {
       checkAlias(alias);
       const typeUri = args[`type.${alias}`];
@@ -135,10 +140,10 @@ export class FetchRequest implements Extension {
    * request. `update_url` must match the realm (§5.1).
    * @throws ExtensionError for a malformed request
    */
-  static fromMessage(message: Message): FetchRequest | undefined {
+  static fromMessage(message: Message): AXFetchRequest | undefined {
     const args = message.getArgs(AX_1_0_NS);
     if (Object.keys(args).length === 0 || args.mode === 'store_request') return undefined;
-    const request = FetchRequest.fromArgs(args);
+    const request = AXFetchRequest.fromArgs(args);
     if (request.updateUrl !== undefined) checkUpdateUrlInRealm(message, request.updateUrl);
     return request;
   }
@@ -158,17 +163,17 @@ function checkUpdateUrlInRealm(message: Message, updateUrl: string): void {
 type FetchData = Readonly<Record<string, string | readonly string[] | undefined>> | ((typeUri: string, attribute: AXRequestedAttribute) => string | readonly string[] | undefined);
 
 /** A fetch response (§5.2). */
-export class FetchResponse implements Extension {
+export class AXFetchResponse implements Extension {
   readonly namespace = AX_1_0_NS;
   readonly preferredAlias = 'ax';
   /** The request answered (provider side): its aliases are reused and its counts enforced. */
-  readonly request: FetchRequest | undefined;
+  readonly request: AXFetchRequest | undefined;
   /** The request's update_url, echoed (§5.2). */
   readonly updateUrl: string | undefined;
   readonly #values = new Map<string, string[]>();
   readonly #aliases = new Map<string, string>();
 
-  constructor(options: { request?: FetchRequest | undefined; updateUrl?: string | undefined } = {}) {
+  constructor(options: { request?: AXFetchRequest | undefined; updateUrl?: string | undefined } = {}) {
     this.request = options.request;
     const updateUrl = options.updateUrl ?? options.request?.updateUrl;
     if (updateUrl !== undefined) this.updateUrl = checkUpdateUrl(updateUrl);
@@ -225,8 +230,8 @@ export class FetchResponse implements Extension {
    * The provider's answer to a request: only requested attributes, never
    * more values than requested (extra ones are cut), `update_url` echoed.
    */
-  static fromRequest(request: FetchRequest, data: FetchData): FetchResponse {
-    const response = new FetchResponse({ request });
+  static fromRequest(request: AXFetchRequest, data: FetchData): AXFetchResponse {
+    const response = new AXFetchResponse({ request });
     for (const attribute of request.attributes) {
       const found = typeof data === 'function' ? data(attribute.typeUri, attribute) : data[attribute.typeUri];
       if (found === undefined) continue;
@@ -234,6 +239,11 @@ export class FetchResponse implements Extension {
       response.setValues(attribute.typeUri, attribute.count === 'unlimited' ? values : values.slice(0, attribute.count));
     }
     return response;
+  }
+
+  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  get args(): Record<string, string> {
+    return this.toArgs();
   }
 
   toArgs(): Record<string, string> {
@@ -264,10 +274,10 @@ export class FetchResponse implements Extension {
    * and counts are accepted.
    * @throws ExtensionError
    */
-  static fromSignedArgs(args: Readonly<Record<string, string>>, options: { request?: FetchRequest } = {}): FetchResponse {
+  static fromSignedArgs(args: Readonly<Record<string, string>>, options: { request?: AXFetchRequest } = {}): AXFetchResponse {
     checkMode(args, 'fetch_response');
     const decoded = decodeValues(args, { zeroCount: true });
-    const response = new FetchResponse({ request: options.request, updateUrl: args.update_url });
+    const response = new AXFetchResponse({ request: options.request, updateUrl: args.update_url });
     for (const [typeUri, values] of decoded.values) {
       response.setValues(typeUri, values);
       response.#aliases.set(typeUri, decoded.aliases.get(typeUri) as string);
@@ -276,9 +286,9 @@ export class FetchResponse implements Extension {
   }
 
   /** The signed fetch response of a success result; undefined without signed AX arguments or for a store response. */
-  static fromSuccess(result: SignedSource, options: { request?: FetchRequest } = {}): FetchResponse | undefined {
+  static fromSuccess(result: SignedSource, options: { request?: AXFetchRequest } = {}): AXFetchResponse | undefined {
     const args = signedArgsFrom(result, AX_1_0_NS);
     if (Object.keys(args).length === 0 || args.mode === 'store_response_success' || args.mode === 'store_response_failure') return undefined;
-    return FetchResponse.fromSignedArgs(args, options);
+    return AXFetchResponse.fromSignedArgs(args, options);
   }
 }

@@ -11,27 +11,21 @@ import { MessageError } from '../errors.js';
 import { RESERVED_ALIASES, type Message } from '../message.js';
 
 /**
- * Extension arguments to add to (and sign in) a positive assertion: the
- * extension's namespace URI and its arguments without `openid.<alias>.`
- * (the alias is chosen when the message is encoded: `sreg`, `ax`, `pape`
- * where free, `sreg` undeclared in OpenID 1.x).
+ * An extension message (a request or a response) under one namespace: what
+ * `AuthRequest.addExtension` sends and `CheckIDRequest.answer({ extensions })`
+ * signs. The SREG, AX and PAPE request and response objects are extensions;
+ * so is a plain `{ namespace, args }`. The arguments are without
+ * `openid.<alias>.`: the alias is chosen when the message is encoded (the
+ * preferred one where free; `sreg` undeclared in OpenID 1.x).
  * @see OpenID 2.0 §12
  */
-export interface ExtensionArgs {
-  namespace: string;
-  args: Readonly<Record<string, string>>;
-}
-
-/** An OpenID extension message (a request or a response). */
 export interface Extension {
   /** The namespace (type) URI, e.g. `http://openid.net/srv/ax/1.0`. */
   readonly namespace: string;
-  /** The alias used when the message has not declared one for this namespace yet. */
-  readonly preferredAlias: string;
   /** The arguments, without `openid.<alias>.`. */
-  toArgs(): Record<string, string>;
-  /** Adds the arguments to a message under this extension's namespace. */
-  toMessage(message: Message): void;
+  readonly args: Readonly<Record<string, string>>;
+  /** The alias to declare when the message has not declared one for this namespace yet (`sreg`, `ax`, `pape`). */
+  readonly preferredAlias?: string | undefined;
 }
 
 /** What a relying party's success result offers: the arguments of a namespace that the signature covers. */
@@ -123,9 +117,4 @@ export function signedExtensionArgs(message: Message, signed: readonly string[] 
 export function signedArgsFrom(source: SignedSource, namespace: string): Record<string, string> {
   if ('getSignedArgs' in source) return source.getSignedArgs(namespace);
   return signedExtensionArgs(source.message, source.signed, namespace);
-}
-
-/** `{ namespace, args }` of an extension, as `CheckIDRequest.answer({ extensions })` and `AuthRequest.addExtensionArgs` take it. */
-export function extensionArgs(extension: Pick<Extension, 'namespace' | 'toArgs'>): ExtensionArgs {
-  return { namespace: extension.namespace, args: extension.toArgs() };
 }

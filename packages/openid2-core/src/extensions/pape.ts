@@ -48,6 +48,11 @@ export class PapeRequest implements Extension {
     return supported.filter((policy) => this.preferredPolicies.includes(policy));
   }
 
+  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  get args(): Record<string, string> {
+    return this.toArgs();
+  }
+
   toArgs(): Record<string, string> {
     const args: Record<string, string> = { preferred_auth_policies: this.preferredPolicies.join(' ') };
     if (this.maxAuthAge !== undefined) args.max_auth_age = String(this.maxAuthAge);
@@ -118,6 +123,11 @@ export class PapeResponse implements Extension {
 
   get authTimeDate(): Date | undefined {
     return this.authTime === undefined ? undefined : parseAuthTime(this.authTime);
+  }
+
+  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  get args(): Record<string, string> {
+    return this.toArgs();
   }
 
   toArgs(): Record<string, string> {

@@ -5,8 +5,8 @@
  */
 import { AX_1_0_NS, SREG_1_0_NS } from '../constants.js';
 import type { Message } from '../message.js';
-import type { ExtensionArgs } from './extension.js';
-import { FetchRequest, FetchResponse } from './ax.js';
+import type { Extension } from './extension.js';
+import { AXFetchRequest, AXFetchResponse } from './ax.js';
 import { attributeOfSRegField, attributeOfUri, type ProfileField } from './ax-attributes.js';
 import { ExtensionError } from './extension.js';
 import { profileValueProblem, type Profile } from './profile-values.js';
@@ -28,8 +28,8 @@ function readable<T>(read: () => T | undefined): T | undefined {
   }
 }
 
-function requests(message: Message): { sreg: SRegRequest | undefined; ax: FetchRequest | undefined } {
-  return { sreg: readable(() => SRegRequest.fromMessage(message)), ax: readable(() => FetchRequest.fromMessage(message)) };
+function requests(message: Message): { sreg: SRegRequest | undefined; ax: AXFetchRequest | undefined } {
+  return { sreg: readable(() => SRegRequest.fromMessage(message)), ax: readable(() => AXFetchRequest.fromMessage(message)) };
 }
 
 /**
@@ -59,7 +59,7 @@ function checkedValue(extension: 'sreg' | 'ax', field: ProfileField, value: stri
   return value;
 }
 
-function sregAnswer(message: Message, request: SRegRequest, values: Profile): ExtensionArgs {
+function sregAnswer(message: Message, request: SRegRequest, values: Profile): Extension {
   const data: Record<string, string | undefined> = {};
   for (const field of request.fields) {
     const profileField = attributeOfSRegField(field)?.field;
@@ -69,8 +69,8 @@ function sregAnswer(message: Message, request: SRegRequest, values: Profile): Ex
   return { namespace, args: SRegResponse.extractResponse(request, data).toArgs() };
 }
 
-function axAnswer(request: FetchRequest, values: Profile): ExtensionArgs {
-  const response = FetchResponse.fromRequest(request, (typeUri) => {
+function axAnswer(request: AXFetchRequest, values: Profile): Extension {
+  const response = AXFetchResponse.fromRequest(request, (typeUri) => {
     const field = attributeOfUri(typeUri)?.field;
     return field === undefined ? undefined : checkedValue('ax', field, values[field]);
   });
@@ -85,9 +85,9 @@ function axAnswer(request: FetchRequest, values: Profile): ExtensionArgs {
  * `CheckIDRequest.answer(true, { extensions })` to be signed.
  * @throws ExtensionError (`invalid_value`) when a released value has the wrong format
  */
-export function answerProfile(message: Message, values: Profile): ExtensionArgs[] {
+export function answerProfile(message: Message, values: Profile): Extension[] {
   const { sreg, ax } = requests(message);
-  const out: ExtensionArgs[] = [];
+  const out: Extension[] = [];
   if (sreg !== undefined && sreg.wereFieldsRequested()) out.push(sregAnswer(message, sreg, values));
   if (ax !== undefined) out.push(axAnswer(ax, values));
   return out;

@@ -8,7 +8,7 @@
 import { AX_1_0_NS, SREG_1_0_NS, SREG_1_1_NS } from '../constants.js';
 import { OpenIDConfigError } from '../errors.js';
 import type { Message } from '../message.js';
-import { FetchRequest, FetchResponse } from './ax.js';
+import { AXFetchRequest, AXFetchResponse } from './ax.js';
 import { AX_ATTRIBUTES, attributeOfField, attributeOfUri, isProfileField, PROFILE_FIELDS, type ProfileField } from './ax-attributes.js';
 import { signedArgsFrom, type SignedSource } from './extension.js';
 import { profileValueProblem, type Profile } from './profile-values.js';
@@ -38,9 +38,9 @@ export interface ProfileRequestOptions {
 /** Both requests for a profile, and the ones to send. */
 export interface ProfilePlan {
   sreg: SRegRequest;
-  ax: FetchRequest;
+  ax: AXFetchRequest;
   /** What to add to the authentication request, in order (requests without fields left out). */
-  extensions: Array<SRegRequest | FetchRequest>;
+  extensions: Array<SRegRequest | AXFetchRequest>;
 }
 
 function checkedFields(names: readonly string[] | undefined, option: string): ProfileField[] {
@@ -50,12 +50,12 @@ function checkedFields(names: readonly string[] | undefined, option: string): Pr
   });
 }
 
-function chooseExtensions(sreg: SRegRequest, ax: FetchRequest, options: ProfileRequestOptions): Array<SRegRequest | FetchRequest> {
+function chooseExtensions(sreg: SRegRequest, ax: AXFetchRequest, options: ProfileRequestOptions): Array<SRegRequest | AXFetchRequest> {
   const typeUris = options.typeUris ?? [];
   const advertisesSReg = supportsSReg(typeUris);
   const advertisesAX = typeUris.includes(AX_1_0_NS);
   const either = !advertisesSReg && !advertisesAX;
-  const chosen: Array<SRegRequest | FetchRequest> = [];
+  const chosen: Array<SRegRequest | AXFetchRequest> = [];
   if (sreg.wereFieldsRequested() && (either || advertisesSReg || options.openid1 === true)) chosen.push(sreg);
   if (ax.attributes.length > 0 && options.openid1 !== true && (either || advertisesAX)) chosen.push(ax);
   return chosen;
@@ -77,7 +77,7 @@ export function profileRequest(request: ProfileRequest, options: ProfileRequestO
     namespace: sregNamespaceFor(options),
     ...(options.policyUrl === undefined ? {} : { policyUrl: options.policyUrl }),
   });
-  const ax = new FetchRequest();
+  const ax = new AXFetchRequest();
   for (const [fields, isRequired] of [[required, true], [optional, false]] as const) {
     for (const field of new Set(fields)) ax.add((attributeOfField(field) as { uri: string }).uri, { alias: field, required: isRequired });
   }
@@ -102,9 +102,9 @@ function put(profile: Profile, field: ProfileField, value: string | undefined): 
 }
 
 function fromAX(profile: Profile, ax: Args): void {
-  let response: FetchResponse;
+  let response: AXFetchResponse;
   try {
-    response = FetchResponse.fromSignedArgs(ax);
+    response = AXFetchResponse.fromSignedArgs(ax);
   } catch {
     return; // A malformed AX answer contributes nothing.
   }

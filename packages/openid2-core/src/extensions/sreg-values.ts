@@ -64,12 +64,7 @@ const CHECKS: Readonly<Record<SRegField | 'policy_url', (value: string) => strin
   policy_url: (value) => (isHttpUrl(value) ? undefined : 'must be an absolute http or https URL'),
 };
 
-/** Why a value is not valid for a field, or undefined when it is. */
+/** Why a value is not well-formed for its field, or undefined when it is (SREG §4). */
 export function sregValueProblem(field: SRegField | 'policy_url', value: string): string | undefined {
   return textProblem(value) ?? CHECKS[field](value);
-}
-
-/** Whether a value is well-formed for its field (SREG §4). */
-export function validSRegValue(field: SRegField, value: string): boolean {
-  return sregValueProblem(field, value) === undefined;
 }

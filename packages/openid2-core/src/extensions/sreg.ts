@@ -11,7 +11,7 @@ import type { Message } from '../message.js';
 import { addExtensionToMessage, ExtensionError, quote, signedArgsFrom, type Extension, type SignedSource } from './extension.js';
 import { isSRegField, SREG_FIELDS, sregValueProblem, type SRegData, type SRegField } from './sreg-values.js';
 
-export { isSRegField, SREG_FIELDS, sregValueProblem, validSRegValue, isHttpUrl, type SRegData, type SRegField } from './sreg-values.js';
+export { isSRegField, SREG_FIELDS, sregValueProblem, isHttpUrl, type SRegData, type SRegField } from './sreg-values.js';
 
 /** The SREG namespace a message uses (1.1 first, as python-openid does), if any. */
 export function sregNamespaceOf(message: Message): string | undefined {
@@ -115,6 +115,11 @@ export class SRegRequest implements Extension {
   /** SREG §3: at least one of `required` and `optional` must be given for the request to mean anything. */
   wereFieldsRequested(): boolean {
     return this.fields.length > 0;
+  }
+
+  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  get args(): Record<string, string> {
+    return this.toArgs();
   }
 
   toArgs(): Record<string, string> {
@@ -231,6 +236,11 @@ export class SRegResponse implements Extension {
       if (Object.keys(args).length > 0) return SRegResponse.fromSignedArgs(args, { namespace, ...options });
     }
     return undefined;
+  }
+
+  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  get args(): Record<string, string> {
+    return this.toArgs();
   }
 
   toArgs(): Record<string, string> {

@@ -10,7 +10,7 @@ import { BARE_NS, Message, OPENID_NS } from '../message.js';
 import { makeNonce } from '../nonce.js';
 import { normalizeUrl } from '../normalize-url.js';
 import { Realm, returnToMatches } from '../realm.js';
-import type { ExtensionArgs } from '../extensions/extension.js';
+import type { Extension } from '../extensions/extension.js';
 import type { OpenIDResponse } from './response.js';
 
 /** What a positive assertion asserts. */
@@ -28,8 +28,8 @@ export interface AllowOptions {
    * @default `identity` for identifier select, else the request's `openid.claimed_id`
    */
   claimedId?: string;
-  /** Extension arguments, all signed (§10.1). Values are UTF-8 text without line breaks. @default [] (none) */
-  extensions?: readonly ExtensionArgs[];
+  /** Extension responses (`new SRegResponse(...)`, `answerProfile(...)`, or `{ namespace, args }`), all signed (§10.1). Values are UTF-8 text without line breaks. @default [] (none) */
+  extensions?: readonly Extension[];
 }
 
 /** What a CheckIDRequest needs from the server. */
@@ -79,7 +79,7 @@ const EXTENSION_KEY = /^[\x21-\x2b\x2d-\x39\x3b-\x7e]*$/;
  * signing. These come from the application at answer time, so a fault is an
  * AnswerError: the relying party gets an error answer, never a 500.
  */
-function checkExtensions(extensions: readonly ExtensionArgs[], request: AnswerTo): void {
+function checkExtensions(extensions: readonly Extension[], request: AnswerTo): void {
   extensions.forEach((extension, index) => {
     const where = `extensions[${index}]`;
     const { namespace, args } = extension ?? {};

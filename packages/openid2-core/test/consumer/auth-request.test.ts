@@ -40,7 +40,7 @@ describe('AuthRequest', () => {
 
   test('extension arguments by namespace URI, with their preferred aliases; OpenID 1.x SREG under the implicit sreg alias', () => {
     const v2 = request({ typeUris: [OPENID_2_0_TYPE] });
-    v2.addExtensionArgs(SREG_1_1_NS, { required: 'email' }).addExtension({ namespace: AX_1_0_NS, preferredAlias: 'ax', toArgs: () => ({ mode: 'fetch_request', 'type.email': 'http://axschema.org/contact/email', required: 'email' }) });
+    v2.addExtensionArgs(SREG_1_1_NS, { required: 'email' }).addExtension({ namespace: AX_1_0_NS, preferredAlias: 'ax', args: { mode: 'fetch_request', 'type.email': 'http://axschema.org/contact/email', required: 'email' } });
     const args = argsOf(v2.redirectUrl(REALM, RETURN));
     expect(args).toMatchObject({ 'openid.ns.sreg': SREG_1_1_NS, 'openid.sreg.required': 'email', 'openid.ns.ax': AX_1_0_NS, 'openid.ax.mode': 'fetch_request' });
     const v1 = request({ typeUris: [OPENID_1_1_TYPE] }).addExtensionArgs(SREG_1_0_NS, { optional: 'nickname' });

@@ -152,7 +152,7 @@ describe('extension data', () => {
     };
     const rp = party();
     const auth = await rp.consumer.begin(rp.sessionStore, `${op.base}/user/alice`);
-    auth.addExtension({ namespace: SREG_1_1_NS, toArgs: () => ({ required: 'email', policy_url: 'http://rp.example/privé' }) });
+    auth.addExtension({ namespace: SREG_1_1_NS, args: { required: 'email', policy_url: 'http://rp.example/privé' } });
     const response = await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' });
     expect(await complete(rp, response.headers.get('location') as string)).toMatchObject({ status: 'success' });
     expect(seen).toEqual({ required: 'email', policy_url: 'http://rp.example/privé' });

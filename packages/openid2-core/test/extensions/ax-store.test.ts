@@ -1,7 +1,7 @@
 import { Message } from '../../src/message.js';
 import { AX_1_0_NS, OPENID2_NS } from '../../src/constants.js';
 import { reason } from './reason.js';
-import { StoreRequest, StoreResponse } from '../../src/extensions/ax-store.js';
+import { AXStoreRequest, AXStoreResponse } from '../../src/extensions/ax-store.js';
 
 /** AX §6.1 example, without the `openid.ax.` prefix. */
 const STORE_REQUEST_6_1 = {
@@ -18,18 +18,18 @@ describe('store request (§6.1)', () => {
   test('the example parses from a message, whatever the alias', () => {
     const args: Record<string, string> = { 'openid.ns': OPENID2_NS, 'openid.ns.store': AX_1_0_NS, 'openid.mode': 'checkid_setup' };
     for (const [key, value] of Object.entries(STORE_REQUEST_6_1)) args[`openid.store.${key}`] = value;
-    const request = StoreRequest.fromMessage(Message.fromPostArgs(args));
+    const request = AXStoreRequest.fromMessage(Message.fromPostArgs(args));
     expect(request?.get('http://example.com/schema/fullname')).toEqual(['Bob Smith']);
     expect(request?.get('http://example.com/schema/favourite_movie')).toEqual(['Movie1', 'Movie2']);
   });
 
   test('the example encodes back exactly (aliases kept)', () => {
-    expect(StoreRequest.fromArgs(STORE_REQUEST_6_1).toArgs()).toEqual(STORE_REQUEST_6_1);
+    expect(AXStoreRequest.fromArgs(STORE_REQUEST_6_1).toArgs()).toEqual(STORE_REQUEST_6_1);
   });
 
   test('a new request gets generated aliases and the ax namespace', () => {
     const message = new Message(OPENID2_NS);
-    new StoreRequest().setValues('http://example.com/a', ['Zoë']).setValues('http://example.com/b', ['1', '2'], 'b').toMessage(message);
+    new AXStoreRequest().setValues('http://example.com/a', ['Zoë']).setValues('http://example.com/b', ['1', '2'], 'b').toMessage(message);
     expect(message.toPostArgs()).toEqual({
       'openid.ns': OPENID2_NS,
       'openid.ns.ax': AX_1_0_NS,
@@ -50,11 +50,11 @@ describe('store request (§6.1)', () => {
     ['a value without a type', { mode: 'store_request', 'value.a': 'x' }, 'missing_type'],
     ['a wrong mode', { mode: 'fetch_request' }, 'wrong_mode'],
   ])('refuses %s', (_name, args, expected) => {
-    expect(reason(() => StoreRequest.fromArgs(args as Record<string, string>))).toBe(expected);
+    expect(reason(() => AXStoreRequest.fromArgs(args as Record<string, string>))).toBe(expected);
   });
 
   test('setValues refuses no values, newlines, bad aliases and an alias used twice', () => {
-    const request = new StoreRequest().setValues('http://example.com/a', ['x'], 'a');
+    const request = new AXStoreRequest().setValues('http://example.com/a', ['x'], 'a');
     expect(reason(() => request.setValues('http://example.com/b', []))).toBe('invalid_count');
     expect(reason(() => request.setValues('http://example.com/b', ['x\ny']))).toBe('invalid_value');
     expect(reason(() => request.setValues('http://example.com/b', ['x'], 'b.c'))).toBe('invalid_alias');
@@ -63,7 +63,7 @@ describe('store request (§6.1)', () => {
   });
 
   test('no store request in a message: undefined', () => {
-    expect(StoreRequest.fromMessage(Message.fromPostArgs({ 'openid.ns': OPENID2_NS, 'openid.ns.ax': AX_1_0_NS, 'openid.ax.mode': 'fetch_request' }))).toBeUndefined();
+    expect(AXStoreRequest.fromMessage(Message.fromPostArgs({ 'openid.ns': OPENID2_NS, 'openid.ns.ax': AX_1_0_NS, 'openid.ax.mode': 'fetch_request' }))).toBeUndefined();
   });
 });
 
@@ -73,28 +73,28 @@ describe('store response (§6.2)', () => {
     ['§6.2.2 failure', { mode: 'store_response_failure', error: 'General storage failure' }, false, 'General storage failure'],
     ['failure without a reason', { mode: 'store_response_failure' }, false, undefined],
   ])('%s round trips', (_name, args, succeeded, error) => {
-    const response = StoreResponse.fromSignedArgs(args);
+    const response = AXStoreResponse.fromSignedArgs(args);
     expect(response).toMatchObject({ succeeded, error });
     expect(response.toArgs()).toEqual(args);
   });
 
   test('refuses a wrong mode, an error on success and a newline in the error', () => {
-    expect(reason(() => StoreResponse.fromSignedArgs({ mode: 'fetch_response' }))).toBe('wrong_mode');
-    expect(reason(() => StoreResponse.fromSignedArgs({}))).toBe('wrong_mode');
-    expect(reason(() => new StoreResponse(true, 'oops'))).toBe('invalid_value');
-    expect(reason(() => new StoreResponse(false, 'line\nis_valid:true'))).toBe('invalid_value');
+    expect(reason(() => AXStoreResponse.fromSignedArgs({ mode: 'fetch_response' }))).toBe('wrong_mode');
+    expect(reason(() => AXStoreResponse.fromSignedArgs({}))).toBe('wrong_mode');
+    expect(reason(() => new AXStoreResponse(true, 'oops'))).toBe('invalid_value');
+    expect(reason(() => new AXStoreResponse(false, 'line\nis_valid:true'))).toBe('invalid_value');
   });
 
   test('fromSuccess reads signed store responses only', () => {
     const result = (args: Record<string, string>) => ({ getSignedArgs: (ns: string) => (ns === AX_1_0_NS ? args : {}) });
-    expect(StoreResponse.fromSuccess(result({ mode: 'store_response_success' }))?.succeeded).toBe(true);
-    expect(StoreResponse.fromSuccess(result({ mode: 'fetch_response' }))).toBeUndefined();
-    expect(StoreResponse.fromSuccess(result({}))).toBeUndefined();
+    expect(AXStoreResponse.fromSuccess(result({ mode: 'store_response_success' }))?.succeeded).toBe(true);
+    expect(AXStoreResponse.fromSuccess(result({ mode: 'fetch_response' }))).toBeUndefined();
+    expect(AXStoreResponse.fromSuccess(result({}))).toBeUndefined();
   });
 
   test('toMessage uses the ax alias', () => {
     const message = new Message(OPENID2_NS);
-    new StoreResponse(false, 'Quota exceeded').toMessage(message);
+    new AXStoreResponse(false, 'Quota exceeded').toMessage(message);
     expect(message.toPostArgs()).toMatchObject({ 'openid.ns.ax': AX_1_0_NS, 'openid.ax.mode': 'store_response_failure', 'openid.ax.error': 'Quota exceeded' });
   });
 });

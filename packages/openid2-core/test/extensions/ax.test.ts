@@ -1,7 +1,7 @@
 import { Message, OPENID_NS } from '../../src/message.js';
 import { AX_1_0_NS, OPENID2_NS } from '../../src/constants.js';
 import { reason } from './reason.js';
-import { FetchRequest, FetchResponse, validAXAlias } from '../../src/extensions/ax.js';
+import { AXFetchRequest, AXFetchResponse, axAliasProblem } from '../../src/extensions/ax.js';
 
 /** AX §5.1 example, without the `openid.ax.` prefix. */
 const FETCH_REQUEST_5_1 = {
@@ -43,7 +43,7 @@ const REALM = { 'openid.mode': 'checkid_setup', 'openid.realm': 'http://idconsum
 describe('spec examples', () => {
   test('§5.1: the fetch request parses, whatever alias the sender chose', () => {
     for (const alias of ['ax', 'attributes', 'x1']) {
-      const request = FetchRequest.fromMessage(Message.fromPostArgs(withPrefix(alias, FETCH_REQUEST_5_1, REALM)));
+      const request = AXFetchRequest.fromMessage(Message.fromPostArgs(withPrefix(alias, FETCH_REQUEST_5_1, REALM)));
       expect(request?.attributes.map((a) => [a.alias, a.typeUri, a.count, a.required])).toEqual([
         ['fname', 'http://example.com/schema/fullname', 1, true],
         ['gender', 'http://example.com/schema/gender', 1, true],
@@ -55,11 +55,11 @@ describe('spec examples', () => {
   });
 
   test('§5.1: it encodes back to exactly the example', () => {
-    expect(FetchRequest.fromArgs(FETCH_REQUEST_5_1).toArgs()).toEqual(FETCH_REQUEST_5_1);
+    expect(AXFetchRequest.fromArgs(FETCH_REQUEST_5_1).toArgs()).toEqual(FETCH_REQUEST_5_1);
   });
 
   test('§5.2: the fetch response parses (value, count 0, numbered values)', () => {
-    const response = FetchResponse.fromSignedArgs(FETCH_RESPONSE_5_2);
+    const response = AXFetchResponse.fromSignedArgs(FETCH_RESPONSE_5_2);
     expect(response.get('http://example.com/schema/fullname')).toEqual(['John Smith']);
     expect(response.get('http://example.com/schema/gender')).toEqual([]);
     expect(response.get('http://example.com/schema/favourite_dog')).toEqual(['Spot']);
@@ -70,8 +70,8 @@ describe('spec examples', () => {
   });
 
   test('§5.2: answering the §5.1 request with the same data gives exactly the example', () => {
-    const request = FetchRequest.fromArgs(FETCH_REQUEST_5_1);
-    const response = FetchResponse.fromRequest(request, {
+    const request = AXFetchRequest.fromArgs(FETCH_REQUEST_5_1);
+    const response = AXFetchResponse.fromRequest(request, {
       'http://example.com/schema/fullname': 'John Smith',
       'http://example.com/schema/favourite_dog': ['Spot'],
       'http://example.com/schema/favourite_movie': ['Movie1', 'Movie2'],
@@ -80,9 +80,9 @@ describe('spec examples', () => {
   });
 });
 
-describe('FetchRequest building', () => {
+describe('AXFetchRequest building', () => {
   test('generated aliases, counts and lists', () => {
-    const request = new FetchRequest({ updateUrl: 'https://rp.example/update' })
+    const request = new AXFetchRequest({ updateUrl: 'https://rp.example/update' })
       .add('http://axschema.org/contact/email', { required: true })
       .add('http://axschema.org/namePerson/first')
       .add('http://example.com/tags', { alias: 'tags', count: 'unlimited' })
@@ -105,7 +105,7 @@ describe('FetchRequest building', () => {
 
   test('toMessage declares the ax alias', () => {
     const message = new Message(OPENID2_NS);
-    new FetchRequest().add('http://axschema.org/contact/email', { alias: 'email' }).toMessage(message);
+    new AXFetchRequest().add('http://axschema.org/contact/email', { alias: 'email' }).toMessage(message);
     expect(message.toPostArgs()).toMatchObject({ 'openid.ns.ax': AX_1_0_NS, 'openid.ax.type.email': 'http://axschema.org/contact/email', 'openid.ax.if_available': 'email' });
   });
 
@@ -119,25 +119,27 @@ describe('FetchRequest building', () => {
     ['a fractional count', { count: 1.5 }, 'invalid_count'],
     ['a negative count', { count: -2 }, 'invalid_count'],
   ])('add refuses %s', (_name, options, expected) => {
-    expect(reason(() => new FetchRequest().add('http://example.com/x', options as { alias?: string; count?: number }))).toBe(expected);
+    expect(reason(() => new AXFetchRequest().add('http://example.com/x', options as { alias?: string; count?: number }))).toBe(expected);
   });
 
   test('add refuses a type URI or an alias twice, and a non-URI type', () => {
-    const request = new FetchRequest().add('http://example.com/x', { alias: 'x' });
+    const request = new AXFetchRequest().add('http://example.com/x', { alias: 'x' });
     expect(reason(() => request.add('http://example.com/x', { alias: 'y' }))).toBe('duplicate_attribute');
     expect(reason(() => request.add('http://example.com/y', { alias: 'x' }))).toBe('duplicate_attribute');
     expect(reason(() => request.add('not a uri'))).toBe('invalid_type_uri');
-    expect(reason(() => new FetchRequest({ updateUrl: 'javascript:alert(1)' }))).toBe('invalid_value');
+    expect(reason(() => new AXFetchRequest({ updateUrl: 'javascript:alert(1)' }))).toBe('invalid_value');
   });
 
-  test('validAXAlias accepts 32+ character aliases and underscores', () => {
-    expect(validAXAlias('a'.repeat(32))).toBe(true);
-    expect(validAXAlias('fav_movie-2')).toBe(true);
-    expect(validAXAlias('a'.repeat(129))).toBe(false);
+  test('axAliasProblem accepts 32+ character aliases and underscores, and says why an alias is refused', () => {
+    expect(axAliasProblem('a'.repeat(32))).toBeUndefined();
+    expect(axAliasProblem('fav_movie-2')).toBeUndefined();
+    expect(axAliasProblem('a'.repeat(129))).toBe('is longer than 128 characters');
+    expect(axAliasProblem('a.b')).toMatch(/period/);
+    expect(axAliasProblem('')).toBe('is empty');
   });
 });
 
-describe('FetchRequest parsing errors (§5.1)', () => {
+describe('AXFetchRequest parsing errors (§5.1)', () => {
   const base = { mode: 'fetch_request', 'type.a': 'http://example.com/a', required: 'a' };
   test.each([
     ['a wrong mode', { ...base, mode: 'fetch_response' }, 'wrong_mode'],
@@ -156,34 +158,34 @@ describe('FetchRequest parsing errors (§5.1)', () => {
     ['a type that is no URI', { ...base, 'type.a': 'email' }, 'invalid_type_uri'],
     ['an update_url that is no http(s) URL', { ...base, update_url: 'javascript:alert(1)' }, 'invalid_value'],
   ])('%s', (_name, args, expected) => {
-    expect(reason(() => FetchRequest.fromArgs(args as Record<string, string>))).toBe(expected);
+    expect(reason(() => AXFetchRequest.fromArgs(args as Record<string, string>))).toBe(expected);
   });
 
   test('an alias listed as required and if_available is required', () => {
-    expect(FetchRequest.fromArgs({ ...base, if_available: 'a' }).attributes).toEqual([{ typeUri: 'http://example.com/a', alias: 'a', count: 1, required: true }]);
+    expect(AXFetchRequest.fromArgs({ ...base, if_available: 'a' }).attributes).toEqual([{ typeUri: 'http://example.com/a', alias: 'a', count: 1, required: true }]);
   });
 
   test('update_url must lie within the realm (§5.1)', () => {
     const args = withPrefix('ax', { ...base, update_url: 'http://evil.example/update' }, REALM);
-    expect(reason(() => FetchRequest.fromMessage(Message.fromPostArgs(args)))).toBe('update_url_mismatch');
+    expect(reason(() => AXFetchRequest.fromMessage(Message.fromPostArgs(args)))).toBe('update_url_mismatch');
     const noRealm = withPrefix('ax', { ...base, update_url: 'http://idconsumer.com/update' }, { 'openid.mode': 'checkid_setup' });
-    expect(reason(() => FetchRequest.fromMessage(Message.fromPostArgs(noRealm)))).toBe('update_url_mismatch');
+    expect(reason(() => AXFetchRequest.fromMessage(Message.fromPostArgs(noRealm)))).toBe('update_url_mismatch');
   });
 
   test('no AX arguments, or a store request: undefined', () => {
-    expect(FetchRequest.fromMessage(Message.fromPostArgs(REALM))).toBeUndefined();
-    expect(FetchRequest.fromMessage(Message.fromPostArgs(withPrefix('ax', { mode: 'store_request' }, REALM)))).toBeUndefined();
+    expect(AXFetchRequest.fromMessage(Message.fromPostArgs(REALM))).toBeUndefined();
+    expect(AXFetchRequest.fromMessage(Message.fromPostArgs(withPrefix('ax', { mode: 'store_request' }, REALM)))).toBeUndefined();
   });
 });
 
-describe('FetchResponse building', () => {
-  const request = new FetchRequest()
+describe('AXFetchResponse building', () => {
+  const request = new AXFetchRequest()
     .add('http://axschema.org/contact/email', { alias: 'email', count: 2, required: true })
     .add('http://axschema.org/namePerson/first', { alias: 'first' })
     .add('http://example.com/tags', { alias: 'tags', count: 'unlimited' });
 
   test('fromRequest never sends more values than requested, nor unrequested attributes', () => {
-    const response = FetchResponse.fromRequest(request, {
+    const response = AXFetchResponse.fromRequest(request, {
       'http://axschema.org/contact/email': ['a@example.com', 'b@example.com', 'c@example.com'],
       'http://example.com/tags': ['t1', 't2', 't3'],
       'http://example.com/unrequested': ['x'],
@@ -205,7 +207,7 @@ describe('FetchResponse building', () => {
   });
 
   test('setValues refuses unrequested attributes, too many values and newlines', () => {
-    const response = new FetchResponse({ request });
+    const response = new AXFetchResponse({ request });
     expect(reason(() => response.setValues('http://example.com/other', ['x']))).toBe('not_requested');
     expect(reason(() => response.setValues('http://axschema.org/namePerson/first', ['a', 'b']))).toBe('too_many_values');
     expect(reason(() => response.addValue('http://axschema.org/contact/email', 'a\nb'))).toBe('invalid_value');
@@ -214,7 +216,7 @@ describe('FetchResponse building', () => {
   });
 
   test('without a request: generated aliases, single values plain, update_url kept', () => {
-    const response = new FetchResponse({ updateUrl: 'http://rp.example/u' }).setValues('http://example.com/a', ['1']).setValues('http://example.com/b', ['1', '2']);
+    const response = new AXFetchResponse({ updateUrl: 'http://rp.example/u' }).setValues('http://example.com/a', ['1']).setValues('http://example.com/b', ['1', '2']);
     expect(response.toArgs()).toEqual({
       mode: 'fetch_response',
       'type.ext0': 'http://example.com/a',
@@ -228,7 +230,7 @@ describe('FetchResponse building', () => {
   });
 
   test('getSingle: one value, none, or an error for several', () => {
-    const response = FetchResponse.fromSignedArgs(FETCH_RESPONSE_5_2);
+    const response = AXFetchResponse.fromSignedArgs(FETCH_RESPONSE_5_2);
     expect(response.getSingle('http://example.com/schema/fullname')).toBe('John Smith');
     expect(response.getSingle('http://example.com/schema/gender')).toBeUndefined();
     expect(reason(() => response.getSingle('http://example.com/schema/favourite_movie'))).toBe('too_many_values');
@@ -238,15 +240,15 @@ describe('FetchResponse building', () => {
     const values = ['Zoë 東京 😀', 'ünïcödé'];
     const message = new Message(OPENID2_NS);
     message.setArg(OPENID_NS, 'mode', 'id_res');
-    new FetchResponse().setValues('http://example.com/name', values).toMessage(message);
+    new AXFetchResponse().setValues('http://example.com/name', values).toMessage(message);
     const viaUrl = Message.fromPostArgs(new URL(message.toURL('http://rp.example/r')).searchParams);
-    expect(FetchResponse.fromSignedArgs(viaUrl.getArgs(AX_1_0_NS)).get('http://example.com/name')).toEqual(values);
+    expect(AXFetchResponse.fromSignedArgs(viaUrl.getArgs(AX_1_0_NS)).get('http://example.com/name')).toEqual(values);
     const viaKV = Message.fromKVForm(message.toKVForm());
-    expect(FetchResponse.fromSignedArgs(viaKV.getArgs(AX_1_0_NS)).get('http://example.com/name')).toEqual(values);
+    expect(AXFetchResponse.fromSignedArgs(viaKV.getArgs(AX_1_0_NS)).get('http://example.com/name')).toEqual(values);
   });
 });
 
-describe('FetchResponse parsing errors (§5.2)', () => {
+describe('AXFetchResponse parsing errors (§5.2)', () => {
   const base = { mode: 'fetch_response', 'type.a': 'http://example.com/a' };
   test.each([
     ['a count larger than the values', { ...base, 'count.a': '2', 'value.a.1': 'v' }, 'count_mismatch'],
@@ -268,24 +270,24 @@ describe('FetchResponse parsing errors (§5.2)', () => {
     ['a fetch_request mode', { ...base, mode: 'fetch_request' }, 'wrong_mode'],
     ['no mode', { 'type.a': 'http://example.com/a' }, 'wrong_mode'],
   ])('%s', (_name, args, expected) => {
-    expect(reason(() => FetchResponse.fromSignedArgs(args as Record<string, string>))).toBe(expected);
+    expect(reason(() => AXFetchResponse.fromSignedArgs(args as Record<string, string>))).toBe(expected);
   });
 
   test('with the request: unrequested attributes and extra values are refused', () => {
-    const request = new FetchRequest().add('http://example.com/a', { alias: 'a' });
-    expect(reason(() => FetchResponse.fromSignedArgs({ ...base, 'count.a': '2', 'value.a.1': 'x', 'value.a.2': 'y' }, { request }))).toBe('too_many_values');
-    expect(reason(() => FetchResponse.fromSignedArgs({ mode: 'fetch_response', 'type.b': 'http://example.com/b', 'value.b': 'x' }, { request }))).toBe('not_requested');
+    const request = new AXFetchRequest().add('http://example.com/a', { alias: 'a' });
+    expect(reason(() => AXFetchResponse.fromSignedArgs({ ...base, 'count.a': '2', 'value.a.1': 'x', 'value.a.2': 'y' }, { request }))).toBe('too_many_values');
+    expect(reason(() => AXFetchResponse.fromSignedArgs({ mode: 'fetch_response', 'type.b': 'http://example.com/b', 'value.b': 'x' }, { request }))).toBe('not_requested');
   });
 
   test('an empty plain value counts as no value, as python-openid reads it', () => {
-    expect(FetchResponse.fromSignedArgs({ ...base, 'value.a': '' }).get('http://example.com/a')).toEqual([]);
+    expect(AXFetchResponse.fromSignedArgs({ ...base, 'value.a': '' }).get('http://example.com/a')).toEqual([]);
   });
 
   test('fromSuccess: undefined without signed AX arguments or for a store response', () => {
     const result = (args: Record<string, string>) => ({ getSignedArgs: (ns: string) => (ns === AX_1_0_NS ? args : {}) });
-    expect(FetchResponse.fromSuccess(result({}))).toBeUndefined();
-    expect(FetchResponse.fromSuccess(result({ mode: 'store_response_success' }))).toBeUndefined();
-    expect(FetchResponse.fromSuccess(result(FETCH_RESPONSE_5_2))?.get('http://example.com/schema/favourite_dog')).toEqual(['Spot']);
-    expect(reason(() => FetchResponse.fromSuccess(result({ mode: 'fetch_request' })))).toBe('wrong_mode');
+    expect(AXFetchResponse.fromSuccess(result({}))).toBeUndefined();
+    expect(AXFetchResponse.fromSuccess(result({ mode: 'store_response_success' }))).toBeUndefined();
+    expect(AXFetchResponse.fromSuccess(result(FETCH_RESPONSE_5_2))?.get('http://example.com/schema/favourite_dog')).toEqual(['Spot']);
+    expect(reason(() => AXFetchResponse.fromSuccess(result({ mode: 'fetch_request' })))).toBe('wrong_mode');
   });
 });

@@ -1,9 +1,9 @@
 import { Message, OPENID_NS } from '../../src/message.js';
 import { MessageError } from '../../src/errors.js';
 import { AX_1_0_NS, OPENID1_NS, OPENID2_NS, SREG_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
-import { addExtensionToMessage, extensionArgs, ExtensionError, quote, signedArgsFrom, signedExtensionArgs } from '../../src/extensions/extension.js';
+import { addExtensionToMessage, ExtensionError, quote, signedArgsFrom, signedExtensionArgs, type Extension } from '../../src/extensions/extension.js';
 import { SRegRequest, SRegResponse } from '../../src/extensions/sreg.js';
-import { FetchResponse } from '../../src/extensions/ax.js';
+import { AXFetchResponse } from '../../src/extensions/ax.js';
 import { PapeResponse } from '../../src/extensions/pape.js';
 
 describe('addExtensionToMessage', () => {
@@ -74,9 +74,15 @@ describe('signedExtensionArgs', () => {
 });
 
 describe('helpers', () => {
-  test('extensionArgs gives { namespace, args } for the server and AuthRequest', () => {
-    const request = new SRegRequest({ required: ['email'] });
-    expect(extensionArgs(request)).toEqual({ namespace: SREG_1_1_NS, args: { required: 'email' } });
+  test('an extension object has the one Extension shape: { namespace, args, preferredAlias }', () => {
+    const request: Extension = new SRegRequest({ required: ['email'] });
+    expect({ namespace: request.namespace, args: request.args, preferredAlias: request.preferredAlias }).toEqual({ namespace: SREG_1_1_NS, args: { required: 'email' }, preferredAlias: 'sreg' });
+    // args is read afresh: a later change to the request shows.
+    const response = new AXFetchResponse();
+    const before = response.args;
+    response.addValue('http://axschema.org/contact/email', 'a@example.com');
+    expect(response.args).not.toEqual(before);
+    expect(response.args).toEqual(response.toArgs());
   });
 
   test('ExtensionError is a 400 MessageError with the extension and the rule', () => {
@@ -114,8 +120,8 @@ describe('fromSuccess readers accept a verified message with its signed list', (
     });
     const signed = ['mode', 'ns.sreg', 'sreg.email', 'ns.ax', 'ax.mode', 'ax.type.a', 'ax.value.a'];
     expect(SRegResponse.fromSuccess({ message, signed })?.data).toEqual({ email: 'signed@example.com' });
-    expect(FetchResponse.fromSuccess({ message, signed })?.get('http://axschema.org/contact/email')).toEqual(['ax@example.com']);
-    expect(FetchResponse.fromSuccess({ message, signed: signed.filter((key) => key !== 'ns.ax') })).toBeUndefined();
+    expect(AXFetchResponse.fromSuccess({ message, signed })?.get('http://axschema.org/contact/email')).toEqual(['ax@example.com']);
+    expect(AXFetchResponse.fromSuccess({ message, signed: signed.filter((key) => key !== 'ns.ax') })).toBeUndefined();
     expect(PapeResponse.fromSuccess({ message, signed })).toBeUndefined();
   });
 });

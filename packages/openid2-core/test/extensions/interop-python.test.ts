@@ -10,7 +10,7 @@ import { Message, OPENID_NS } from '../../src/message.js';
 import { AX_1_0_NS, OPENID1_NS, OPENID2_NS, PAPE_1_0_NS, SREG_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
 import { signedExtensionArgs } from '../../src/extensions/extension.js';
 import { SRegRequest, SRegResponse } from '../../src/extensions/sreg.js';
-import { FetchRequest, FetchResponse } from '../../src/extensions/ax.js';
+import { AXFetchRequest, AXFetchResponse } from '../../src/extensions/ax.js';
 import { PapeRequest, PapeResponse, PAPE_LEVEL_NIST, PAPE_POLICY_MULTI_FACTOR, PAPE_POLICY_PHISHING_RESISTANT } from '../../src/extensions/pape.js';
 import { addProfileRequest, answerProfile, profileFromSuccess } from '../../src/extensions/profile.js';
 
@@ -42,7 +42,7 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
     ])('OpenID 2.0, %s: SREG, AX and PAPE read the same', async (_name, aliases) => {
       const message = Message.fromPostArgs(await python<Record<string, string>>({ kind: 'encode_request', version: '2.0', aliases }));
       expect(SRegRequest.fromMessage(message)).toMatchObject({ namespace: SREG_1_1_NS, required: ['email'], optional: ['nickname', 'fullname', 'dob'], policyUrl: 'http://rp.example/policy' });
-      const ax = FetchRequest.fromMessage(message);
+      const ax = AXFetchRequest.fromMessage(message);
       // python-openid's FetchRequest.getExtensionArgs leaves update_url out.
       expect(ax?.updateUrl).toBeUndefined();
       expect(ax?.attributes.map((a) => [a.typeUri, a.alias, a.count, a.required])).toEqual([
@@ -112,7 +112,7 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
       const signed = message.openIDKeys();
       const result = { getSignedArgs: (ns: string) => signedExtensionArgs(message, signed, ns) };
       expect(SRegResponse.fromSuccess(result)?.data).toEqual({ email: 'zoë@example.com', fullname: 'Zoë 東京', gender: 'F' });
-      const ax = FetchResponse.fromSuccess(result);
+      const ax = AXFetchResponse.fromSuccess(result);
       expect(Object.fromEntries(ax?.values ?? [])).toEqual({
         'http://axschema.org/contact/email': ['zoë@example.com'],
         'http://axschema.org/namePerson/first': ['Zoë'],
@@ -152,10 +152,10 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
 
     test('a fetch response with numbered values and counts', async () => {
       const theirRequest = await python<Record<string, string>>({ kind: 'encode_request', version: '2.0' });
-      const request = FetchRequest.fromMessage(Message.fromPostArgs({ ...theirRequest, 'openid.ax.update_url': 'http://rp.example/update?t=1' })) as FetchRequest;
+      const request = AXFetchRequest.fromMessage(Message.fromPostArgs({ ...theirRequest, 'openid.ax.update_url': 'http://rp.example/update?t=1' })) as AXFetchRequest;
       const response = new Message(OPENID2_NS);
       response.setArg(OPENID_NS, 'mode', 'id_res');
-      FetchResponse.fromRequest(request, {
+      AXFetchResponse.fromRequest(request, {
         'http://axschema.org/contact/email': 'zoë@example.com',
         'http://example.com/schema/favourite_movie': ['Movie1', 'Ünïcode 映画', 'Movie3', 'cut: only 3 requested'],
         'http://example.com/schema/tags': ['a', 'b'],

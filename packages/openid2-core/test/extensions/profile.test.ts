@@ -3,7 +3,7 @@ import { OpenIDConfigError } from '../../src/errors.js';
 import { AX_1_0_NS, OPENID1_NS, OPENID2_NS, SREG_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
 import { ExtensionError, signedExtensionArgs } from '../../src/extensions/extension.js';
 import { AX_ATTRIBUTES, attributeOfField, attributeOfSRegField, attributeOfUri, PROFILE_FIELDS } from '../../src/extensions/ax-attributes.js';
-import { FetchRequest } from '../../src/extensions/ax.js';
+import { AXFetchRequest } from '../../src/extensions/ax.js';
 import { SRegRequest } from '../../src/extensions/sreg.js';
 import { addProfileRequest, answerProfile, normalizeProfile, profileFromSuccess, profileRequest, profileValueProblem, requestedProfile } from '../../src/extensions/profile.js';
 
@@ -216,7 +216,7 @@ describe('requestedProfile and answerProfile (provider)', () => {
 
   test('an invalid AX value is refused too (image must be http(s))', () => {
     const message = checkid(OPENID2_NS);
-    new FetchRequest().add('http://axschema.org/media/image/default', { alias: 'img' }).toMessage(message);
+    new AXFetchRequest().add('http://axschema.org/media/image/default', { alias: 'img' }).toMessage(message);
     expect(() => answerProfile(message, { image: 'javascript:alert(1)' })).toThrow(/image value/);
     expect(answerProfile(message, { image: 'https://img.example/z.png' })[0]?.args['value.img']).toBe('https://img.example/z.png');
   });

@@ -10,8 +10,8 @@ import {
   isSRegField,
   sregNamespaceFor,
   sregNamespaceOf,
+  sregValueProblem,
   supportsSReg,
-  validSRegValue,
   type SRegField,
 } from '../../src/extensions/sreg.js';
 
@@ -154,7 +154,7 @@ const VALUES: Array<[SRegField, string, boolean]> = [
 
 describe('SREG values (§4)', () => {
   test.each(VALUES)('%s %j valid: %s', (field, value, valid) => {
-    expect(validSRegValue(field, value)).toBe(valid);
+    expect(sregValueProblem(field, value) === undefined).toBe(valid);
     if (valid) expect(new SRegResponse({ [field]: value }).get(field)).toBe(value);
     else expect(reason(() => new SRegResponse({ [field]: value }))).toBe('invalid_value');
   });

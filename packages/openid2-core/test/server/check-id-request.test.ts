@@ -6,6 +6,7 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { createFetcher } from '../../src/fetch/fetcher.js';
 import { BARE_NS, Message, OPENID_NS } from '../../src/message.js';
 import { AnswerError } from '../../src/errors.js';
+import { SRegResponse } from '../../src/extensions/sreg.js';
 import { IDENTIFIER_SELECT, OPENID2_NS, RP_RETURN_TO_TYPE, SREG_1_0_NS, SREG_1_1_NS } from '../../src/constants.js';
 import { ALICE, associate, checkid, clock, ENDPOINT, indirect, newServer, RETURN_TO } from './fixtures.js';
 
@@ -28,6 +29,13 @@ describe('positive assertions', () => {
     expect(association.verifyMessage(received)).toBe(true);
     expect(received.getArg(SREG_1_1_NS, 'fullname')).toBe('Zoë 東京');
     expect(received.getArg(OPENID_NS, 'response_nonce')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ./);
+  });
+
+  test('an extension response object is an Extension: answer signs it as it signs { namespace, args }', async () => {
+    const server = newServer();
+    const message = indirect(await decode(server, checkid()).answer(true, { extensions: [new SRegResponse({ email: 'z@example.com' })] }));
+    expect(message.getArg(SREG_1_1_NS, 'email')).toBe('z@example.com');
+    expect(message.getArg(OPENID_NS, 'signed')?.split(',')).toContain('sreg.email');
   });
 
   test('OpenID 1.x: answered in 1.x form (no ns, op_endpoint or claimed_id), with the undeclared sreg alias', async () => {
