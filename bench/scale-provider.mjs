@@ -116,10 +116,10 @@ export async function providerFigures({ redis }) {
   const prefix = `bench-scale-${process.pid}-`;
   const stores = { memory: new MemoryStore(), redis: redis ? new RedisStore({ url: REDIS_URL, keyPrefix: `${prefix}ops:` }) : undefined };
   const servers = [
-    ['store-backed, memory store', new Server({ store: stores.memory, endpoint: ENDPOINT })],
-    ...(redis ? [['store-backed, Redis store', new Server({ store: stores.redis, endpoint: ENDPOINT })]] : []),
-    ['sealed handles (memory store for nonces)', new Server({ store: new MemoryStore(), endpoint: ENDPOINT, sealedHandles: KEYS })],
-    ...(redis ? [['sealed handles (Redis store for nonces)', new Server({ store: stores.redis, endpoint: ENDPOINT, sealedHandles: KEYS })]] : []),
+    ['store-backed, memory store', new Server({ store: stores.memory, opEndpoint: ENDPOINT })],
+    ...(redis ? [['store-backed, Redis store', new Server({ store: stores.redis, opEndpoint: ENDPOINT })]] : []),
+    ['sealed handles (memory store for nonces)', new Server({ store: new MemoryStore(), opEndpoint: ENDPOINT, sealedHandles: KEYS })],
+    ...(redis ? [['sealed handles (Redis store for nonces)', new Server({ store: stores.redis, opEndpoint: ENDPOINT, sealedHandles: KEYS })]] : []),
   ];
   const cases = {};
   cases.associateNoEncryption = await sideBySide(servers.map(([label, server]) => ({ label, operation: associate(server, associateArgs('no-encryption')) })));
@@ -133,20 +133,20 @@ export async function providerFigures({ redis }) {
   for (const [label, options] of [['memory store, no cap (before 17.10)', { maxAssociationsPerServer: Number.MAX_SAFE_INTEGER }], ['memory store, default cap', {}]]) {
     const before = heapUsed();
     const store = new MemoryStore(options);
-    await flood(new Server({ store, endpoint: ENDPOINT }), FLOOD);
+    await flood(new Server({ store, opEndpoint: ENDPOINT }), FLOOD);
     size.push({ subject: label, heapBytes: growth(before) });
     await store.close();
   }
   const sealedStore = new MemoryStore();
   const sealedBefore = heapUsed();
-  await flood(new Server({ store: sealedStore, endpoint: ENDPOINT, sealedHandles: KEYS }), FLOOD);
+  await flood(new Server({ store: sealedStore, opEndpoint: ENDPOINT, sealedHandles: KEYS }), FLOOD);
   size.push({ subject: 'memory store, sealed handles', heapBytes: growth(sealedBefore) });
   await sealedStore.close();
   if (redis) {
     for (const [label, options] of [['Redis, no cap (before 17.10)', { maxAssociationsPerServer: Number.MAX_SAFE_INTEGER }], ['Redis, default cap', {}], ['Redis, sealed handles', 'sealed']]) {
       const keyPrefix = `${prefix}${size.length}:`;
       const store = new RedisStore({ url: REDIS_URL, keyPrefix, ...(options === 'sealed' ? {} : options) });
-      await flood(new Server({ store, endpoint: ENDPOINT, ...(options === 'sealed' ? { sealedHandles: KEYS } : {}) }), FLOOD);
+      await flood(new Server({ store, opEndpoint: ENDPOINT, ...(options === 'sealed' ? { sealedHandles: KEYS } : {}) }), FLOOD);
       const footprint = await redisFootprint(keyPrefix);
       size.push({ subject: label, redisKeys: footprint.keys, redisBytes: footprint.bytes });
       await store.close();

@@ -41,10 +41,10 @@ async function startProvider(opStore, sealed) {
   await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${http.address().port}`;
   const endpoint = `${base}/openid`;
-  const server = new Server({ endpoint, store: opStore, fetcher, returnToCache: {}, ...(sealed ? { sealedHandles: { keys: [{ id: 'k', key: randomBytes(32) }] } } : {}) });
+  const server = new Server({ opEndpoint: endpoint, store: opStore, fetcher, returnToCache: {}, ...(sealed ? { sealedHandles: { keys: [{ id: 'k', key: randomBytes(32) }] } } : {}) });
   app.use(session({ secret: 'bench', resave: false, saveUninitialized: false }));
   app.use('/openid', openidProvider({ server, interactionUrl: '/login', decide: async () => ({ type: 'allow' }) }));
-  app.get('/user/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${base}/user/${req.params.name}` }));
+  app.get('/user/:name', (req, res) => serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${base}/user/${req.params.name}` }));
   app.get('/rp/', (_req, res) => void res.status(404).end());
   return { base, close: () => new Promise((resolve) => { http.closeAllConnections(); http.close(resolve); }) };
 }

@@ -19,7 +19,7 @@ const created = Date.now();
 const logins = data.assertions.map(({ url, tx }) => ({
   url,
   session: objectSession({
-    openidTransactions: { [tx]: { id: tx, serverUrl: data.endpoint, claimedId: data.claimedId, localId: undefined, typeUris: [OPENID_2_0_TYPE], usedYadis: true, created } },
+    openidTransactions: { [tx]: { id: tx, opEndpoint: data.endpoint, claimedId: data.claimedId, localId: undefined, typeUris: [OPENID_2_0_TYPE], usedYadis: true, created } },
   }),
 }));
 // One consumer for every login, as an application has; each login passes its session.

@@ -65,7 +65,7 @@ app.use('/openid', provider);
 
 app.get('/user/:name', (req, res) => {
   counters.discovery += 1;
-  serveIdentity(req, res, { endpoint, claimedId: `${site}/user/${req.params.name}` });
+  serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${site}/user/${req.params.name}` });
 });
 
 app.get('/login', (req, res) => {
@@ -111,7 +111,7 @@ if (process.env.OPENID_BENCH_PROFILE === '1') {
 app.post('/bench/pool', express.json(), async (req, res, next) => {
   try {
     const count = Math.min(Number(req.body.count) || 0, 200_000);
-    const core = new Server({ endpoint, store });
+    const core = new Server({ opEndpoint: endpoint, store });
     const rp = req.body.realm ?? 'http://rp.example/';
     const bodies = [];
     for (let i = 0; i < count; i += 1) {

@@ -68,7 +68,7 @@ export async function createApp(options) {
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
   const provider = openidProvider({
-    endpoint,
+    opEndpoint: endpoint,
     store,
     // The demo runs on 127.0.0.1, so relying party discovery must reach loopback.
     fetcher: createFetcher({ allowLoopback: true, timeoutMs: 5000 }),   // relying parties on 127.0.0.1 in development; private networks stay refused
@@ -87,7 +87,7 @@ export async function createApp(options) {
 
   app.get('/', noStore, (req, res) => {
     if (req.query.format === 'xrds' || (req.get('accept') ?? '').includes('application/xrds+xml')) {
-      return serveOPIdentifier(req, res, { endpoint, url: `${base}/` });
+      return serveOPIdentifier(req, res, { opEndpoint: endpoint, url: `${base}/` });
     }
     const xrdsUrl = `${base}/?format=xrds`;
     res.setHeader('X-XRDS-Location', xrdsUrl);
@@ -105,7 +105,7 @@ export async function createApp(options) {
     if (profile === undefined) return res.status(404).type('html').send(page('No such user', '<section class="card"><p>There is no such user.</p><p><a href="/">Provider home</a></p></section>', { nav: nav(req) }));
     const title = `${profile.nickname ?? profile.name}`;
     const body = frame(title, `<section class="card"><p>This page is an OpenID identifier: <code>${escape(userUrl(profile.name))}</code>. Give it to a relying party to sign in as ${escape(profile.name)}.</p><p><a href="/">Provider home</a></p></section>`, { nav: nav(req) });
-    return serveIdentity(req, res, { endpoint, claimedId: userUrl(profile.name), title: `${profile.name} at the example provider`, body });
+    return serveIdentity(req, res, { opEndpoint: endpoint, claimedId: userUrl(profile.name), title: `${profile.name} at the example provider`, body });
   });
 
   loginRoutes(app, site, options.loginLimit);

@@ -21,7 +21,7 @@ export function emit(options: Pick<ResolvedConsumerOptions, 'onEvent'>, event: O
 /** What a failure event adds to the failure itself. */
 export interface FailureDetails {
   identifier?: string | undefined;
-  endpoint?: string | undefined;
+  opEndpoint?: string | undefined;
   startedAt?: number | undefined;
 }
 
@@ -36,7 +36,7 @@ export function failureEvent(result: ConsumerFailure, details: FailureDetails = 
   };
   if (result.status === 'failure') event.message = result.message;
   if (details.identifier !== undefined) event.identifier = details.identifier;
-  if (details.endpoint !== undefined) event.endpoint = details.endpoint;
+  if (details.opEndpoint !== undefined) event.opEndpoint = details.opEndpoint;
   if (details.startedAt !== undefined) event.durationMs = now - details.startedAt;
   const cause = 'cause' in result ? result.cause : undefined;
   if (cause !== undefined) event.cause = causeChain(cause);

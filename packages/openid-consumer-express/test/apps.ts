@@ -41,15 +41,15 @@ export async function startOP(state: { decision?: (idSelect: boolean, base: stri
   });
   app.use(session({ secret: 'op', resave: false, saveUninitialized: false, name: 'op.sid' }));
   app.use('/openid', openidProvider({
-    endpoint,
+    opEndpoint: endpoint,
     store: new MemoryStore(),
     fetcher,
     interactionUrl: '/login',
     decide: async ({ request }) =>
       state.decision?.(request.idSelect, running.base, request.immediate) ?? { type: 'allow', ...(request.idSelect ? { identity: `${running.base}/user/alice` } : {}) },
   }));
-  app.get('/', (req, res) => serveOPIdentifier(req, res, { endpoint, url: `${running.base}/` }));
-  app.get('/user/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${running.base}/user/${req.params.name}` }));
+  app.get('/', (req, res) => serveOPIdentifier(req, res, { opEndpoint: endpoint, url: `${running.base}/` }));
+  app.get('/user/:name', (req, res) => serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${running.base}/user/${req.params.name}` }));
   return { ...running, endpoint };
 }
 

@@ -59,7 +59,7 @@ beforeAll(async () => {
     app.use(session({ secret: 'op', resave: false, saveUninitialized: false, name: 'op.sid' }) as unknown as connect.NextHandleFunction);
     app.use(bodyParser.urlencoded({ extended: false }));
     const router = openidProvider({
-      endpoint,
+      opEndpoint: endpoint,
       store: new MemoryStore(),
       fetcher,
       interactionUrl: '/consent',

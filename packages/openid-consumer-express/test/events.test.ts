@@ -39,9 +39,9 @@ describe('20.4: events of a login', () => {
     await signIn(rp, identifier);
     expect(names()).toEqual(['login_started', 'discovery_succeeded', 'association_made', 'login_succeeded']);
     expect(events[0]).toMatchObject({ identifier, immediate: false });
-    expect(events[1]).toMatchObject({ identifier, endpoint: op.endpoint, version: '2.0' });
-    expect(events[2]).toMatchObject({ endpoint: op.endpoint, assocType: 'HMAC-SHA256' });
-    expect(events[3]).toMatchObject({ identifier, endpoint: op.endpoint });
+    expect(events[1]).toMatchObject({ identifier, opEndpoint: op.endpoint, version: '2.0' });
+    expect(events[2]).toMatchObject({ opEndpoint: op.endpoint, assocType: 'HMAC-SHA256' });
+    expect(events[3]).toMatchObject({ identifier, opEndpoint: op.endpoint });
     expect(typeof events[3]?.durationMs).toBe('number');
     events.splice(0);
     await signIn(rp, identifier);

@@ -62,10 +62,10 @@ export async function checkRelyingPartyDeployment(deployment: RelyingPartyDeploy
  */
 export interface ProviderDeployment {
   /** The OP endpoint URL, as relying parties discover it. */
-  endpoint: string;
-  /** A user's identity page, whose discovery must lead to `endpoint` (with `network`). @default undefined (not checked) */
+  opEndpoint: string;
+  /** A user's identity page, whose discovery must lead to `opEndpoint` (with `network`). @default undefined (not checked) */
   identityUrl?: string | undefined;
-  /** The OP Identifier, whose discovery must name `endpoint` as a server (with `network`). @default undefined (not checked) */
+  /** The OP Identifier, whose discovery must name `opEndpoint` as a server (with `network`). @default undefined (not checked) */
   opIdentifier?: string | undefined;
   /** The association and nonce store, round-tripped by {@link checkStore}. @default undefined (not checked) */
   store?: OpenIDStore | undefined;
@@ -90,11 +90,11 @@ export interface ProviderDeployment {
  * findings to {@link report}.
  */
 export async function checkProviderDeployment(deployment: ProviderDeployment): Promise<Finding[]> {
-  const findings = checkHttps('op', 'endpoint', deployment.endpoint);
+  const findings = checkHttps('op', 'endpoint', deployment.opEndpoint);
   findings.push(...checkSealingKeys(deployment.sealedHandles, deployment.instances, deployment.sharedStore));
   if (deployment.store !== undefined) findings.push(...(await checkStore('op', deployment.store, deployment.now)));
   if (deployment.fetcher !== undefined && deployment.network === true) {
-    findings.push(...(await checkProviderDiscovery({ endpoint: deployment.endpoint, identityUrl: deployment.identityUrl, opIdentifier: deployment.opIdentifier, fetcher: deployment.fetcher })));
+    findings.push(...(await checkProviderDiscovery({ opEndpoint: deployment.opEndpoint, identityUrl: deployment.identityUrl, opIdentifier: deployment.opIdentifier, fetcher: deployment.fetcher })));
   }
   return findings;
 }

@@ -58,12 +58,12 @@ async function probeProvider(url: string, fetcher: Fetcher, result: ProbeResult)
   } catch {
     return false;
   }
-  for (const serverUrl of new Set(endpoints.map((endpoint) => endpoint.serverUrl))) {
-    const kinds = endpoints.filter((endpoint) => endpoint.serverUrl === serverUrl).map((endpoint) => (endpoint.isOPIdentifier ? 'OP identifier' : `identity (OpenID ${endpoint.version})`));
-    result.notes.push(`provider: ${[...new Set(kinds)].join(', ')} → endpoint ${serverUrl}`);
-    if (publicHttp(serverUrl)) result.findings.push(finding('site.endpoint_not_https', 'error', `the OP endpoint ${serverUrl} is plain http: associations and assertions travel in the clear`));
-    const problem = await problemOf(fetcher, serverUrl);
-    if (problem !== undefined) result.findings.push(finding('site.endpoint_unreachable', 'error', `the OP endpoint ${serverUrl} named by discovery ${problem}`));
+  for (const opEndpoint of new Set(endpoints.map((endpoint) => endpoint.opEndpoint))) {
+    const kinds = endpoints.filter((endpoint) => endpoint.opEndpoint === opEndpoint).map((endpoint) => (endpoint.isOPIdentifier ? 'OP identifier' : `identity (OpenID ${endpoint.version})`));
+    result.notes.push(`provider: ${[...new Set(kinds)].join(', ')} → endpoint ${opEndpoint}`);
+    if (publicHttp(opEndpoint)) result.findings.push(finding('site.endpoint_not_https', 'error', `the OP endpoint ${opEndpoint} is plain http: associations and assertions travel in the clear`));
+    const problem = await problemOf(fetcher, opEndpoint);
+    if (problem !== undefined) result.findings.push(finding('site.endpoint_unreachable', 'error', `the OP endpoint ${opEndpoint} named by discovery ${problem}`));
   }
   return endpoints.length > 0;
 }

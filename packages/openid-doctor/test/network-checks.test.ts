@@ -41,17 +41,17 @@ describe('checkProviderDiscovery', () => {
   afterAll(() => op.close());
 
   test('good: the identity page and the OP Identifier lead to the endpoint', async () => {
-    expect(await checkProviderDiscovery({ endpoint: op.endpoint, identityUrl: op.identifier('victim'), opIdentifier: op.opIdentifier, fetcher })).toEqual([]);
+    expect(await checkProviderDiscovery({ opEndpoint: op.opEndpoint, identityUrl: op.identifier('victim'), opIdentifier: op.opIdentifier, fetcher })).toEqual([]);
   });
 
   test('configured with another endpoint than discovery names: both documents are inconsistent', async () => {
-    const findings = await checkProviderDiscovery({ endpoint: `${op.base}/old-endpoint`, identityUrl: op.identifier('victim'), opIdentifier: op.opIdentifier, fetcher });
+    const findings = await checkProviderDiscovery({ opEndpoint: `${op.base}/old-endpoint`, identityUrl: op.identifier('victim'), opIdentifier: op.opIdentifier, fetcher });
     expect(ids(findings)).toEqual(['error op.identity_page_inconsistent', 'error op.op_identifier_inconsistent']);
-    expect(findings[0]?.message).toContain(`leads to ${op.endpoint}`);
+    expect(findings[0]?.message).toContain(`leads to ${op.opEndpoint}`);
   });
 
   test('an identity page that is not there is undiscoverable', async () => {
-    expect(ids(await checkProviderDiscovery({ endpoint: op.endpoint, identityUrl: `${op.base}/user/nobody`, fetcher }))).toEqual(['error op.identity_page_undiscoverable']);
+    expect(ids(await checkProviderDiscovery({ opEndpoint: op.opEndpoint, identityUrl: `${op.base}/user/nobody`, fetcher }))).toEqual(['error op.identity_page_undiscoverable']);
   });
 });
 
@@ -78,7 +78,7 @@ describe('the rarer discovery findings', () => {
       res.redirect(302, op.identifier('victim'));
     });
     try {
-      const findings = await checkProviderDiscovery({ endpoint: op.endpoint, identityUrl: `${site.base}/me`, opIdentifier: `${site.base}/no-op`, fetcher });
+      const findings = await checkProviderDiscovery({ opEndpoint: op.opEndpoint, identityUrl: `${site.base}/me`, opIdentifier: `${site.base}/no-op`, fetcher });
       expect(ids(findings)).toEqual(['warning op.identity_redirects', 'error op.op_identifier_undiscoverable']);
     } finally {
       await site.close();

@@ -29,9 +29,9 @@ export interface ProviderDeploymentCheckOptions extends ReportOptions {
   sharedStore?: boolean;
 }
 
-function endpointOf(options: Pick<ProviderOptions, 'server' | 'endpoint'>): string {
-  const endpoint = options.server?.endpoint ?? options.endpoint;
-  if (typeof endpoint !== 'string') throw new OpenIDConfigError('give either server, or endpoint and store', 'endpoint');
+function endpointOf(options: Pick<ProviderOptions, 'server' | 'opEndpoint'>): string {
+  const endpoint = options.server?.opEndpoint ?? options.opEndpoint;
+  if (typeof endpoint !== 'string') throw new OpenIDConfigError('give either server, or opEndpoint and store', 'opEndpoint');
   return endpoint;
 }
 
@@ -41,9 +41,9 @@ function endpointOf(options: Pick<ProviderOptions, 'server' | 'endpoint'>): stri
  * the endpoint.
  * @throws OpenIDConfigError without an endpoint, or in strict mode when a finding is an error
  */
-export async function providerDeploymentCheck(options: Pick<ProviderOptions, 'server' | 'endpoint' | 'store' | 'fetcher'>, check: ProviderDeploymentCheckOptions = {}): Promise<readonly Finding[]> {
+export async function providerDeploymentCheck(options: Pick<ProviderOptions, 'server' | 'opEndpoint' | 'store' | 'fetcher'>, check: ProviderDeploymentCheckOptions = {}): Promise<readonly Finding[]> {
   const findings = await checkProviderDeployment({
-    endpoint: endpointOf(options),
+    opEndpoint: endpointOf(options),
     identityUrl: check.identityUrl,
     opIdentifier: check.opIdentifier,
     store: check.store ?? options.store,
@@ -57,7 +57,7 @@ export async function providerDeploymentCheck(options: Pick<ProviderOptions, 'se
 }
 
 /** Checks where the first request arrived (scheme and host against the endpoint, proxy headers against trust proxy) and reports once. Never fails a request. */
-export function providerArrivalCheck(options: Pick<ProviderOptions, 'server' | 'endpoint'>, check: Omit<ReportOptions, 'strict'> = {}): RequestHandler {
+export function providerArrivalCheck(options: Pick<ProviderOptions, 'server' | 'opEndpoint'>, check: Omit<ReportOptions, 'strict'> = {}): RequestHandler {
   const endpoint = endpointOf(options);
   let done = false;
   return (req: Request, _res: Response, next: NextFunction): void => {

@@ -23,7 +23,7 @@ function withFormat(url: string): string {
 /** Options of {@link serveIdentity}. */
 export interface ServeIdentityOptions extends IdentityDocumentOptions {
   /** The OP endpoint URL the page and its XRDS name. */
-  endpoint: string;
+  opEndpoint: string;
   /** The claimed identifier: this page's own URL, as the user types it. */
   claimedId: string;
   /** The OP-local identifier, when the page delegates to another identity at the OP (OpenID 2.0 §7.3.2.1.2, §7.3.3). @default undefined (no delegation) */
@@ -51,13 +51,13 @@ export interface ServeIdentityOptions extends IdentityDocumentOptions {
 export function serveIdentity(req: Request, res: Response, options: ServeIdentityOptions): void {
   // Only the default location is answered here; elsewhere the app's own route serves the XRDS.
   if (options.xrdsLocation === undefined && wantsXrds(req, res)) {
-    res.type(XRDS_CONTENT_TYPE).send(claimedIdentifierXrds(options.endpoint, options, options.extraTypes, options));
+    res.type(XRDS_CONTENT_TYPE).send(claimedIdentifierXrds(options.opEndpoint, options, options.extraTypes, options));
     return;
   }
   const xrdsUrl = options.xrdsLocation === false ? undefined : (options.xrdsLocation ?? withFormat(options.claimedId));
   if (xrdsUrl !== undefined) res.setHeader('X-XRDS-Location', xrdsUrl);
   const title = escapeHTML(options.title ?? options.claimedId);
-  const links = identityLinks(options.endpoint, {
+  const links = identityLinks(options.opEndpoint, {
     ...(options.localId === undefined ? {} : { localId: options.localId }),
     ...(xrdsUrl === undefined ? {} : { xrdsUrl }),
     ...(options.versions === undefined ? {} : { versions: options.versions }),
@@ -71,7 +71,7 @@ export function serveOPIdentifier(
   res: Response,
   options: {
     /** The OP endpoint URL the XRDS names as the server (OpenID 2.0 §7.3.2.1.1). */
-    endpoint: string;
+    opEndpoint: string;
     /** The OP Identifier: this page's own URL; the XRDS is at `<url>?format=xrds`. */
     url: string;
     /** The HTML page's body, as markup (not escaped). @default `<h1>OpenID provider</h1>` */
@@ -81,7 +81,7 @@ export function serveOPIdentifier(
   },
 ): void {
   if (wantsXrds(req, res)) {
-    res.type(XRDS_CONTENT_TYPE).send(opIdentifierXrds(options.endpoint, options.extraTypes));
+    res.type(XRDS_CONTENT_TYPE).send(opIdentifierXrds(options.opEndpoint, options.extraTypes));
     return;
   }
   const xrdsUrl = withFormat(options.url);

@@ -55,10 +55,10 @@ export type Decision = AllowDecision | { type: 'deny' } | { type: 'interact'; ur
 
 /** Options of {@link openidProvider}. */
 export interface ProviderOptions {
-  /** A configured server; or give `endpoint` and `store` and one is made with default settings. @default undefined (made from `endpoint`, `store` and `fetcher`) */
+  /** A configured server; or give `opEndpoint` and `store` and one is made with default settings. @default undefined (made from `opEndpoint`, `store` and `fetcher`) */
   server?: Server;
   /** The OP endpoint URL, where this router is mounted (used when `server` is not given). @default undefined (required without `server`) */
-  endpoint?: string;
+  opEndpoint?: string;
   /** Associations and check_authentication nonces (used when `server` is not given). @default undefined (required without `server`) */
   store?: OpenIDStore;
   /** For relying party discovery (used when `server` is not given). @default createFetcher() */
@@ -127,9 +127,9 @@ function resolveServer(options: ProviderOptions): Server {
     if (typeof (options.server as Partial<Server> | null)?.decodeRequest !== 'function') throw new OpenIDConfigError('must be a Server from openid2-core', 'server');
     return options.server;
   }
-  if (options.endpoint === undefined) throw new OpenIDConfigError('give either server, or endpoint and store', 'endpoint');
-  if (options.store === undefined) throw new OpenIDConfigError('give either server, or endpoint and store', 'store');
-  return new Server({ endpoint: options.endpoint, store: options.store, ...(options.fetcher === undefined ? {} : { fetcher: options.fetcher }) });
+  if (options.opEndpoint === undefined) throw new OpenIDConfigError('give either server, or opEndpoint and store', 'opEndpoint');
+  if (options.store === undefined) throw new OpenIDConfigError('give either server, or opEndpoint and store', 'store');
+  return new Server({ opEndpoint: options.opEndpoint, store: options.store, ...(options.fetcher === undefined ? {} : { fetcher: options.fetcher }) });
 }
 
 /** Checks the options and applies defaults. @throws OpenIDConfigError naming the option at fault */

@@ -57,7 +57,7 @@ export async function startProvider(options: { withSession?: boolean; provider?:
   options.prepare?.(app);
   if (options.withSession !== false) app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false, name: 'op.sid' }));
   state.router = openidProvider({
-    endpoint,
+    opEndpoint: endpoint,
     store,
     fetcher: createFetcher({ allowLoopback: true, timeoutMs: 2000 }),
     interactionUrl: '/login',
@@ -68,10 +68,10 @@ export async function startProvider(options: { withSession?: boolean; provider?:
     ...options.provider,
   });
   app.use('/openid', state.router);
-  app.get('/', (req, res) => serveOPIdentifier(req, res, { endpoint, url: `${base}/` }));
-  app.get('/user/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${base}/user/${req.params.name}` }));
+  app.get('/', (req, res) => serveOPIdentifier(req, res, { opEndpoint: endpoint, url: `${base}/` }));
+  app.get('/user/:name', (req, res) => serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${base}/user/${req.params.name}` }));
   app.get('/delegated/:name', (req, res) =>
-    serveIdentity(req, res, { endpoint, claimedId: `${base}/delegated/${req.params.name}`, localId: `${base}/user/${req.params.name}` }),
+    serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${base}/delegated/${req.params.name}`, localId: `${base}/user/${req.params.name}` }),
   );
   app.get('/v1/:name', (_req, res) => {
     res.type('html').send(`<html><head><link rel="openid.server" href="${escapeHTML(endpoint)}"></head><body>1.x only</body></html>`);

@@ -11,15 +11,15 @@ import { startProvider, type TestProvider } from './app.js';
 
 describe('providerDeploymentCheck', () => {
   test('good: https endpoint and a working store', async () => {
-    expect(await providerDeploymentCheck({ endpoint: 'https://op.example/openid', store: new MemoryStore() })).toEqual([]);
+    expect(await providerDeploymentCheck({ opEndpoint: 'https://op.example/openid', store: new MemoryStore() })).toEqual([]);
   });
 
   test('plain http on a public host and a failing store: reported; strict throws', async () => {
     const failing = { storeAssociation: () => Promise.reject(new StoreError('connection refused')) } as unknown as OpenIDStore;
     const log: string[] = [];
-    await providerDeploymentCheck({ endpoint: 'http://op.example/openid', store: failing }, { log: (item) => log.push(item.id) });
+    await providerDeploymentCheck({ opEndpoint: 'http://op.example/openid', store: failing }, { log: (item) => log.push(item.id) });
     expect(log).toEqual(['op.not_https', 'op.store_unreachable']);
-    await expect(providerDeploymentCheck({ endpoint: 'http://op.example/openid' }, { strict: true })).rejects.toThrow(/op\.not_https/);
+    await expect(providerDeploymentCheck({ opEndpoint: 'http://op.example/openid' }, { strict: true })).rejects.toThrow(/op\.not_https/);
   });
 
   describe('with network: identity page and OP Identifier against the endpoint', () => {
@@ -31,12 +31,12 @@ describe('providerDeploymentCheck', () => {
     const fetcher = createFetcher({ allowPrivateAddresses: true, timeoutMs: 3000 });
 
     test('good: both lead to the endpoint', async () => {
-      const findings = await providerDeploymentCheck({ endpoint: provider.endpoint }, { network: true, fetcher, identityUrl: `${provider.base}/user/carol`, opIdentifier: `${provider.base}/` });
+      const findings = await providerDeploymentCheck({ opEndpoint: provider.endpoint }, { network: true, fetcher, identityUrl: `${provider.base}/user/carol`, opIdentifier: `${provider.base}/` });
       expect(findings).toEqual([]);
     });
 
     test('an endpoint configured elsewhere than the documents say: both inconsistent', async () => {
-      const findings = await providerDeploymentCheck({ endpoint: `${provider.base}/moved` }, { network: true, fetcher, identityUrl: `${provider.base}/user/carol`, opIdentifier: `${provider.base}/` });
+      const findings = await providerDeploymentCheck({ opEndpoint: `${provider.base}/moved` }, { network: true, fetcher, identityUrl: `${provider.base}/user/carol`, opIdentifier: `${provider.base}/` });
       expect(findings.map((item) => item.id)).toEqual(['op.identity_page_inconsistent', 'op.op_identifier_inconsistent']);
     });
   });
@@ -47,7 +47,7 @@ describe('providerArrivalCheck', () => {
     const log: Finding[] = [];
     const app = express();
     app.set('trust proxy', true);
-    app.use(providerArrivalCheck({ endpoint: 'https://op.example/openid' }, { log: (item) => log.push(item) }));
+    app.use(providerArrivalCheck({ opEndpoint: 'https://op.example/openid' }, { log: (item) => log.push(item) }));
     app.get('/', (_req, res) => {
       res.send('ok');
     });
@@ -59,7 +59,7 @@ describe('providerArrivalCheck', () => {
   test('good: the request arrives at the endpoint origin', async () => {
     const log: Finding[] = [];
     const app = express();
-    app.use(providerArrivalCheck({ endpoint: 'http://127.0.0.1:3000/openid' }, { log: (item) => log.push(item) }));
+    app.use(providerArrivalCheck({ opEndpoint: 'http://127.0.0.1:3000/openid' }, { log: (item) => log.push(item) }));
     app.get('/', (_req, res) => {
       res.send('ok');
     });

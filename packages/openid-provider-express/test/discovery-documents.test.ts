@@ -17,12 +17,12 @@ const fetcher = createFetcher({ allowLoopback: true, timeoutMs: 2000 });
 
 beforeAll(async () => {
   const app = express();
-  app.get('/html-only/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${base}${req.path}`, xrdsLocation: false }));
+  app.get('/html-only/:name', (req, res) => serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${base}${req.path}`, xrdsLocation: false }));
   app.get('/v1/:name', (req, res) =>
-    serveIdentity(req, res, { endpoint, claimedId: `${base}${req.path}`, localId: `https://op.example/users/${req.params.name}`, versions: ['1.1'], xrdsLocation: false }),
+    serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${base}${req.path}`, localId: `https://op.example/users/${req.params.name}`, versions: ['1.1'], xrdsLocation: false }),
   );
-  app.get('/no-local-id/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${base}${req.path}`, alwaysLocalId: false }));
-  app.get('/custom/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${base}${req.path}`, xrdsLocation: `${base}/xrds/${req.params.name}` }));
+  app.get('/no-local-id/:name', (req, res) => serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${base}${req.path}`, alwaysLocalId: false }));
+  app.get('/custom/:name', (req, res) => serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${base}${req.path}`, xrdsLocation: `${base}/xrds/${req.params.name}` }));
   app.get('/xrds/:name', (req, res) => {
     res.type(XRDS_CONTENT_TYPE).send(claimedIdentifierXrds(endpoint, { claimedId: `${base}/custom/${req.params.name}` }, [], { versions: ['2.0'] }));
   });

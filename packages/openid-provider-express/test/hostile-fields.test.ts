@@ -33,7 +33,7 @@ async function start(): Promise<App> {
   server.use(
     '/openid',
     openidProvider({
-      endpoint,
+      opEndpoint: endpoint,
       store: new MemoryStore(),
       fetcher: createFetcher({ allowLoopback: true, timeoutMs: 2000 }),
       interactionUrl: '/login',

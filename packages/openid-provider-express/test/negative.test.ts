@@ -244,12 +244,12 @@ describe('configuration', () => {
   test('options are validated when the router is made', () => {
     expect(() => openidProvider({} as never)).toThrow(/decide/);
     expect(() => openidProvider({ decide: async () => ({ type: 'deny' }), interactionUrl: '/login' } as never)).toThrow(/endpoint/);
-    expect(() => openidProvider({ decide: async () => ({ type: 'deny' }), interactionUrl: '/login', endpoint: 'ftp://x/', store: new MemoryStore() })).toThrow(/endpoint/);
+    expect(() => openidProvider({ decide: async () => ({ type: 'deny' }), interactionUrl: '/login', opEndpoint: 'ftp://x/', store: new MemoryStore() })).toThrow(/endpoint/);
   });
 
   test('a missing session middleware is reported clearly', async () => {
     const app = express();
-    app.use('/openid', openidProvider({ endpoint: 'http://127.0.0.1/openid', store: new MemoryStore(), decide: async () => ({ type: 'interact' }), interactionUrl: '/login' }));
+    app.use('/openid', openidProvider({ opEndpoint: 'http://127.0.0.1/openid', store: new MemoryStore(), decide: async () => ({ type: 'interact' }), interactionUrl: '/login' }));
     app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       res.status(500).send(error.message);
     });

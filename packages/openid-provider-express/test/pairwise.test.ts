@@ -44,13 +44,13 @@ async function startOP(): Promise<TestOP> {
       }),
   };
   app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false }));
-  app.use('/openid', openidProvider({ endpoint, store: new MemoryStore(), fetcher, interactionUrl: '/login', decide: async (context) => op.decide(context) }));
-  app.get('/', (req, res) => serveOPIdentifier(req, res, { endpoint, url: `${base}/` }));
+  app.use('/openid', openidProvider({ opEndpoint: endpoint, store: new MemoryStore(), fetcher, interactionUrl: '/login', decide: async (context) => op.decide(context) }));
+  app.get('/', (req, res) => serveOPIdentifier(req, res, { opEndpoint: endpoint, url: `${base}/` }));
   // Identity pages: every pairwise URL of this provider resolves to its endpoint.
   app.get('/id/:tag', (req, res) => {
     const claimedId = `${base}/id/${req.params.tag}`;
     if (!pairwise.isPairwise(claimedId)) return void res.status(404).send('no such identifier');
-    serveIdentity(req, res, { endpoint, claimedId });
+    serveIdentity(req, res, { opEndpoint: endpoint, claimedId });
   });
   app.get('/rp:n/', (_req, res) => void res.status(404).send('no relying party documents'));
   return op;

@@ -30,9 +30,9 @@ function instance(endpoint: string, base: string, store: MemoryStore, keys: read
   const app = express();
   // Each instance has its own sessions: an immediate allow needs no state across instances.
   app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false }));
-  const server = new Server({ endpoint, store, fetcher, sealedHandles: { keys } });
+  const server = new Server({ opEndpoint: endpoint, store, fetcher, sealedHandles: { keys } });
   app.use('/openid', openidProvider({ server, interactionUrl: '/login', decide: async () => ({ type: 'allow' }) }));
-  app.get('/user/:name', (req, res) => serveIdentity(req, res, { endpoint, claimedId: `${base}/user/${req.params.name}` }));
+  app.get('/user/:name', (req, res) => serveIdentity(req, res, { opEndpoint: endpoint, claimedId: `${base}/user/${req.params.name}` }));
   app.get('/rp/', (_req, res) => void res.status(404).send('no relying party documents here'));
   return app;
 }

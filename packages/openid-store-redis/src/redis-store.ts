@@ -117,8 +117,8 @@ export class RedisStore implements OpenIDStore {
     this.#opened.catch(() => undefined);
   }
 
-  #keys(serverUrl: string): { list: string; associationPrefix: string; association: (handle: string) => string } {
-    const tag = `${this.#prefix}{${serverKey(serverUrl)}}`;
+  #keys(opEndpoint: string): { list: string; associationPrefix: string; association: (handle: string) => string } {
+    const tag = `${this.#prefix}{${serverKey(opEndpoint)}}`;
     return { list: `${tag}:handles`, associationPrefix: `${tag}:a:`, association: (handle) => `${tag}:a:${handle}` };
   }
 
@@ -149,9 +149,9 @@ export class RedisStore implements OpenIDStore {
     }
   }
 
-  storeAssociation(serverUrl: string, association: Association): Promise<void> {
+  storeAssociation(opEndpoint: string, association: Association): Promise<void> {
     return this.#run('storeAssociation', async (client) => {
-      const keys = this.#keys(serverUrl);
+      const keys = this.#keys(opEndpoint);
       const ttl = association.expiresIn(this.#clock.seconds());
       // Already expired: storing it would only hand it out never.
       if (ttl <= 0) return;
@@ -176,10 +176,10 @@ export class RedisStore implements OpenIDStore {
     return association.isExpired(this.#clock.seconds()) ? undefined : association;
   }
 
-  async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+  async getAssociation(opEndpoint: string, handle?: string): Promise<Association | undefined> {
     if (handle !== undefined && !isValidHandle(handle)) return undefined;
     return this.#run('getAssociation', async (client) => {
-      const keys = this.#keys(serverUrl);
+      const keys = this.#keys(opEndpoint);
       if (handle !== undefined) return this.#parse(await client.get(keys.association(handle)));
       // Newest first; entries whose key Redis expired are skipped (cleanup prunes them).
       for (const candidate of await client.zrevrange(keys.list, 0, -1)) {
@@ -190,10 +190,10 @@ export class RedisStore implements OpenIDStore {
     });
   }
 
-  async removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+  async removeAssociation(opEndpoint: string, handle: string): Promise<boolean> {
     if (!isValidHandle(handle)) return false;
     return this.#run('removeAssociation', async (client) => {
-      const keys = this.#keys(serverUrl);
+      const keys = this.#keys(opEndpoint);
       const results = await client.multi().del(keys.association(handle)).zrem(keys.list, handle).exec();
       const failed = results?.find(([error]) => error !== null);
       if (results === null || failed !== undefined) throw failed?.[0] ?? new Error('the transaction was aborted');
@@ -201,13 +201,13 @@ export class RedisStore implements OpenIDStore {
     });
   }
 
-  async useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean> {
-    checkNonceArgs(serverUrl, timestamp, salt);
+  async useNonce(opEndpoint: string, timestamp: number, salt: string): Promise<boolean> {
+    checkNonceArgs(opEndpoint, timestamp, salt);
     if (!this.#clock.nonceInWindow(timestamp)) return false;
     return this.#run('useNonce', async (client) => {
       // Kept until the timestamp leaves the skew window, plus a margin for clock steps.
       const ttl = Math.max(1, timestamp + this.#clock.skewSeconds - this.#clock.seconds() + 60);
-      const key = `${this.#prefix}{n:${serverKey(serverUrl)}}:${timestamp}:${salt}`;
+      const key = `${this.#prefix}{n:${serverKey(opEndpoint)}}:${timestamp}:${salt}`;
       return (await client.set(key, '1', 'EX', ttl, 'NX')) === 'OK';
     });
   }

@@ -102,11 +102,11 @@ export class SqlStore implements OpenIDStore {
     }
   }
 
-  storeAssociation(serverUrl: string, association: Association): Promise<void> {
+  storeAssociation(opEndpoint: string, association: Association): Promise<void> {
     return this.#run('storeAssociation', async () => {
       await this.#dialect.query(this.#dialect.upsertAssociation(this.#associations), [
-        serverKey(serverUrl),
-        serverUrl,
+        serverKey(opEndpoint),
+        opEndpoint,
         association.handle,
         association.secret,
         association.issued,
@@ -114,7 +114,7 @@ export class SqlStore implements OpenIDStore {
         association.assocType,
         association.expiresAt,
       ]);
-      await this.#evict(serverKey(serverUrl));
+      await this.#evict(serverKey(opEndpoint));
     });
   }
 
@@ -135,7 +135,7 @@ export class SqlStore implements OpenIDStore {
     ]);
   }
 
-  async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+  async getAssociation(opEndpoint: string, handle?: string): Promise<Association | undefined> {
     if (handle !== undefined && !isValidHandle(handle)) return undefined;
     return this.#run('getAssociation', async () => {
       const columns = 'handle, secret, issued, lifetime, assoc_type';
@@ -144,11 +144,11 @@ export class SqlStore implements OpenIDStore {
         handle === undefined
           ? await this.#dialect.query(
               `SELECT ${columns} FROM ${this.#associations} WHERE server_key = ? AND expires_at > ? ORDER BY issued DESC LIMIT 1`,
-              [serverKey(serverUrl), now],
+              [serverKey(opEndpoint), now],
             )
           : await this.#dialect.query(
               `SELECT ${columns} FROM ${this.#associations} WHERE server_key = ? AND handle = ? AND expires_at > ?`,
-              [serverKey(serverUrl), handle, now],
+              [serverKey(opEndpoint), handle, now],
             );
       const row = rows[0];
       if (row === undefined) return undefined;
@@ -162,21 +162,21 @@ export class SqlStore implements OpenIDStore {
     });
   }
 
-  async removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+  async removeAssociation(opEndpoint: string, handle: string): Promise<boolean> {
     if (!isValidHandle(handle)) return false;
     return this.#run('removeAssociation', async () => {
-      const { affected } = await this.#dialect.query(`DELETE FROM ${this.#associations} WHERE server_key = ? AND handle = ?`, [serverKey(serverUrl), handle]);
+      const { affected } = await this.#dialect.query(`DELETE FROM ${this.#associations} WHERE server_key = ? AND handle = ?`, [serverKey(opEndpoint), handle]);
       return affected > 0;
     });
   }
 
-  async useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean> {
-    checkNonceArgs(serverUrl, timestamp, salt);
+  async useNonce(opEndpoint: string, timestamp: number, salt: string): Promise<boolean> {
+    checkNonceArgs(opEndpoint, timestamp, salt);
     if (!this.#clock.nonceInWindow(timestamp)) return false;
     return this.#run('useNonce', async () => {
       let fresh: boolean;
       try {
-        const { affected } = await this.#dialect.query(this.#dialect.insertNonce(this.#nonces), [serverKey(serverUrl), Math.floor(timestamp), salt]);
+        const { affected } = await this.#dialect.query(this.#dialect.insertNonce(this.#nonces), [serverKey(opEndpoint), Math.floor(timestamp), salt]);
         fresh = affected === 1;
       } catch (error) {
         if (this.#dialect.isDuplicate(error)) return false;

@@ -23,8 +23,8 @@ async function perform(op, args) {
     return found === undefined ? null : { handle: found.handle, secret: found.secret.toString('base64'), issued: found.issued };
   }
   if (op === 'storeAssociation') {
-    const [serverUrl, serialized] = args;
-    await store.storeAssociation(serverUrl, core.Association.deserialize(serialized));
+    const [opEndpoint, serialized] = args;
+    await store.storeAssociation(opEndpoint, core.Association.deserialize(serialized));
     return true;
   }
   if (op === 'useNonce' || op === 'removeAssociation' || op === 'cleanup') return store[op](...args);

@@ -43,7 +43,7 @@ export async function startAttackerServer(honestEndpoint: () => string): Promise
     if (path.startsWith('/user/')) return serveIdentityPage(req, res, url, honestEndpoint(), self);
     return sendText(res, 404, 'text/plain', 'not found');
   });
-  server = new Server({ store: new MemoryStore(), endpoint: `${http.base}/openid`, returnToCache: false });
+  server = new Server({ store: new MemoryStore(), opEndpoint: `${http.base}/openid`, returnToCache: false });
   const signatory = server.signatory;
   return {
     base: http.base,

@@ -57,7 +57,7 @@ export interface MockProvider {
   /** `http://127.0.0.1:<port>` */
   base: string;
   /** The OP endpoint URL. */
-  endpoint: string;
+  opEndpoint: string;
   /** The OP Identifier (identifier select): give it to a "Sign in with …" button, or Steam mode's `steamBase` is `base`. */
   opIdentifier: string;
   steam: boolean;
@@ -215,11 +215,11 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   });
   base = http.base;
   attacker = await startAttackerServer(() => `${base}${paths.endpoint}`);
-  server = new Server({ store: new MemoryStore(), endpoint: `${base}${paths.endpoint}`, returnToCache: false });
+  server = new Server({ store: new MemoryStore(), opEndpoint: `${base}${paths.endpoint}`, returnToCache: false });
 
   return {
     base,
-    endpoint: `${base}${paths.endpoint}`,
+    opEndpoint: `${base}${paths.endpoint}`,
     opIdentifier: `${base}${paths.opIdentifier}`,
     steam,
     attacker: { base: attacker.base, endpoint: attacker.endpoint, lenientEndpoint: attacker.lenientEndpoint },

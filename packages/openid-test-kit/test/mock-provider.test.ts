@@ -40,7 +40,7 @@ async function signIn(identifier: string): Promise<{ final: string; me: unknown 
 }
 
 function checkid(mode: string, identity: string, returnTo: string, extra: Record<string, string> = {}): string {
-  const url = new URL(mock.endpoint);
+  const url = new URL(mock.opEndpoint);
   const args = { 'openid.ns': NS, 'openid.mode': mode, 'openid.claimed_id': identity, 'openid.identity': identity, 'openid.return_to': returnTo, ...extra };
   for (const [key, value] of Object.entries(args)) url.searchParams.set(key, value);
   return url.href;
@@ -50,7 +50,7 @@ describe('discovery documents', () => {
   test('an identity page links the endpoint in HTML and points to its XRDS', async () => {
     const page = await fetch(mock.identifier('victim'));
     const html = await page.text();
-    expect(html).toContain(`<link rel="openid2.provider" href="${mock.endpoint}">`);
+    expect(html).toContain(`<link rel="openid2.provider" href="${mock.opEndpoint}">`);
     const xrds = await fetch(page.headers.get('x-xrds-location') as string);
     expect(xrds.headers.get('content-type')).toContain('application/xrds+xml');
     expect(await xrds.text()).toContain(`<LocalID>${mock.identifier('victim')}</LocalID>`);
@@ -93,7 +93,7 @@ describe('associate', () => {
     const session = createConsumerSession(sessionType);
     const body = new URLSearchParams({ 'openid.ns': NS, 'openid.mode': 'associate', 'openid.assoc_type': assocType, 'openid.session_type': sessionType });
     for (const [key, value] of Object.entries(session.requestArgs())) body.set(`openid.${key}`, value);
-    const answer = kvForm.parse(await (await fetch(mock.endpoint, { method: 'POST', body })).text());
+    const answer = kvForm.parse(await (await fetch(mock.opEndpoint, { method: 'POST', body })).text());
     const association = new Association({ handle: answer.assoc_handle as string, secret: session.extractSecret(answer, assocType), issued: 0, lifetime: 10 ** 9, assocType });
     const redirect = await fetch(checkid('checkid_setup', mock.identifier('victim'), 'http://127.0.0.1:1/return', { 'openid.assoc_handle': association.handle }), { redirect: 'manual' });
     const assertion = Message.fromPostArgs(new URL(redirect.headers.get('location') as string).searchParams);
@@ -103,7 +103,7 @@ describe('associate', () => {
 
   test('no-encryption over plain http is refused (§8.4.1)', async () => {
     const body = new URLSearchParams({ 'openid.ns': NS, 'openid.mode': 'associate', 'openid.assoc_type': 'HMAC-SHA256', 'openid.session_type': 'no-encryption' });
-    const answer = kvForm.parse(await (await fetch(mock.endpoint, { method: 'POST', body })).text());
+    const answer = kvForm.parse(await (await fetch(mock.opEndpoint, { method: 'POST', body })).text());
     expect(answer.error_code).toBe('unsupported-type');
   });
 });
@@ -133,8 +133,8 @@ describe('scripted users through our relying party', () => {
     const redirect = await fetch(checkid('checkid_setup', mock.identifier('victim'), 'http://127.0.0.1:1/return'), { redirect: 'manual' });
     const body = new URL(redirect.headers.get('location') as string).searchParams;
     body.set('openid.mode', 'check_authentication');
-    const first = kvForm.parse(await (await fetch(mock.endpoint, { method: 'POST', body })).text());
-    const second = kvForm.parse(await (await fetch(mock.endpoint, { method: 'POST', body })).text());
+    const first = kvForm.parse(await (await fetch(mock.opEndpoint, { method: 'POST', body })).text());
+    const second = kvForm.parse(await (await fetch(mock.opEndpoint, { method: 'POST', body })).text());
     expect([first.is_valid, second.is_valid]).toEqual(['true', 'false']);
   });
 
@@ -173,16 +173,16 @@ describe('Steam mode', () => {
   });
 
   test('only identifier select; no associations; check_authentication without the relying party Origin is is_valid:false', async () => {
-    const notSelect = await fetch(`${steam.endpoint}?${new URLSearchParams({ 'openid.ns': NS, 'openid.mode': 'checkid_setup', 'openid.claimed_id': steam.identifier('victim'), 'openid.identity': steam.identifier('victim'), 'openid.return_to': 'http://127.0.0.1:1/r' })}`);
+    const notSelect = await fetch(`${steam.opEndpoint}?${new URLSearchParams({ 'openid.ns': NS, 'openid.mode': 'checkid_setup', 'openid.claimed_id': steam.identifier('victim'), 'openid.identity': steam.identifier('victim'), 'openid.return_to': 'http://127.0.0.1:1/r' })}`);
     expect(notSelect.status).toBe(400);
-    const associate = kvForm.parse(await (await fetch(steam.endpoint, { method: 'POST', body: new URLSearchParams({ 'openid.ns': NS, 'openid.mode': 'associate', 'openid.assoc_type': 'HMAC-SHA1', 'openid.session_type': 'DH-SHA1', 'openid.dh_consumer_public': 'AQ==' }) })).text());
+    const associate = kvForm.parse(await (await fetch(steam.opEndpoint, { method: 'POST', body: new URLSearchParams({ 'openid.ns': NS, 'openid.mode': 'associate', 'openid.assoc_type': 'HMAC-SHA1', 'openid.session_type': 'DH-SHA1', 'openid.dh_consumer_public': 'AQ==' }) })).text());
     expect(associate.error_code).toBe('unsupported-type');
     const select = 'http://specs.openid.net/auth/2.0/identifier_select';
-    const redirect = await fetch(`${steam.endpoint}?${new URLSearchParams({ 'openid.ns': NS, 'openid.mode': 'checkid_setup', 'openid.claimed_id': select, 'openid.identity': select, 'openid.return_to': 'http://127.0.0.1:1/r' })}`, { redirect: 'manual' });
+    const redirect = await fetch(`${steam.opEndpoint}?${new URLSearchParams({ 'openid.ns': NS, 'openid.mode': 'checkid_setup', 'openid.claimed_id': select, 'openid.identity': select, 'openid.return_to': 'http://127.0.0.1:1/r' })}`, { redirect: 'manual' });
     const body = new URL(redirect.headers.get('location') as string).searchParams;
     body.set('openid.mode', 'check_authentication');
-    const without = kvForm.parse(await (await fetch(steam.endpoint, { method: 'POST', body })).text());
-    const withOrigin = kvForm.parse(await (await fetch(steam.endpoint, { method: 'POST', body, headers: { origin: 'http://127.0.0.1:1' } })).text());
+    const without = kvForm.parse(await (await fetch(steam.opEndpoint, { method: 'POST', body })).text());
+    const withOrigin = kvForm.parse(await (await fetch(steam.opEndpoint, { method: 'POST', body, headers: { origin: 'http://127.0.0.1:1' } })).text());
     expect([without.is_valid, withOrigin.is_valid]).toEqual(['false', 'true']);
   });
 });

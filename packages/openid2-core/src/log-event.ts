@@ -31,7 +31,7 @@ export interface OpenIDEvent {
   /** What the user typed (relying party) or the identity asserted (provider). */
   identifier?: string;
   /** The OP endpoint involved. */
-  endpoint?: string;
+  opEndpoint?: string;
   /** Milliseconds since the step (or the login) started. */
   durationMs?: number;
   /** The error and its causes, outermost first. */

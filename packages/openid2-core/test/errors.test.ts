@@ -105,9 +105,9 @@ describe('18.6: one hierarchy, a code for each', () => {
     ['NaN', 'https://op.example/', Number.NaN, 'salt'],
     ['a server URL that is not a string', 42 as unknown as string, 1_700_000_000, 'salt'],
     ['a salt that is not a string', 'https://op.example/', 1_700_000_000, null as unknown as string],
-  ])('18.6: checkNonceArgs refuses %s with a coded NonceError, not a bare TypeError', (_name, serverUrl, timestamp, salt) => {
-    expect(() => checkNonceArgs(serverUrl, timestamp, salt)).toThrow(NonceError);
-    expect(() => checkNonceArgs(serverUrl, timestamp, salt)).toThrow(expect.objectContaining({ code: 'ERR_NONCE' }));
+  ])('18.6: checkNonceArgs refuses %s with a coded NonceError, not a bare TypeError', (_name, opEndpoint, timestamp, salt) => {
+    expect(() => checkNonceArgs(opEndpoint, timestamp, salt)).toThrow(NonceError);
+    expect(() => checkNonceArgs(opEndpoint, timestamp, salt)).toThrow(expect.objectContaining({ code: 'ERR_NONCE' }));
   });
 
   test('18.6: FileStore without a directory is an OpenIDConfigError naming the option, not a bare TypeError', () => {

@@ -66,14 +66,14 @@ describe('18.4: one isOpenIDStore', () => {
   });
 
   test('the Server refuses an object with useNonce alone (it once checked only that method)', () => {
-    expect(() => new Server({ endpoint: 'https://op.example/openid', store: partial as never })).toThrow(OpenIDConfigError);
-    expect(() => new Server({ endpoint: 'https://op.example/openid', store: partial as never })).toThrow(/^store:/);
+    expect(() => new Server({ opEndpoint: 'https://op.example/openid', store: partial as never })).toThrow(OpenIDConfigError);
+    expect(() => new Server({ opEndpoint: 'https://op.example/openid', store: partial as never })).toThrow(/^store:/);
   });
 });
 
 describe('18.4: a 1.x assertion needs its transaction (OpenID 1.1 §4.2.2)', () => {
   const transaction: Transaction = {
-    id: 't', serverUrl: 'https://op.example/', claimedId: 'https://id.example/', localId: undefined, typeUris: [], usedYadis: false, created: NOW,
+    id: 't', opEndpoint: 'https://op.example/', claimedId: 'https://id.example/', localId: undefined, typeUris: [], usedYadis: false, created: NOW,
   };
 
   test('without a transaction, or one without a claimed identifier: unsolicited_assertion', () => {

@@ -51,7 +51,7 @@ function identifierOf(options: ResolvedConsumerOptions, req: Request): { identif
 function associationEvent(options: ResolvedConsumerOptions, auth: AuthRequest): void {
   const association = auth.association;
   if (association === undefined) return;
-  emit(options, { event: auth.associationMade ? 'association_made' : 'association_reused', endpoint: auth.endpoint.serverUrl, assocType: association.assocType });
+  emit(options, { event: auth.associationMade ? 'association_made' : 'association_reused', opEndpoint: auth.endpoint.opEndpoint, assocType: association.assocType });
 }
 
 /** The app's per-login choices, checked; a refusal when they do not fit. */
@@ -82,7 +82,7 @@ export async function login(options: ResolvedConsumerOptions, req: Request, res:
     if (error instanceof DiscoveryError) return fail(options, req, res, discoveryFailure(options, error, identifier, typed), { identifier, startedAt });
     throw error;
   }
-  emit(options, { event: 'discovery_succeeded', identifier, endpoint: auth.endpoint.serverUrl, version: auth.endpoint.version, durationMs: Date.now() - startedAt });
+  emit(options, { event: 'discovery_succeeded', identifier, opEndpoint: auth.endpoint.opEndpoint, version: auth.endpoint.version, durationMs: Date.now() - startedAt });
   associationEvent(options, auth);
   const profile = choices.profile ?? options.profile;
   const pape = choices.pape ?? options.pape;

@@ -60,7 +60,7 @@ async function succeed(options: ResolvedConsumerOptions, req: Request, res: Resp
     claimedId: result.claimedId,
     displayIdentifier: result.displayIdentifier,
     identity: result.identity,
-    opEndpoint: result.endpoint.serverUrl,
+    opEndpoint: result.endpoint.opEndpoint,
     version: result.endpoint.version,
     ...(result.steamId === undefined ? {} : { steamId: result.steamId }),
     ...extensionData(options, result, state?.pape === true),
@@ -71,7 +71,7 @@ async function succeed(options: ResolvedConsumerOptions, req: Request, res: Resp
   emit(options, {
     event: 'login_succeeded',
     identifier: result.claimedId,
-    endpoint: result.endpoint.serverUrl,
+    opEndpoint: result.endpoint.opEndpoint,
     version: result.endpoint.version,
     ...(state?.startedAt === undefined ? {} : { durationMs: Date.now() - state.startedAt }),
   });

@@ -42,7 +42,7 @@ export async function checkReturnUrlPublished(realm: string, returnUrl: string, 
 /** What {@link checkProviderDiscovery} checks: the endpoint, the pages whose discovery must lead to it, and the fetcher to fetch them with. */
 export interface ProviderDiscoveryInput {
   /** The configured OP endpoint. */
-  endpoint: string;
+  opEndpoint: string;
   /** A user's identity page. @default none checked */
   identityUrl?: string | undefined;
   /** The OP Identifier URL. @default none checked */
@@ -57,10 +57,10 @@ export async function checkProviderDiscovery(input: ProviderDiscoveryInput): Pro
   if (input.identityUrl !== undefined) {
     try {
       const result = await discover(input.identityUrl, { fetcher: input.fetcher });
-      const mine = result.endpoints.filter((endpoint) => endpoint.serverUrl === input.endpoint && !endpoint.isOPIdentifier);
+      const mine = result.endpoints.filter((endpoint) => endpoint.opEndpoint === input.opEndpoint && !endpoint.isOPIdentifier);
       if (mine.length === 0) {
-        const seen = [...new Set(result.endpoints.map((endpoint) => endpoint.serverUrl))].join(', ') || 'none';
-        findings.push(finding('op.identity_page_inconsistent', 'error', `the identity page ${input.identityUrl} leads to ${seen}, not the configured endpoint ${input.endpoint}`));
+        const seen = [...new Set(result.endpoints.map((endpoint) => endpoint.opEndpoint))].join(', ') || 'none';
+        findings.push(finding('op.identity_page_inconsistent', 'error', `the identity page ${input.identityUrl} leads to ${seen}, not the configured endpoint ${input.opEndpoint}`));
       } else if (result.claimedId !== input.identityUrl) {
         findings.push(finding('op.identity_redirects', 'warning', `the identity page ${input.identityUrl} ends at ${result.claimedId}: relying parties will use that as the claimed identifier`));
       }
@@ -71,8 +71,8 @@ export async function checkProviderDiscovery(input: ProviderDiscoveryInput): Pro
   if (input.opIdentifier !== undefined) {
     try {
       const result = await discover(input.opIdentifier, { fetcher: input.fetcher });
-      if (!result.endpoints.some((endpoint) => endpoint.isOPIdentifier && endpoint.serverUrl === input.endpoint)) {
-        findings.push(finding('op.op_identifier_inconsistent', 'error', `the OP Identifier ${input.opIdentifier} has no XRDS server service naming ${input.endpoint}: "sign in with" buttons cannot use it`));
+      if (!result.endpoints.some((endpoint) => endpoint.isOPIdentifier && endpoint.opEndpoint === input.opEndpoint)) {
+        findings.push(finding('op.op_identifier_inconsistent', 'error', `the OP Identifier ${input.opIdentifier} has no XRDS server service naming ${input.opEndpoint}: "sign in with" buttons cannot use it`));
       }
     } catch (error) {
       findings.push(finding('op.op_identifier_undiscoverable', 'error', `discovery of the OP Identifier ${input.opIdentifier} failed (${brief(error)})`));

@@ -73,7 +73,7 @@ export function formatResult(result: DiscoveryResult): string {
   result.endpoints.forEach((endpoint, index) => {
     const kind = endpoint.isOPIdentifier ? 'OP Identifier' : 'Claimed Identifier';
     lines.push(`  ${index + 1}. ${kind}, OpenID ${endpoint.version} (${endpoint.usedYadis ? 'XRDS' : 'HTML'})`);
-    lines.push(`     OP endpoint: ${endpoint.serverUrl}`);
+    lines.push(`     OP endpoint: ${endpoint.opEndpoint}`);
     if (endpoint.localId !== undefined) lines.push(`     Local ID:    ${endpoint.localId}`);
     if (endpoint.priority !== undefined) lines.push(`     Priority:    ${endpoint.priority}`);
   });

@@ -99,22 +99,22 @@ export class AuthRequest {
 
   /** The URL to redirect the user to (§5.2.1). */
   redirectUrl(realm: string, returnTo: string, options: RequestOptions = {}): string {
-    return this.getMessage(realm, returnTo, options).toURL(this.endpoint.serverUrl);
+    return this.getMessage(realm, returnTo, options).toURL(this.endpoint.opEndpoint);
   }
 
   /** A redirect, or for OpenID 2.0 requests too long for a URL, an auto-submitting form (§5.2). */
   indirect(realm: string, returnTo: string, options: RequestOptions & FormMarkupOptions = {}): IndirectEncoding {
-    return this.getMessage(realm, returnTo, options).toIndirect(this.endpoint.serverUrl, options);
+    return this.getMessage(realm, returnTo, options).toIndirect(this.endpoint.opEndpoint, options);
   }
 
   /** A `<form>` posting the request to the OP (§5.2.2). */
   formMarkup(realm: string, returnTo: string, options: RequestOptions & FormMarkupOptions = {}): string {
-    return this.getMessage(realm, returnTo, options).toFormMarkup(this.endpoint.serverUrl, options);
+    return this.getMessage(realm, returnTo, options).toFormMarkup(this.endpoint.opEndpoint, options);
   }
 
   /** A whole page that posts the request to the OP (with a button when scripts are off). */
   htmlMarkup(realm: string, returnTo: string, options: RequestOptions & FormMarkupOptions = {}): string {
-    return this.getMessage(realm, returnTo, options).toHTMLAutoSubmit(this.endpoint.serverUrl, options);
+    return this.getMessage(realm, returnTo, options).toHTMLAutoSubmit(this.endpoint.opEndpoint, options);
   }
 }
 

@@ -79,8 +79,8 @@ export class Consumer {
   }
 
   /** Starts at a known OP endpoint, identifier select, without discovery ("Sign in with X" buttons). */
-  beginWithOPEndpoint(session: ConsumerSessionStore, serverUrl: string, perLogin?: PerLoginOptions): Promise<AuthRequest> {
-    return this.beginWithEndpoints(session, [new ServiceEndpoint({ serverUrl, typeUris: [OPENID_IDP_2_0_TYPE] })], perLogin);
+  beginWithOPEndpoint(session: ConsumerSessionStore, opEndpoint: string, perLogin?: PerLoginOptions): Promise<AuthRequest> {
+    return this.beginWithEndpoints(session, [new ServiceEndpoint({ opEndpoint, typeUris: [OPENID_IDP_2_0_TYPE] })], perLogin);
   }
 
   /**
@@ -97,10 +97,10 @@ export class Consumer {
     const stateless = this.#statelessFor(perLogin);
     if (endpoints.length === 0) throw new OpenIDConfigError('must list at least one endpoint', 'endpoints');
     for (const endpoint of endpoints) {
-      if (!/^https?:\/\//i.test(endpoint.serverUrl)) throw new OpenIDConfigError(`must be http(s) URLs, not ${JSON.stringify(endpoint.serverUrl)}`, 'endpoints');
+      if (!/^https?:\/\//i.test(endpoint.opEndpoint)) throw new OpenIDConfigError(`must be http(s) URLs, not ${JSON.stringify(endpoint.opEndpoint)}`, 'endpoints');
     }
     const first = endpoints[0] as ServiceEndpoint;
-    return this.#start(store, await this.#underDeadline(first.serverUrl, (fetcher) => this.#chooseEndpoint(endpoints, fetcher, stateless)));
+    return this.#start(store, await this.#underDeadline(first.opEndpoint, (fetcher) => this.#chooseEndpoint(endpoints, fetcher, stateless)));
   }
 
   /** Whether a login associates: its own choice, else the consumer's setting. */
@@ -126,9 +126,9 @@ export class Consumer {
     // Each URL once (another service at the same URL would get the same answer), only the first few, within a few requests.
     const tried = new Set<string>();
     for (const endpoint of endpoints) {
-      if (tried.has(endpoint.serverUrl)) continue;
+      if (tried.has(endpoint.opEndpoint)) continue;
       if (tried.size >= MAX_ENDPOINTS_TRIED || budget.spent()) break;
-      tried.add(endpoint.serverUrl);
+      tried.add(endpoint.opEndpoint);
       try {
         const association = await negotiator.associate(endpoint);
         if (association !== undefined) return { endpoint, association, associationMade: negotiator.made(association) };
@@ -140,7 +140,7 @@ export class Consumer {
       }
     }
     if (answered !== undefined) return { endpoint: answered, association: undefined, associationMade: false };
-    throw new DiscoveryError(`No OP endpoint could be reached (${unreachable?.message ?? 'no answer'})`, first.serverUrl, { cause: unreachable, reason: 'endpoints_unreachable' });
+    throw new DiscoveryError(`No OP endpoint could be reached (${unreachable?.message ?? 'no answer'})`, first.opEndpoint, { cause: unreachable, reason: 'endpoints_unreachable' });
   }
 
   /**
@@ -219,9 +219,9 @@ export class Consumer {
       // Discovery first, so check_authentication only ever goes to a verified endpoint.
       discovered = await checkDiscovered(message, transaction, this.#discoverOptions);
       if (!('ok' in discovered)) return discovered;
-      const checked = await checkAuthentication(message, discovered.endpoint.serverUrl, this.#config.fetcher, this.#config.checkAuthenticationHeaders);
+      const checked = await checkAuthentication(message, discovered.endpoint.opEndpoint, this.#config.fetcher, this.#config.checkAuthenticationHeaders);
       if (!('ok' in checked)) return checked;
-      if (checked.invalidateHandle !== undefined) await this.#config.store?.removeAssociation(discovered.endpoint.serverUrl, checked.invalidateHandle);
+      if (checked.invalidateHandle !== undefined) await this.#config.store?.removeAssociation(discovered.endpoint.opEndpoint, checked.invalidateHandle);
     }
     const { store, now, skewSeconds } = this.#config;
     const nonce = await checkNonce(message, signed, claims.opEndpoint, store, { now, ...(skewSeconds === undefined ? {} : { skewSeconds }) });
@@ -263,5 +263,5 @@ function claimsOf(message: Message, transaction: Transaction | undefined): Asser
   // OpenID 1.x names no endpoint: the request's own transaction does.
   const own = openID1Transaction(transaction);
   if ('status' in own) return own;
-  return { version: '1.x', opEndpoint: own.serverUrl, claimedId: own.claimedId, identity };
+  return { version: '1.x', opEndpoint: own.opEndpoint, claimedId: own.claimedId, identity };
 }

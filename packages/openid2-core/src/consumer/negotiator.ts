@@ -87,7 +87,7 @@ export class Negotiator {
   /** Whether our policy allows a pair with this endpoint. */
   allows(pair: AssociationPreference, endpoint: ServiceEndpoint): boolean {
     // No-encryption sends the MAC key in the clear: never over plain HTTP (§8.4.1).
-    if (pair.sessionType === 'no-encryption' && !endpoint.serverUrl.startsWith('https:')) return false;
+    if (pair.sessionType === 'no-encryption' && !endpoint.opEndpoint.startsWith('https:')) return false;
     // OpenID 1.x knows HMAC-SHA1 only (OpenID 1.1 §4.1.1).
     if (!endpoint.isOpenID2() && (pair.assocType !== 'HMAC-SHA1' || pair.sessionType === 'DH-SHA256')) return false;
     return this.#preferences.some((p) => p.assocType === pair.assocType && p.sessionType === pair.sessionType);
@@ -100,12 +100,12 @@ export class Negotiator {
    */
   async associate(endpoint: ServiceEndpoint): Promise<Association | undefined> {
     const now = Math.floor((this.#options.now ?? Date.now)() / 1000);
-    const existing = await this.#options.store.getAssociation(endpoint.serverUrl);
+    const existing = await this.#options.store.getAssociation(endpoint.opEndpoint);
     const usable = existing !== undefined && existing.expiresIn(now) > MIN_REMAINING_SECONDS && (endpoint.isOpenID2() || existing.assocType === 'HMAC-SHA1');
     if (usable) return existing;
     const flights = this.#options.flights;
     if (flights === undefined) return this.#negotiate(endpoint, now);
-    return flights.run(`${endpoint.isOpenID2() ? 2 : 1} ${endpoint.serverUrl}`, () => this.#negotiate(endpoint, now));
+    return flights.run(`${endpoint.isOpenID2() ? 2 : 1} ${endpoint.opEndpoint}`, () => this.#negotiate(endpoint, now));
   }
 
   /** Asks the OP for an association: our first allowed pair, then once its suggestion. */
@@ -132,7 +132,7 @@ export class Negotiator {
     // OpenID 1.x leaves session_type out for no-encryption (OpenID 1.1 §4.1.1).
     if (endpoint.isOpenID2() || pair.sessionType !== 'no-encryption') request.setArg(OPENID_NS, 'session_type', pair.sessionType);
     request.updateArgs(OPENID_NS, session.requestArgs());
-    const response = await this.#options.fetcher.fetch(endpoint.serverUrl, {
+    const response = await this.#options.fetcher.fetch(endpoint.opEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: request.toURLEncoded(),
@@ -141,7 +141,7 @@ export class Negotiator {
     if (response.status === 400 && reply.getArg(OPENID_NS, 'error_code') === 'unsupported-type') throw new UnsupportedType(suggestionOf(reply));
     if (response.status !== 200) throw new Error(`associate answered HTTP ${response.status}`);
     const association = readAssociation(reply, pair, endpoint, (fields) => session.extractSecret(fields, pair.assocType), now);
-    await this.#options.store.storeAssociation(endpoint.serverUrl, association);
+    await this.#options.store.storeAssociation(endpoint.opEndpoint, association);
     this.#made.add(association);
     return association;
   }

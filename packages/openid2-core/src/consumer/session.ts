@@ -30,7 +30,7 @@ export function objectSession(target: Record<string, unknown>): ConsumerSessionS
 /** One login in progress: what begin() discovered, to verify the answer against. */
 export interface Transaction {
   id: string;
-  serverUrl: string;
+  opEndpoint: string;
   claimedId: string | undefined;
   localId: string | undefined;
   typeUris: string[];
@@ -52,7 +52,7 @@ const TRANSACTION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 export function transactionOf(id: string, endpoint: ServiceEndpoint, created: number): Transaction {
   return {
     id,
-    serverUrl: endpoint.serverUrl,
+    opEndpoint: endpoint.opEndpoint,
     claimedId: endpoint.claimedId,
     localId: endpoint.localId,
     typeUris: [...endpoint.typeUris],
@@ -68,7 +68,7 @@ function isTransaction(value: unknown, id: string): value is Transaction {
   const optionalString = (field: unknown): boolean => field === undefined || typeof field === 'string';
   return (
     entry.id === id &&
-    typeof entry.serverUrl === 'string' &&
+    typeof entry.opEndpoint === 'string' &&
     optionalString(entry.claimedId) &&
     optionalString(entry.localId) &&
     Array.isArray(entry.typeUris) &&

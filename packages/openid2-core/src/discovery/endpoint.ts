@@ -9,7 +9,7 @@ export type ProtocolVersion = '2.0' | '1.1' | '1.0';
 
 /** What a {@link ServiceEndpoint} is made of. */
 export interface ServiceEndpointInit {
-  serverUrl: string;
+  opEndpoint: string;
   claimedId?: string | undefined;
   localId?: string | undefined;
   typeUris: readonly string[];
@@ -22,7 +22,7 @@ export interface ServiceEndpointInit {
 /** One OpenID service: an OP endpoint URL and the identifiers it answers for. Immutable. */
 export class ServiceEndpoint {
   /** The OP endpoint URL. */
-  readonly serverUrl: string;
+  readonly opEndpoint: string;
   /** The claimed identifier; undefined for OP Identifier (identifier select) elements. */
   readonly claimedId: string | undefined;
   /** The OP-local identifier (LocalID / delegate), when it differs from the claimed identifier. */
@@ -37,7 +37,7 @@ export class ServiceEndpoint {
   readonly priority: number | undefined;
 
   constructor(init: ServiceEndpointInit) {
-    this.serverUrl = init.serverUrl;
+    this.opEndpoint = init.opEndpoint;
     this.claimedId = init.claimedId;
     this.localId = init.localId;
     this.typeUris = Object.freeze([...init.typeUris]);
@@ -77,7 +77,7 @@ export class ServiceEndpoint {
   /** A plain object with the computed properties too (for logs and `openid-discover --json`). */
   toJSON(): Record<string, unknown> {
     return {
-      serverUrl: this.serverUrl,
+      opEndpoint: this.opEndpoint,
       claimedId: this.claimedId,
       localId: this.localId,
       displayIdentifier: this.displayIdentifier,

@@ -45,12 +45,12 @@ function boundedTypes(typeUris: readonly string[]): string[] {
  */
 export function boundedEndpoints(endpoints: readonly ServiceEndpoint[]): ServiceEndpoint[] {
   return endpoints
-    .filter((endpoint) => [endpoint.serverUrl, endpoint.claimedId, endpoint.localId, endpoint.displayIdentifier].every(withinLength))
+    .filter((endpoint) => [endpoint.opEndpoint, endpoint.claimedId, endpoint.localId, endpoint.displayIdentifier].every(withinLength))
     .slice(0, DISCOVERY_LIMITS.maxEndpoints)
     .map(
       (endpoint) =>
         new ServiceEndpoint({
-          serverUrl: detach(endpoint.serverUrl),
+          opEndpoint: detach(endpoint.opEndpoint),
           claimedId: detach(endpoint.claimedId),
           localId: detach(endpoint.localId),
           typeUris: boundedTypes(endpoint.typeUris),
@@ -72,7 +72,7 @@ const stringBytes = (text: string | undefined): number => (text === undefined ? 
 export function discoveryResultSize(result: DiscoveryResult): number {
   let size = 256 + stringBytes(result.normalizedInput) + stringBytes(result.claimedId) + stringBytes(result.finalUrl);
   for (const endpoint of result.endpoints) {
-    size += 256 + stringBytes(endpoint.serverUrl) + stringBytes(endpoint.claimedId) + stringBytes(endpoint.localId) + stringBytes(endpoint.displayIdentifier);
+    size += 256 + stringBytes(endpoint.opEndpoint) + stringBytes(endpoint.claimedId) + stringBytes(endpoint.localId) + stringBytes(endpoint.displayIdentifier);
     for (const uri of endpoint.typeUris) size += 8 + stringBytes(uri);
   }
   return size;

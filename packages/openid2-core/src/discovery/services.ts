@@ -55,11 +55,11 @@ function serviceEndpoints(service: XRDService, context: ServiceContext): Service
   // An OP Identifier element names no user: the claimed identifier is chosen at the OP (§7.3.2.1.1).
   const localId = isOP ? undefined : localIdOf(service, context.identifier);
   return service.uris.flatMap((uri) => {
-    const serverUrl = httpUrl(uri);
-    if (serverUrl === undefined) return [];
+    const opEndpoint = httpUrl(uri);
+    if (opEndpoint === undefined) return [];
     return [
       new ServiceEndpoint({
-        serverUrl,
+        opEndpoint,
         claimedId: isOP ? undefined : context.claimedId,
         localId: localId === context.claimedId ? undefined : localId,
         typeUris: service.types,
@@ -82,10 +82,10 @@ export function endpointsFromServices(services: readonly XRDService[], context: 
 }
 
 function htmlEndpoint(provider: string | undefined, localIdHref: string | undefined, type: string, claimedId: string, pageUrl: string): ServiceEndpoint[] {
-  const serverUrl = httpUrl(provider, pageUrl);
-  if (serverUrl === undefined) return [];
+  const opEndpoint = httpUrl(provider, pageUrl);
+  if (opEndpoint === undefined) return [];
   const localId = httpUrl(localIdHref, pageUrl);
-  return [new ServiceEndpoint({ serverUrl, claimedId, localId: localId === claimedId ? undefined : localId, typeUris: [type] })];
+  return [new ServiceEndpoint({ opEndpoint, claimedId, localId: localId === claimedId ? undefined : localId, typeUris: [type] })];
 }
 
 /**

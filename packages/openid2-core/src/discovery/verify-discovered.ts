@@ -79,7 +79,7 @@ function speaks(endpoint: ServiceEndpoint, version: ProtocolVersion): boolean {
  */
 export function endpointMatches(endpoint: ServiceEndpoint, asserted: AssertedInformation, discoveredClaimedId: string): boolean {
   if (endpoint.isOPIdentifier || !speaks(endpoint, asserted.version)) return false;
-  if (!sameUrl(endpoint.serverUrl, asserted.opEndpoint)) return false;
+  if (!sameUrl(endpoint.opEndpoint, asserted.opEndpoint)) return false;
   if (!sameUrl(withoutFragment(asserted.claimedId), discoveredClaimedId)) return false;
   return sameUrl(endpoint.getLocalId(), asserted.localId);
 }
@@ -112,7 +112,7 @@ export async function verifyDiscoveredEndpoint(asserted: AssertedInformation, op
   return {
     ok: true,
     endpoint: new ServiceEndpoint({
-      serverUrl: match.serverUrl,
+      opEndpoint: match.opEndpoint,
       claimedId,
       localId: match.localId,
       typeUris: match.typeUris,

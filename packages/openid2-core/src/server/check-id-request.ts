@@ -34,7 +34,7 @@ export interface AllowOptions {
 
 /** What a CheckIDRequest needs from the server. */
 export interface CheckIDContext {
-  endpoint: string;
+  opEndpoint: string;
   now: () => number;
   sign(response: Message, requestedHandle: string | undefined, fields: readonly string[]): Promise<void>;
   discoverReturnTos(realm: string): Promise<string[]>;
@@ -245,7 +245,7 @@ export class CheckIDRequest {
     checkExtensions(options.extensions ?? [], this);
     const response = this.#response('id_res');
     if (response.isOpenID2()) {
-      response.setArg(OPENID_NS, 'op_endpoint', this.#context.endpoint);
+      response.setArg(OPENID_NS, 'op_endpoint', this.#context.opEndpoint);
       response.setArg(OPENID_NS, 'claimed_id', claimedId);
     }
     response.setArg(OPENID_NS, 'identity', identity);
@@ -299,13 +299,13 @@ export class CheckIDRequest {
     const setup = Message.fromPostArgs(Object.entries(this.message.toPostArgs()));
     setup.setArg(OPENID_NS, 'mode', 'checkid_setup');
     for (const key of Object.keys(setup.getArgs(BARE_NS))) setup.delArg(BARE_NS, key);
-    response.setArg(OPENID_NS, 'user_setup_url', setup.toURL(this.#context.endpoint));
+    response.setArg(OPENID_NS, 'user_setup_url', setup.toURL(this.#context.opEndpoint));
     return { kind: 'indirect', message: response, returnTo: this.returnTo };
   }
 
   /** The request as a URL to this OP (to resume it after an interaction). */
   encodeToURL(): string {
-    return this.message.toURL(this.#context.endpoint);
+    return this.message.toURL(this.#context.opEndpoint);
   }
 
   /** Whether the request uses OpenID 2.0. */

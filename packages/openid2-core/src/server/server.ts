@@ -23,7 +23,7 @@ export interface ServerOptions extends AssociationPolicy {
   /** Where associations and check_authentication nonces are kept (shared by every instance of the OP). */
   store: OpenIDStore;
   /** The OP endpoint URL (http or https), exactly as relying parties discover it: signed into every assertion as `op_endpoint`. */
-  endpoint: string;
+  opEndpoint: string;
   /** For relying party discovery (return_to verification, §9.2.1). @default createFetcher() (private addresses refused) */
   fetcher?: Fetcher;
   /** Lifetime of shared associations, in seconds. @default 1209600 (14 days) */
@@ -101,7 +101,7 @@ function malformed(args: MessageArgs, error: MessageError): ProtocolError {
  * as a framework-free `{ status, headers, body }`.
  */
 export class Server {
-  readonly endpoint: string;
+  readonly opEndpoint: string;
   readonly signatory: Signatory;
   readonly #policy: AssociationPolicy;
   readonly #store: OpenIDStore;
@@ -113,11 +113,11 @@ export class Server {
   constructor(options: ServerOptions) {
     if (options === null || typeof options !== 'object') throw new OpenIDConfigError('options are required');
     if (!isOpenIDStore(options.store)) throw new OpenIDConfigError('an OpenIDStore is required', 'store');
-    if (typeof options.endpoint !== 'string') throw new OpenIDConfigError('must be an absolute http or https URL', 'endpoint');
+    if (typeof options.opEndpoint !== 'string') throw new OpenIDConfigError('must be an absolute http or https URL', 'opEndpoint');
     try {
-      this.endpoint = normalizeUrl(options.endpoint);
+      this.opEndpoint = normalizeUrl(options.opEndpoint);
     } catch (cause) {
-      throw new OpenIDConfigError(`must be an absolute http or https URL (${(cause as Error).message})`, 'endpoint');
+      throw new OpenIDConfigError(`must be an absolute http or https URL (${(cause as Error).message})`, 'opEndpoint');
     }
     if (options.now !== undefined && typeof options.now !== 'function') throw new OpenIDConfigError('must be a function returning milliseconds', 'now');
     this.#policy = resolveAssociationPolicy(options);
@@ -129,7 +129,7 @@ export class Server {
     this.#returnTos = cache === false ? undefined : new ReturnToCache(cache ?? {}, this.#now);
     this.signatory = new Signatory({
       store: options.store,
-      endpoint: this.endpoint,
+      opEndpoint: this.opEndpoint,
       associationLifetime: lifetime(options.associationLifetime, 14 * 24 * 60 * 60, 'associationLifetime'),
       privateLifetime: lifetime(options.privateAssociationLifetime, 300, 'privateAssociationLifetime'),
       now: this.#now,
@@ -159,7 +159,7 @@ export class Server {
       case 'checkid_setup':
       case 'checkid_immediate':
         return CheckIDRequest.fromMessage(message, {
-          endpoint: this.endpoint,
+          opEndpoint: this.opEndpoint,
           now: this.#now,
           sign: (response, handle, fields) => this.signatory.sign(response, handle, fields),
           discoverReturnTos: (realm) => this.#discoverReturnTos(realm),
@@ -186,7 +186,7 @@ export class Server {
   /** Answers associate and check_authentication requests (checkid requests are answered with `request.answer`). */
   handleRequest(request: AssociateRequest | CheckAuthRequest): Promise<OpenIDResponse> {
     if (request instanceof AssociateRequest) return request.answer(this.signatory);
-    return request.answer(this.signatory, this.#store, `${this.endpoint}|check_authentication`);
+    return request.answer(this.signatory, this.#store, `${this.opEndpoint}|check_authentication`);
   }
 
   /** Encodes a response: KV form (direct), a 302 redirect, an auto-submitting form, or an error page. */

@@ -27,7 +27,7 @@ export interface SignatoryOptions {
   /** Where associations and check_authentication nonces are kept. */
   store: OpenIDStore;
   /** The OP endpoint URL: store keys derive from it. */
-  endpoint: string;
+  opEndpoint: string;
   /** Lifetime of shared associations, in seconds. @default 1209600 (14 days) */
   associationLifetime?: number;
   /** Lifetime of private associations: how long an RP has to call check_authentication. @default 300 */
@@ -52,8 +52,8 @@ export class Signatory {
   /** @throws OpenIDConfigError for bad sealed-handle keys */
   constructor(options: SignatoryOptions) {
     this.#store = options.store;
-    this.#sharedKey = `${options.endpoint}|shared`;
-    this.#privateKey = `${options.endpoint}|private`;
+    this.#sharedKey = `${options.opEndpoint}|shared`;
+    this.#privateKey = `${options.opEndpoint}|private`;
     this.#lifetime = options.associationLifetime ?? 14 * 24 * 60 * 60;
     this.#privateLifetime = options.privateLifetime ?? 300;
     this.#now = options.now ?? Date.now;
@@ -62,7 +62,7 @@ export class Signatory {
     if (this.#sealed !== undefined && Math.max(this.#lifetime, this.#privateLifetime) > 0xffffffff) {
       throw new OpenIDConfigError('association lifetimes must fit in 32 bits of seconds with sealed handles', 'sealedHandles');
     }
-    this.#usedKey = `${options.endpoint}|sealed-private-used`;
+    this.#usedKey = `${options.opEndpoint}|sealed-private-used`;
   }
 
   /** Whether new associations are sealed into their handles (nothing stored). */

@@ -80,19 +80,19 @@ export class FileStore implements OpenIDStore {
     return this.#ready;
   }
 
-  #serverDir(serverUrl: string): string {
-    return join(this.#associations, serverKey(serverUrl));
+  #serverDir(opEndpoint: string): string {
+    return join(this.#associations, serverKey(opEndpoint));
   }
 
-  #associationFile(serverUrl: string, handle: string): string {
-    return join(this.#serverDir(serverUrl), `${hash(handle)}.assoc`);
+  #associationFile(opEndpoint: string, handle: string): string {
+    return join(this.#serverDir(opEndpoint), `${hash(handle)}.assoc`);
   }
 
-  async storeAssociation(serverUrl: string, association: Association): Promise<void> {
+  async storeAssociation(opEndpoint: string, association: Association): Promise<void> {
     await guard('storeAssociation', async () => {
       await this.#init();
-      await mkdir(this.#serverDir(serverUrl), { recursive: true, mode: DIRECTORY_MODE });
-      const temp = join(this.#serverDir(serverUrl), `.${randomBytes(12).toString('hex')}.tmp`);
+      await mkdir(this.#serverDir(opEndpoint), { recursive: true, mode: DIRECTORY_MODE });
+      const temp = join(this.#serverDir(opEndpoint), `.${randomBytes(12).toString('hex')}.tmp`);
       try {
         const file = await open(temp, 'wx', FILE_MODE);
         try {
@@ -103,12 +103,12 @@ export class FileStore implements OpenIDStore {
         } finally {
           await file.close();
         }
-        await rename(temp, this.#associationFile(serverUrl, association.handle));
+        await rename(temp, this.#associationFile(opEndpoint, association.handle));
       } catch (error) {
         await rm(temp, { force: true }).catch(() => undefined);
         throw error;
       }
-      await this.#evict(this.#serverDir(serverUrl));
+      await this.#evict(this.#serverDir(opEndpoint));
     });
   }
 
@@ -145,17 +145,17 @@ export class FileStore implements OpenIDStore {
     }
   }
 
-  async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
+  async getAssociation(opEndpoint: string, handle?: string): Promise<Association | undefined> {
     if (handle !== undefined && !isValidHandle(handle)) return undefined;
     return guard('getAssociation', async () => {
       await this.#init();
       const now = this.#clock.seconds();
       if (handle !== undefined) {
-        const found = await this.#read(this.#associationFile(serverUrl, handle));
+        const found = await this.#read(this.#associationFile(opEndpoint, handle));
         return found === undefined || found.isExpired(now) || found.handle !== handle ? undefined : found;
       }
       let newest: Association | undefined;
-      for (const path of await this.#associationFiles(this.#serverDir(serverUrl))) {
+      for (const path of await this.#associationFiles(this.#serverDir(opEndpoint))) {
         const association = await this.#read(path);
         if (association === undefined || association.isExpired(now)) continue;
         if (newest === undefined || association.issued > newest.issued) newest = association;
@@ -174,12 +174,12 @@ export class FileStore implements OpenIDStore {
     }
   }
 
-  async removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
+  async removeAssociation(opEndpoint: string, handle: string): Promise<boolean> {
     if (!isValidHandle(handle)) return false;
     return guard('removeAssociation', async () => {
       await this.#init();
       try {
-        await unlink(this.#associationFile(serverUrl, handle));
+        await unlink(this.#associationFile(opEndpoint, handle));
         return true;
       } catch (error) {
         if (errorCode(error) === 'ENOENT') return false;
@@ -188,13 +188,13 @@ export class FileStore implements OpenIDStore {
     });
   }
 
-  async useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean> {
-    checkNonceArgs(serverUrl, timestamp, salt);
+  async useNonce(opEndpoint: string, timestamp: number, salt: string): Promise<boolean> {
+    checkNonceArgs(opEndpoint, timestamp, salt);
     if (!this.#clock.nonceInWindow(timestamp)) return false;
     return guard('useNonce', async () => {
       await this.#init();
       // The timestamp leads the name so cleanup can tell the age without reading.
-      const name = `${timestamp}-${hash(JSON.stringify([serverUrl, timestamp, salt]))}`;
+      const name = `${timestamp}-${hash(JSON.stringify([opEndpoint, timestamp, salt]))}`;
       try {
         const file = await open(join(this.#nonces, name), 'wx', FILE_MODE);
         await file.close();

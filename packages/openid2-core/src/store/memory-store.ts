@@ -11,7 +11,7 @@ import { checkNonceArgs, evictionTarget, StoreClock, type OpenIDStore, type Stor
 /** An {@link OpenIDStore} in this process's memory; no dependencies, no faults. */
 export class MemoryStore implements OpenIDStore {
   readonly #clock: StoreClock;
-  /** serverUrl → handle → association */
+  /** opEndpoint → handle → association */
   readonly #associations = new Map<string, Map<string, Association>>();
   /** nonce key → timestamp */
   readonly #nonces = new Map<string, number>();
@@ -21,11 +21,11 @@ export class MemoryStore implements OpenIDStore {
     this.#clock = new StoreClock(options);
   }
 
-  async storeAssociation(serverUrl: string, association: Association): Promise<void> {
-    let byHandle = this.#associations.get(serverUrl);
+  async storeAssociation(opEndpoint: string, association: Association): Promise<void> {
+    let byHandle = this.#associations.get(opEndpoint);
     if (byHandle === undefined) {
       byHandle = new Map();
-      this.#associations.set(serverUrl, byHandle);
+      this.#associations.set(opEndpoint, byHandle);
     }
     // Replacing a handle moves it to the end: the Map's order is the order of storing.
     byHandle.delete(association.handle);
@@ -48,8 +48,8 @@ export class MemoryStore implements OpenIDStore {
     }
   }
 
-  async getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined> {
-    const byHandle = this.#associations.get(serverUrl);
+  async getAssociation(opEndpoint: string, handle?: string): Promise<Association | undefined> {
+    const byHandle = this.#associations.get(opEndpoint);
     if (byHandle === undefined) return undefined;
     const now = this.#clock.seconds();
     if (handle !== undefined) {
@@ -65,15 +65,15 @@ export class MemoryStore implements OpenIDStore {
     return newest;
   }
 
-  async removeAssociation(serverUrl: string, handle: string): Promise<boolean> {
-    return this.#associations.get(serverUrl)?.delete(handle) ?? false;
+  async removeAssociation(opEndpoint: string, handle: string): Promise<boolean> {
+    return this.#associations.get(opEndpoint)?.delete(handle) ?? false;
   }
 
-  async useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean> {
-    checkNonceArgs(serverUrl, timestamp, salt);
+  async useNonce(opEndpoint: string, timestamp: number, salt: string): Promise<boolean> {
+    checkNonceArgs(opEndpoint, timestamp, salt);
     if (!this.#clock.nonceInWindow(timestamp)) return false;
     // Unambiguous: the timestamp is an integer and the salt printable ASCII without spaces (checked above).
-    const key = `${timestamp} ${salt} ${serverUrl}`;
+    const key = `${timestamp} ${salt} ${opEndpoint}`;
     if (this.#nonces.has(key)) return false;
     this.#nonces.set(key, timestamp);
     return true;
@@ -82,14 +82,14 @@ export class MemoryStore implements OpenIDStore {
   async cleanup(): Promise<{ associations: number; nonces: number }> {
     const now = this.#clock.seconds();
     let associations = 0;
-    for (const [serverUrl, byHandle] of this.#associations) {
+    for (const [opEndpoint, byHandle] of this.#associations) {
       for (const [handle, association] of byHandle) {
         if (association.isExpired(now)) {
           byHandle.delete(handle);
           associations += 1;
         }
       }
-      if (byHandle.size === 0) this.#associations.delete(serverUrl);
+      if (byHandle.size === 0) this.#associations.delete(opEndpoint);
     }
     const horizon = this.#clock.nonceHorizon();
     let nonces = 0;

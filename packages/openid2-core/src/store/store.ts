@@ -30,10 +30,10 @@ export interface OpenIDStore {
   /**
    * Stores an association of a server, replacing one with the same server
    * URL and handle, and evicts the server's oldest beyond the cap.
-   * @param serverUrl the OP endpoint URL (consumer) or a fixed key (provider)
+   * @param opEndpoint the OP endpoint URL (consumer) or a fixed key (provider)
    * @throws StoreError on a fault
    */
-  storeAssociation(serverUrl: string, association: Association): Promise<void>;
+  storeAssociation(opEndpoint: string, association: Association): Promise<void>;
   /**
    * The unexpired association with this handle; without a handle the newest
    * unexpired one (greatest `issued`). `undefined` if there is none, including
@@ -43,13 +43,13 @@ export interface OpenIDStore {
    * @throws StoreError on a fault, never `undefined`
    * @see OpenID 2.0 §8.2.1 (handles)
    */
-  getAssociation(serverUrl: string, handle?: string): Promise<Association | undefined>;
+  getAssociation(opEndpoint: string, handle?: string): Promise<Association | undefined>;
   /**
    * Removes an association; true if one was removed, so of two concurrent
    * removals exactly one wins.
    * @throws StoreError on a fault, never `false`
    */
-  removeAssociation(serverUrl: string, handle: string): Promise<boolean>;
+  removeAssociation(opEndpoint: string, handle: string): Promise<boolean>;
   /**
    * Records a nonce: true exactly once for a given (server URL, timestamp,
    * salt), false when it was used before, and false without recording it
@@ -60,7 +60,7 @@ export interface OpenIDStore {
    * @throws StoreError on a fault, never `true`
    * @see OpenID 2.0 §10.1, §11.3
    */
-  useNonce(serverUrl: string, timestamp: number, salt: string): Promise<boolean>;
+  useNonce(opEndpoint: string, timestamp: number, salt: string): Promise<boolean>;
   /**
    * Removes expired associations and nonces older than the skew window;
    * resolves with how many of each it removed. Run it from a timer or a job:
@@ -159,8 +159,8 @@ export function evictionTarget(cap: number): number {
 }
 
 /** A fixed-length key for a server URL (URLs can be longer than database index limits). */
-export function serverKey(serverUrl: string): string {
-  return createHash('sha256').update(serverUrl, 'utf8').digest('hex');
+export function serverKey(opEndpoint: string): string {
+  return createHash('sha256').update(opEndpoint, 'utf8').digest('hex');
 }
 
 /**
@@ -169,9 +169,9 @@ export function serverKey(serverUrl: string): string {
  * seconds, the salt what §10.1 allows after the timestamp.
  * @throws NonceError for arguments of the wrong type, a timestamp that is not an integer, or a salt §10.1 does not allow
  */
-export function checkNonceArgs(serverUrl: string, timestamp: number, salt: string): void {
-  if (typeof serverUrl !== 'string' || typeof salt !== 'string' || !Number.isSafeInteger(timestamp)) {
-    throw new NonceError('useNonce(serverUrl: string, timestamp: integer seconds, salt: string): arguments of another type, or a timestamp that is not whole seconds');
+export function checkNonceArgs(opEndpoint: string, timestamp: number, salt: string): void {
+  if (typeof opEndpoint !== 'string' || typeof salt !== 'string' || !Number.isSafeInteger(timestamp)) {
+    throw new NonceError('useNonce(opEndpoint: string, timestamp: integer seconds, salt: string): arguments of another type, or a timestamp that is not whole seconds');
   }
   if (salt.length > MAX_NONCE_LENGTH || !isNonceSalt(salt)) throw new NonceError('A nonce salt is at most 255 printable ASCII characters');
 }

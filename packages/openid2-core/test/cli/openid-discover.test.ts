@@ -55,7 +55,7 @@ describe('openid-discover', () => {
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.claimedId).toBe(`${server.url}/users/alice`);
-    expect(result.endpoints.map((e: { serverUrl: string; version: string }) => [e.serverUrl, e.version])).toEqual([
+    expect(result.endpoints.map((e: { opEndpoint: string; version: string }) => [e.opEndpoint, e.version])).toEqual([
       [`${server.url}/idp`, '2.0'], [`${server.url}/op`, '2.0'], [`${server.url}/op1`, '1.1'],
     ]);
   });

@@ -11,7 +11,7 @@ const RETURN = 'https://rp.example/openid/return?next=%2Fhome';
 const TX = 'T'.repeat(32);
 
 function request(init: Partial<ConstructorParameters<typeof ServiceEndpoint>[0]> & { typeUris: string[] }, withAssociation = false): AuthRequest {
-  const endpoint = new ServiceEndpoint({ serverUrl: 'https://op.example/openid', claimedId: 'https://alice.example/', ...init });
+  const endpoint = new ServiceEndpoint({ opEndpoint: 'https://op.example/openid', claimedId: 'https://alice.example/', ...init });
   return new AuthRequest(endpoint, withAssociation ? knownAssociation({ handle: 'h1' }) : undefined, TX);
 }
 

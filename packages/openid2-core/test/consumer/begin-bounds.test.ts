@@ -88,14 +88,14 @@ describe('17.2: endpoints tried per begin', () => {
     const before = associates.decline;
     const auth = await consumer().begin(objectSession({}), `${server.url}/declining`);
     expect(associates.decline - before).toBe(3);
-    expect([auth.endpoint.serverUrl, auth.association]).toEqual([`${server.url}/decline/0`, undefined]);
+    expect([auth.endpoint.opEndpoint, auth.association]).toEqual([`${server.url}/decline/0`, undefined]);
   });
 
   test('17.2: 1,000 endpoints that decline with a suggested type: 3 associate requests in all, retries included', async () => {
     const before = associates.suggest;
     const auth = await consumer().begin(objectSession({}), `${server.url}/suggesting`);
     expect(associates.suggest - before).toBe(3);
-    expect([auth.endpoint.serverUrl, auth.association]).toEqual([`${server.url}/suggest/0`, undefined]);
+    expect([auth.endpoint.opEndpoint, auth.association]).toEqual([`${server.url}/suggest/0`, undefined]);
   });
 
   test('17.2: 1,000 services of one endpoint each: the document is refused before any associate request', async () => {

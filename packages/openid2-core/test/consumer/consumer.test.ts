@@ -26,7 +26,7 @@ describe('positive flows', () => {
     const before = op.checkAuthCount;
     const result = await complete(rp, await assertionUrl(rp, `${op.base}/user/alice`));
     expect(result).toMatchObject({ status: 'success', claimedId: `${op.base}/user/alice`, identity: `${op.base}/user/alice`, displayIdentifier: `${op.base}/user/alice` });
-    if (result.status === 'success') expect(result.endpoint).toMatchObject({ serverUrl: op.endpoint, version: '2.0' });
+    if (result.status === 'success') expect(result.endpoint).toMatchObject({ opEndpoint: op.endpoint, version: '2.0' });
     // Smart mode verifies locally; stateless asks the OP.
     expect(op.checkAuthCount - before).toBe(withStore ? 0 : 1);
     if (withStore) expect((await rp.store?.getAssociation(op.endpoint))?.assocType).toBe('HMAC-SHA256');

@@ -96,7 +96,7 @@ describe('several endpoints', () => {
     const store = new MemoryStore();
     const consumer = consumerWith(store);
     const auth = await consumer.begin(session, `${pages.url}/two`);
-    expect(auth.endpoint.serverUrl).toBe(op.endpoint);
+    expect(auth.endpoint.opEndpoint).toBe(op.endpoint);
     expect(auth.association).toBeDefined();
     const response = await fetch(auth.redirectUrl(REALM, RP), { redirect: 'manual' });
     const url = response.headers.get('location') as string;

@@ -72,7 +72,7 @@ export async function startOP(policy: AssociationPolicy = {}): Promise<TestOP> {
   });
   op.base = op.http.url;
   op.endpoint = `${op.base}/openid`;
-  op.server = new Server({ ...policy, endpoint: op.endpoint, store: new MemoryStore(), fetcher: createFetcher({ allowPrivateAddresses: true }) });
+  op.server = new Server({ ...policy, opEndpoint: op.endpoint, store: new MemoryStore(), fetcher: createFetcher({ allowPrivateAddresses: true }) });
   op.close = () => op.http.close();
   return op;
 }

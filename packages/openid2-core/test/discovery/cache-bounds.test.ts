@@ -31,7 +31,7 @@ function heavyXRDS(): Buffer {
 /** The strings an entry holds, at two bytes a character, measured here rather than taken from the cache. */
 function measured(result: DiscoveryResult): number {
   const strings = [result.normalizedInput, result.claimedId, result.finalUrl];
-  for (const e of result.endpoints) strings.push(e.serverUrl, e.claimedId, e.localId, e.displayIdentifier, ...e.typeUris);
+  for (const e of result.endpoints) strings.push(e.opEndpoint, e.claimedId, e.localId, e.displayIdentifier, ...e.typeUris);
   return strings.reduce((sum, text) => sum + 2 * (text?.length ?? 0), 0);
 }
 
@@ -49,11 +49,11 @@ describe('17.3: one discovery result', () => {
     const result = await discover(`${server.url}/id/0`, { fetcher });
     expect(result.endpoints.length).toBe(DISCOVERY_LIMITS.maxEndpoints);
     for (const endpoint of result.endpoints) {
-      expect(endpoint.serverUrl.length).toBeLessThanOrEqual(DISCOVERY_LIMITS.maxUrlLength);
+      expect(endpoint.opEndpoint.length).toBeLessThanOrEqual(DISCOVERY_LIMITS.maxUrlLength);
       expect(endpoint.typeUris).toEqual([OPENID_2_0_TYPE]);
     }
     // The most preferred endpoints are the ones kept (priority order).
-    expect(result.endpoints.map((e) => new URL(e.serverUrl).host)).toEqual(Array.from({ length: 10 }, (_, s) => `op${s}.example`));
+    expect(result.endpoints.map((e) => new URL(e.opEndpoint).host)).toEqual(Array.from({ length: 10 }, (_, s) => `op${s}.example`));
     expect(measured(result)).toBeLessThan(64 * 1024);
   });
 });

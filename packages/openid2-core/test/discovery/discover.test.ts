@@ -60,7 +60,7 @@ describe('Yadis (§7.3.1)', () => {
   test('an XRDS body by content type', async () => {
     const result = await discover(`${base}/xrds-direct`, { fetcher });
     expect(result).toMatchObject({ normalizedInput: `${base}/xrds-direct`, claimedId: `${base}/xrds-direct`, finalUrl: `${base}/xrds-direct` });
-    expect(result.endpoints.map((e) => [e.serverUrl, e.claimedId, e.getLocalId(), e.usedYadis])).toEqual([[`${base}/op`, `${base}/xrds-direct`, `${base}/local`, true]]);
+    expect(result.endpoints.map((e) => [e.opEndpoint, e.claimedId, e.getLocalId(), e.usedYadis])).toEqual([[`${base}/op`, `${base}/xrds-direct`, `${base}/local`, true]]);
   });
 
   test('an XRDS body served as text/xml', async () => {
@@ -68,7 +68,7 @@ describe('Yadis (§7.3.1)', () => {
   });
 
   test('content negotiation on Accept', async () => {
-    expect((await discover(`${base}/negotiate`, { fetcher })).endpoints.map((e) => e.serverUrl)).toEqual([`${base}/op`]);
+    expect((await discover(`${base}/negotiate`, { fetcher })).endpoints.map((e) => e.opEndpoint)).toEqual([`${base}/op`]);
   });
 
   test.each(['/header', '/meta'])('the X-XRDS-Location pointer (%s); the page, not the document, is the claimed identifier', async (path) => {
@@ -88,15 +88,15 @@ describe('Yadis (§7.3.1)', () => {
 
   test('an XRDS without OpenID services falls back to HTML', async () => {
     const result = await discover(`${base}/no-openid-xrds`, { fetcher });
-    expect(result.endpoints.map((e) => [e.serverUrl, e.usedYadis])).toEqual([[`${base}/op-html`, false]]);
+    expect(result.endpoints.map((e) => [e.opEndpoint, e.usedYadis])).toEqual([[`${base}/op-html`, false]]);
   });
 
   test('an XRDS pointer that fails (404, or a refused document) falls back to the page\'s links', async () => {
-    expect((await discover(`${base}/broken-pointer`, { fetcher })).endpoints.map((e) => [e.version, e.serverUrl])).toEqual([
+    expect((await discover(`${base}/broken-pointer`, { fetcher })).endpoints.map((e) => [e.version, e.opEndpoint])).toEqual([
       ['2.0', `${base}/op?a=1&b=2`],
       ['1.1', `${base}/op?a=1&b=2`],
     ]);
-    expect((await discover(`${base}/pointer-to-laughs`, { fetcher })).endpoints.map((e) => e.serverUrl)).toEqual([`${base}/op-html`]);
+    expect((await discover(`${base}/pointer-to-laughs`, { fetcher })).endpoints.map((e) => e.opEndpoint)).toEqual([`${base}/op-html`]);
   });
 
   test('when the page has no links either, the pointer\'s failure is reported', async () => {
@@ -112,7 +112,7 @@ describe('HTML discovery over HTTP (§7.3.3)', () => {
 
   test('relative hrefs resolve against the final URL', async () => {
     const result = await discover(`${base}/html-relative`, { fetcher });
-    expect(result.endpoints.map((e) => [e.serverUrl, e.localId])).toEqual([[`${base}/op`, `${base}/users/a`]]);
+    expect(result.endpoints.map((e) => [e.opEndpoint, e.localId])).toEqual([[`${base}/op`, `${base}/users/a`]]);
   });
 
   test.each([

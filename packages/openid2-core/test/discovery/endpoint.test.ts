@@ -2,7 +2,7 @@ import { ServiceEndpoint, sortEndpoints } from '../../src/discovery/endpoint.js'
 import { OPENID_1_0_TYPE, OPENID_1_1_TYPE, OPENID_2_0_TYPE, OPENID_IDP_2_0_TYPE } from '../../src/constants.js';
 
 const endpoint = (typeUris: string[], extra: Partial<ConstructorParameters<typeof ServiceEndpoint>[0]> = {}) =>
-  new ServiceEndpoint({ serverUrl: 'http://op.example/', claimedId: 'http://user.example/', typeUris, ...extra });
+  new ServiceEndpoint({ opEndpoint: 'http://op.example/', claimedId: 'http://user.example/', typeUris, ...extra });
 
 describe('ServiceEndpoint', () => {
   test.each([
@@ -30,27 +30,27 @@ describe('ServiceEndpoint', () => {
     expect(e.typeUris).toEqual([OPENID_2_0_TYPE]);
     expect(Object.isFrozen(e) && Object.isFrozen(e.typeUris)).toBe(true);
     expect(() => {
-      (e as { serverUrl: string }).serverUrl = 'http://evil/';
+      (e as { opEndpoint: string }).opEndpoint = 'http://evil/';
     }).toThrow(TypeError);
     expect([e.usedYadis, e.priority, e.displayIdentifier]).toEqual([false, undefined, 'http://user.example/']);
   });
 
   test('toJSON includes the computed properties', () => {
     expect(JSON.parse(JSON.stringify(endpoint([OPENID_IDP_2_0_TYPE], { claimedId: undefined, priority: 3, usedYadis: true })))).toEqual({
-      serverUrl: 'http://op.example/', version: '2.0', isOPIdentifier: true, typeUris: [OPENID_IDP_2_0_TYPE], priority: 3, usedYadis: true,
+      opEndpoint: 'http://op.example/', version: '2.0', isOPIdentifier: true, typeUris: [OPENID_IDP_2_0_TYPE], priority: 3, usedYadis: true,
     });
   });
 
   test('sortEndpoints: OP Identifier, 2.0, 1.x; then priority (none last); stable; the input is not changed', () => {
     const list = [
-      endpoint([OPENID_1_1_TYPE], { serverUrl: 'a', priority: 0 }),
-      endpoint([OPENID_2_0_TYPE], { serverUrl: 'b' }),
-      endpoint([OPENID_2_0_TYPE], { serverUrl: 'c', priority: 5 }),
-      endpoint([OPENID_IDP_2_0_TYPE], { serverUrl: 'd', priority: 9 }),
-      endpoint([OPENID_2_0_TYPE], { serverUrl: 'e', priority: 5 }),
-      endpoint([OPENID_1_0_TYPE], { serverUrl: 'f' }),
+      endpoint([OPENID_1_1_TYPE], { opEndpoint: 'a', priority: 0 }),
+      endpoint([OPENID_2_0_TYPE], { opEndpoint: 'b' }),
+      endpoint([OPENID_2_0_TYPE], { opEndpoint: 'c', priority: 5 }),
+      endpoint([OPENID_IDP_2_0_TYPE], { opEndpoint: 'd', priority: 9 }),
+      endpoint([OPENID_2_0_TYPE], { opEndpoint: 'e', priority: 5 }),
+      endpoint([OPENID_1_0_TYPE], { opEndpoint: 'f' }),
     ];
-    expect(sortEndpoints(list).map((e) => e.serverUrl)).toEqual(['d', 'c', 'e', 'b', 'a', 'f']);
-    expect(list.map((e) => e.serverUrl)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(sortEndpoints(list).map((e) => e.opEndpoint)).toEqual(['d', 'c', 'e', 'b', 'a', 'f']);
+    expect(list.map((e) => e.opEndpoint)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   });
 });

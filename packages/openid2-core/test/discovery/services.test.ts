@@ -13,7 +13,7 @@ const fromXRDS = (doc: string) => sortEndpoints(endpointsFromServices(parseXRDS(
 describe('endpoints of XRDS services (§7.3.2.1, §7.3.2.2)', () => {
   test('the realistic document: OP Identifier first, then 2.0 by URI priority, then 1.x; other services ignored', () => {
     const endpoints = sortEndpoints(endpointsFromServices(parseXRDS(fixture('priorities.xrds', { base: 'http://b' })).services, context));
-    expect(endpoints.map((e) => [e.isOPIdentifier, e.version, e.serverUrl, e.claimedId, e.getLocalId(), e.priority])).toEqual([
+    expect(endpoints.map((e) => [e.isOPIdentifier, e.version, e.opEndpoint, e.claimedId, e.getLocalId(), e.priority])).toEqual([
       [true, '2.0', 'http://b/idp', undefined, undefined, undefined],
       [false, '2.0', 'http://b/op2', CLAIMED, 'http://b/users/alice', 10],
       [false, '2.0', 'http://b/op2-backup', CLAIMED, 'http://b/users/alice', 10],
@@ -59,12 +59,12 @@ describe('endpoints of XRDS services (§7.3.2.1, §7.3.2.2)', () => {
   });
 
   test('OP endpoint URLs are normalized', () => {
-    expect(fromXRDS(xrds(signon2('HTTP://OP.Example:80/a/../server'))).map((e) => e.serverUrl)).toEqual(['http://op.example/server']);
+    expect(fromXRDS(xrds(signon2('HTTP://OP.Example:80/a/../server'))).map((e) => e.opEndpoint)).toEqual(['http://op.example/server']);
   });
 
   test('ordering: OP Identifier, then 2.0, then 1.x, then priority, whatever the document order', () => {
     const doc = xrds(signon1('http://op1.example/'), service([OPENID_2_0_TYPE], ['http://op2-late.example/'], '', 9), signon2('http://op2.example/'), opIdentifier('http://idp.example/'));
-    expect(fromXRDS(doc).map((e) => e.serverUrl)).toEqual(['http://idp.example/', 'http://op2-late.example/', 'http://op2.example/', 'http://op1.example/']);
+    expect(fromXRDS(doc).map((e) => e.opEndpoint)).toEqual(['http://idp.example/', 'http://op2-late.example/', 'http://op2.example/', 'http://op1.example/']);
   });
 
   test('a display identifier can be given (an XRI\'s i-name)', () => {
@@ -81,7 +81,7 @@ describe('endpoints of HTML links (§7.3.3)', () => {
       '<link rel="openid.server" href="http://op1.example/"><link rel="openid.delegate" href="http://d.example/">' +
         '<link rel="openid2.provider" href="http://op2.example/"><link rel="openid2.local_id" href="http://l.example/">',
     );
-    expect(endpoints.map((e) => [e.version, e.serverUrl, e.getLocalId(), e.usedYadis])).toEqual([
+    expect(endpoints.map((e) => [e.version, e.opEndpoint, e.getLocalId(), e.usedYadis])).toEqual([
       ['2.0', 'http://op2.example/', 'http://l.example/', false],
       ['1.1', 'http://op1.example/', 'http://d.example/', false],
     ]);
@@ -98,6 +98,6 @@ describe('endpoints of HTML links (§7.3.3)', () => {
 
   test('relative hrefs resolve against the page; non-http hrefs are dropped', () => {
     const endpoints = fromHTML('<link rel="openid2.provider" href="/op"><link rel="openid.server" href="javascript:alert(1)">', 'http://user.example/page');
-    expect(endpoints.map((e) => e.serverUrl)).toEqual(['http://user.example/op']);
+    expect(endpoints.map((e) => e.opEndpoint)).toEqual(['http://user.example/op']);
   });
 });

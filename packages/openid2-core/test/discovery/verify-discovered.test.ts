@@ -39,7 +39,7 @@ describe('verifying discovered information (§11.2)', () => {
     const result = await verifyDiscoveredEndpoint(asserted(), { fetcher });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect([result.endpoint.claimedId, result.endpoint.displayIdentifier, result.endpoint.getLocalId(), result.endpoint.serverUrl]).toEqual([
+    expect([result.endpoint.claimedId, result.endpoint.displayIdentifier, result.endpoint.getLocalId(), result.endpoint.opEndpoint]).toEqual([
       `${base}/alice#2024`, `${base}/alice`, `${base}/local/alice`, `${base}/op`,
     ]);
   });

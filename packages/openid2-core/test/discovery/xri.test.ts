@@ -41,7 +41,7 @@ describe('XRI discovery (§7.3.2.3)', () => {
   test('through a proxy resolver the verified CanonicalID is the claimed identifier, the i-name is displayed', async () => {
     const result = await discover('xri://=example*alice', { fetcher, xriProxy: proxy() });
     expect([result.normalizedInput, result.claimedId, result.finalUrl]).toEqual(['=example*alice', I_NUMBER, undefined]);
-    expect(result.endpoints.map((e) => [e.serverUrl, e.claimedId, e.displayIdentifier, e.usedYadis])).toEqual([[`${server.url}/op`, I_NUMBER, '=example*alice', true]]);
+    expect(result.endpoints.map((e) => [e.opEndpoint, e.claimedId, e.displayIdentifier, e.usedYadis])).toEqual([[`${server.url}/op`, I_NUMBER, '=example*alice', true]]);
     expect(server.requests.at(-1)).toBe('/xri/=example*alice?_xrd_r=application%2Fxrds%2Bxml%3Bsep%3Dfalse');
   });
 

@@ -213,7 +213,7 @@ describe('SRegResponse', () => {
 });
 
 describe('discovery and namespace choice', () => {
-  const endpoint = (typeUris: string[]): ServiceEndpoint => new ServiceEndpoint({ serverUrl: 'http://op.example/', typeUris: [OPENID_2_0_TYPE, ...typeUris] });
+  const endpoint = (typeUris: string[]): ServiceEndpoint => new ServiceEndpoint({ opEndpoint: 'http://op.example/', typeUris: [OPENID_2_0_TYPE, ...typeUris] });
 
   test.each([
     [[SREG_1_1_NS], true],

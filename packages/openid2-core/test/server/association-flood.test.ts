@@ -75,6 +75,6 @@ describe('17.10: association flooding', () => {
     const server = newServer({ store, sealedHandles: { keys: [{ id: 'k1', key: Buffer.alloc(32, 7) }] } });
     const handles = await flood(server, 1000);
     expect(await known(server, handles)).toEqual(handles);
-    expect(await store.getAssociation(`${server.endpoint}|shared`)).toBeUndefined();
+    expect(await store.getAssociation(`${server.opEndpoint}|shared`)).toBeUndefined();
   });
 });

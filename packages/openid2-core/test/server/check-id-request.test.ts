@@ -97,7 +97,7 @@ describe('18.6: the application answering wrongly is an AnswerError (answered to
     ['the OpenID namespace as an extension', checkid(), { extensions: [{ namespace: OPENID2_NS, args: { identity: 'x' } }] }, /^extensions\[0\]\.namespace:/],
   ])('%s', async (_name, args, options, message) => {
     const store = new MemoryStore();
-    const server = new Server({ store, endpoint: ENDPOINT });
+    const server = new Server({ store, opEndpoint: ENDPOINT });
     const answer = decode(server, args).answer(true, options as never);
     await expect(answer).rejects.toBeInstanceOf(AnswerError);
     await expect(decode(server, args).answer(true, options as never)).rejects.toThrow(message);
@@ -162,7 +162,7 @@ describe('return_to verification through relying party discovery (§9.2.1, §13)
   afterAll(() => rp.close());
 
   function server(allowPrivateAddresses: boolean): Server {
-    return new Server({ store: new MemoryStore(), endpoint: ENDPOINT, fetcher: createFetcher({ allowPrivateAddresses, timeoutMs: 2000 }) });
+    return new Server({ store: new MemoryStore(), opEndpoint: ENDPOINT, fetcher: createFetcher({ allowPrivateAddresses, timeoutMs: 2000 }) });
   }
 
   test.each([

@@ -22,7 +22,7 @@ export function clock(start = Date.UTC(2026, 0, 1)): { now: () => number; advanc
 }
 
 export function newServer(options: Partial<ServerOptions> = {}): Server {
-  return new Server({ store: new MemoryStore(options.now === undefined ? {} : { now: options.now }), endpoint: ENDPOINT, ...options });
+  return new Server({ store: new MemoryStore(options.now === undefined ? {} : { now: options.now }), opEndpoint: ENDPOINT, ...options });
 }
 
 /** OpenID 2.0 checkid_setup arguments for alice; `extra` overrides (undefined removes). */

@@ -9,26 +9,26 @@ describe('options are checked by the constructor', () => {
   const store = new MemoryStore();
   test.each([
     ['no options', undefined, /options are required/],
-    ['no store', { endpoint: ENDPOINT }, /^store:/],
-    ['a store without useNonce', { endpoint: ENDPOINT, store: {} }, /^store:/],
-    ['no endpoint', { store }, /^endpoint:/],
-    ['a relative endpoint', { store, endpoint: '/openid' }, /^endpoint:/],
-    ['an ftp endpoint', { store, endpoint: 'ftp://op.example/' }, /^endpoint:/],
-    ['a zero association lifetime', { store, endpoint: ENDPOINT, associationLifetime: 0 }, /^associationLifetime:/],
-    ['a fractional association lifetime', { store, endpoint: ENDPOINT, associationLifetime: 1.5 }, /^associationLifetime:/],
-    ['a negative private lifetime', { store, endpoint: ENDPOINT, privateAssociationLifetime: -1 }, /^privateAssociationLifetime:/],
-    ['no association types', { store, endpoint: ENDPOINT, assocTypes: [] }, /^assocTypes:/],
-    ['an unknown association type', { store, endpoint: ENDPOINT, assocTypes: ['HMAC-MD5'] }, /^assocTypes:/],
-    ['a preferred type not accepted', { store, endpoint: ENDPOINT, assocTypes: ['HMAC-SHA256'], preferred: { assocType: 'HMAC-SHA1', sessionType: 'DH-SHA1' } }, /^preferred:/],
-    ['a preferred pair that does not fit (§8.4.2)', { store, endpoint: ENDPOINT, preferred: { assocType: 'HMAC-SHA256', sessionType: 'DH-SHA1' } }, /^preferred:/],
-    ['a clock that is not a function', { store, endpoint: ENDPOINT, now: 5 }, /^now:/],
+    ['no store', { opEndpoint: ENDPOINT }, /^store:/],
+    ['a store without useNonce', { opEndpoint: ENDPOINT, store: {} }, /^store:/],
+    ['no endpoint', { store }, /^opEndpoint:/],
+    ['a relative endpoint', { store, opEndpoint: '/openid' }, /^opEndpoint:/],
+    ['an ftp endpoint', { store, opEndpoint: 'ftp://op.example/' }, /^opEndpoint:/],
+    ['a zero association lifetime', { store, opEndpoint: ENDPOINT, associationLifetime: 0 }, /^associationLifetime:/],
+    ['a fractional association lifetime', { store, opEndpoint: ENDPOINT, associationLifetime: 1.5 }, /^associationLifetime:/],
+    ['a negative private lifetime', { store, opEndpoint: ENDPOINT, privateAssociationLifetime: -1 }, /^privateAssociationLifetime:/],
+    ['no association types', { store, opEndpoint: ENDPOINT, assocTypes: [] }, /^assocTypes:/],
+    ['an unknown association type', { store, opEndpoint: ENDPOINT, assocTypes: ['HMAC-MD5'] }, /^assocTypes:/],
+    ['a preferred type not accepted', { store, opEndpoint: ENDPOINT, assocTypes: ['HMAC-SHA256'], preferred: { assocType: 'HMAC-SHA1', sessionType: 'DH-SHA1' } }, /^preferred:/],
+    ['a preferred pair that does not fit (§8.4.2)', { store, opEndpoint: ENDPOINT, preferred: { assocType: 'HMAC-SHA256', sessionType: 'DH-SHA1' } }, /^preferred:/],
+    ['a clock that is not a function', { store, opEndpoint: ENDPOINT, now: 5 }, /^now:/],
   ])('%s', (_name, options, message) => {
     expect(() => new Server(options as never)).toThrow(OpenIDConfigError);
     expect(() => new Server(options as never)).toThrow(message);
   });
 
   test('the endpoint is normalized as relying parties discover it', () => {
-    expect(new Server({ store, endpoint: 'HTTPS://OP.Example:443/openid' }).endpoint).toBe(ENDPOINT);
+    expect(new Server({ store, opEndpoint: 'HTTPS://OP.Example:443/openid' }).opEndpoint).toBe(ENDPOINT);
   });
 });
 

@@ -16,7 +16,7 @@ const ENDPOINT = 'https://op.example/openid';
 const RETURN_TO = 'https://rp.example/return?state=1';
 
 function newServer(): Server {
-  return new Server({ store: new MemoryStore(), endpoint: ENDPOINT });
+  return new Server({ store: new MemoryStore(), opEndpoint: ENDPOINT });
 }
 
 function checkid(extra: Record<string, string> = {}): Record<string, string> {

@@ -76,7 +76,7 @@ export function steamPreset(options: SteamPresetOptions): SteamPreset {
   const endpoint = `${base}/openid/login`;
   const acceptSuccess = (result: SuccessResult): SuccessResult | FailureResult => {
     // Verified by now; checked again on the verified values, and the SteamID64 added.
-    const pinned = screen({ version: result.endpoint.isOpenID2() ? '2.0' : '1.x', opEndpoint: result.endpoint.serverUrl, claimedId: result.claimedId, identity: result.identity }, endpoint, base);
+    const pinned = screen({ version: result.endpoint.isOpenID2() ? '2.0' : '1.x', opEndpoint: result.endpoint.opEndpoint, claimedId: result.claimedId, identity: result.identity }, endpoint, base);
     return pinned ?? { ...result, steamId: steamIdFromClaimedId(result.claimedId, base) as string };
   };
   return {

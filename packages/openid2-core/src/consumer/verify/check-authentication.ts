@@ -17,7 +17,7 @@ import { failure, type FailureResult } from '../result.js';
  */
 export async function checkAuthentication(
   message: Message,
-  serverUrl: string,
+  opEndpoint: string,
   fetcher: Fetcher,
   headers: Record<string, string> = {},
 ): Promise<{ ok: true; invalidateHandle: string | undefined } | FailureResult> {
@@ -25,17 +25,17 @@ export async function checkAuthentication(
   request.setArg(OPENID_NS, 'mode', 'check_authentication');
   let reply: Message;
   try {
-    const response = await fetcher.fetch(serverUrl, {
+    const response = await fetcher.fetch(opEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: request.toURLEncoded(),
       followRedirects: false,
     });
     // Any 3xx, and any answer from elsewhere (an application's fetcher that followed anyway), is refused.
-    if ((response.status >= 300 && response.status < 400) || !sameTarget(response.finalUrl, serverUrl)) {
+    if ((response.status >= 300 && response.status < 400) || !sameTarget(response.finalUrl, opEndpoint)) {
       return failure(
         'check_authentication_redirected',
-        `check_authentication at ${serverUrl} answered with a redirect (HTTP ${response.status}); the verified endpoint must answer itself`,
+        `check_authentication at ${opEndpoint} answered with a redirect (HTTP ${response.status}); the verified endpoint must answer itself`,
       );
     }
     if (response.status !== 200) return failure('check_authentication_failed', `check_authentication answered HTTP ${response.status}`);
@@ -57,7 +57,7 @@ export async function checkAuthentication(
 }
 
 /** Whether the URL a response came from is the URL asked (both as the WHATWG parser writes them, as the fetcher reports them). */
-function sameTarget(finalUrl: string, serverUrl: string): boolean {
-  if (finalUrl === serverUrl) return true;
-  return URL.canParse(finalUrl) && URL.canParse(serverUrl) && new URL(finalUrl).href === new URL(serverUrl).href;
+function sameTarget(finalUrl: string, opEndpoint: string): boolean {
+  if (finalUrl === opEndpoint) return true;
+  return URL.canParse(finalUrl) && URL.canParse(opEndpoint) && new URL(finalUrl).href === new URL(opEndpoint).href;
 }

@@ -27,7 +27,7 @@ export function openID1Transaction(transaction: Transaction | undefined): (Trans
 
 function fromTransaction(transaction: Transaction, claimedId: string): ServiceEndpoint {
   return new ServiceEndpoint({
-    serverUrl: transaction.serverUrl,
+    opEndpoint: transaction.opEndpoint,
     claimedId,
     localId: transaction.localId,
     typeUris: transaction.typeUris,
@@ -66,7 +66,7 @@ export async function checkDiscovered(
     if (
       endpoint.isOpenID2() &&
       sameUrl(withoutFragment(claimedId), transaction.claimedId) &&
-      sameUrl(opEndpoint, transaction.serverUrl) &&
+      sameUrl(opEndpoint, transaction.opEndpoint) &&
       sameUrl(identity, transaction.localId ?? transaction.claimedId)
     ) {
       return { ok: true, endpoint };

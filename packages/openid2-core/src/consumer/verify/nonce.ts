@@ -23,7 +23,7 @@ import { failure, type FailureResult } from '../result.js';
 export async function checkNonce(
   message: Message,
   signed: ReadonlySet<string>,
-  serverUrl: string,
+  opEndpoint: string,
   store: OpenIDStore | undefined,
   options: { skewSeconds?: number; now: () => number },
 ): Promise<FailureResult | undefined> {
@@ -45,7 +45,7 @@ export async function checkNonce(
   }
   if (store === undefined) return undefined; // stateless: the OP's check_authentication answers once
   try {
-    if (!(await store.useNonce(serverUrl, parsed.timestamp, parsed.salt))) {
+    if (!(await store.useNonce(opEndpoint, parsed.timestamp, parsed.salt))) {
       return failure('nonce_reused', 'This response was already used (a replay)');
     }
   } catch (cause) {

@@ -15,11 +15,11 @@ import { failure, type FailureResult } from '../result.js';
  * so a store with a skewed clock cannot hand out an expired key.
  * @throws StoreError when the store fails
  */
-export async function storedAssociation(message: Message, serverUrl: string, store: OpenIDStore | undefined, nowMs: number): Promise<Association | undefined> {
+export async function storedAssociation(message: Message, opEndpoint: string, store: OpenIDStore | undefined, nowMs: number): Promise<Association | undefined> {
   if (store === undefined) return undefined;
   const handle = message.getArg(OPENID_NS, 'assoc_handle');
   if (handle === undefined) return undefined;
-  const association = await store.getAssociation(serverUrl, handle);
+  const association = await store.getAssociation(opEndpoint, handle);
   if (association === undefined || association.isExpired(Math.floor(nowMs / 1000))) return undefined;
   return association;
 }

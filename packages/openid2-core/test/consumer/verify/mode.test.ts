@@ -90,7 +90,7 @@ describe('the transaction', () => {
     const rp = party();
     const url = await assertionUrl(rp, `${op.base}/user/alice`);
     const table = rp.session.openidTransactions as Record<string, Record<string, unknown>>;
-    for (const entry of Object.values(table)) entry.serverUrl = 42;
+    for (const entry of Object.values(table)) entry.opEndpoint = 42;
     expectFailure(await complete(rp, url), 'unsolicited_assertion');
   });
 
