@@ -49,7 +49,7 @@ if (mode === 'login') {
 }
 
 const provider = openidProvider({
-  endpoint,
+  opEndpoint: endpoint,
   store,
   ...(sessionEverywhere ? {} : { session: sessions.middleware }),
   interactionUrl: '/login',

@@ -41,13 +41,13 @@ async function startAttackerOP(requests: string[]): Promise<{ server: Server; id
     next();
   });
   app.use('/openid', openidProvider({
-    endpoint: `${base}/openid`,
+    opEndpoint: `${base}/openid`,
     store: new MemoryStore(),
     fetcher: createFetcher({ allowPrivateAddresses: true, timeoutMs: 5000 }),
     interactionUrl: '/nowhere',
     decide: async () => ({ type: 'allow' }),
   }));
-  app.get('/user/mallory', (req, res) => serveIdentity(req, res, { endpoint: `${base}/openid`, claimedId: `${base}/user/mallory` }));
+  app.get('/user/mallory', (req, res) => serveIdentity(req, res, { opEndpoint: `${base}/openid`, claimedId: `${base}/user/mallory` }));
   return { server, identifier: `${base}/user/mallory` };
 }
 

@@ -8,6 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { checkArrival, checkRelyingPartyDeployment, finding, report, type Finding, type ReportOptions, type SessionCookieSettings } from 'openid-doctor';
 import { resolveOptions, type ConsumerMiddlewareOptions } from './options.js';
 
+/** Options of {@link consumerDeploymentCheck}: what to check beyond the router's own options, and where findings go. */
 export interface ConsumerDeploymentCheckOptions extends ReportOptions {
   /** express-session's `cookie` settings, to check against how assertions arrive. @default not checked */
   sessionCookie?: SessionCookieSettings;

@@ -11,6 +11,11 @@ import { login } from './routes/login.js';
 import { complete } from './routes/return.js';
 import { realmDiscovery, xrdsRoute } from './routes/xrds.js';
 
+/**
+ * What {@link openidConsumer} returns: an Express router with the login,
+ * return and XRDS routes, to mount at `baseUrl`, plus a handler for relying
+ * party discovery at the realm.
+ */
 export interface ConsumerRouter extends Router {
   /**
    * Answers relying party discovery at the realm (needs `baseUrl`): mount it

@@ -243,8 +243,8 @@ describe('the interaction round trip is protected', () => {
 describe('configuration', () => {
   test('options are validated when the router is made', () => {
     expect(() => openidProvider({} as never)).toThrow(/decide/);
-    expect(() => openidProvider({ decide: async () => ({ type: 'deny' }), interactionUrl: '/login' } as never)).toThrow(/endpoint/);
-    expect(() => openidProvider({ decide: async () => ({ type: 'deny' }), interactionUrl: '/login', opEndpoint: 'ftp://x/', store: new MemoryStore() })).toThrow(/endpoint/);
+    expect(() => openidProvider({ decide: async () => ({ type: 'deny' }), interactionUrl: '/login' } as never)).toThrow(/opEndpoint/);
+    expect(() => openidProvider({ decide: async () => ({ type: 'deny' }), interactionUrl: '/login', opEndpoint: 'ftp://x/', store: new MemoryStore() })).toThrow(/opEndpoint/);
   });
 
   test('a missing session middleware is reported clearly', async () => {

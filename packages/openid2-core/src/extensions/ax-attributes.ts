@@ -7,8 +7,10 @@ import type { SRegField } from './sreg.js';
 
 /** The fields of a normalized profile. */
 export const PROFILE_FIELDS = ['email', 'nickname', 'fullname', 'firstName', 'lastName', 'dob', 'gender', 'postcode', 'country', 'language', 'timezone', 'image'] as const;
+/** A field of a normalized profile (see {@link PROFILE_FIELDS}). */
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
+/** Whether a name is one of {@link PROFILE_FIELDS}. */
 export function isProfileField(name: string): name is ProfileField {
   return (PROFILE_FIELDS as readonly string[]).includes(name);
 }

@@ -36,6 +36,7 @@ export class AXStoreRequest implements Extension {
     return this;
   }
 
+  /** The values to store for an attribute, or undefined when it has none. */
   get(typeUri: string): readonly string[] | undefined {
     return this.#values.get(typeUri);
   }
@@ -45,6 +46,7 @@ export class AXStoreRequest implements Extension {
     return this.toArgs();
   }
 
+  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
   toArgs(): Record<string, string> {
     const taken = new Set(this.#aliases.values());
     const entries = [...this.#values].map(([typeUri, values]) => {
@@ -55,6 +57,7 @@ export class AXStoreRequest implements Extension {
     return { mode: 'store_request', ...encodeValues(entries) };
   }
 
+  /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
     addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
   }
@@ -99,11 +102,13 @@ export class AXStoreResponse implements Extension {
     return this.toArgs();
   }
 
+  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
   toArgs(): Record<string, string> {
     if (this.succeeded) return { mode: 'store_response_success' };
     return { mode: 'store_response_failure', ...(this.error === undefined ? {} : { error: this.error }) };
   }
 
+  /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
     addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
   }

@@ -41,7 +41,12 @@ export class AXFetchRequest implements Extension {
   /** Where the OP may post updates later (§5.1); must lie within the realm. */
   readonly updateUrl: string | undefined;
 
-  constructor(options: { updateUrl?: string | undefined } = {}) {
+  constructor(
+    options: {
+      /** Where the OP may post updates later (§5.1): an absolute http(s) URL within the realm. @default undefined (no updates) */
+      updateUrl?: string | undefined;
+    } = {},
+  ) {
     if (options.updateUrl !== undefined) this.updateUrl = checkUpdateUrl(options.updateUrl);
   }
 
@@ -68,10 +73,12 @@ export class AXFetchRequest implements Extension {
     return this;
   }
 
+  /** The requested attribute with this type URI, or undefined. */
   get(typeUri: string): AXRequestedAttribute | undefined {
     return this.#attributes.find((a) => a.typeUri === typeUri);
   }
 
+  /** Whether an attribute with this type URI is requested. */
   has(typeUri: string): boolean {
     return this.get(typeUri) !== undefined;
   }
@@ -86,6 +93,7 @@ export class AXFetchRequest implements Extension {
     return this.toArgs();
   }
 
+  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
   toArgs(): Record<string, string> {
     const args: Record<string, string> = { mode: 'fetch_request' };
     for (const { typeUri, alias, count } of this.#attributes) {
@@ -100,6 +108,7 @@ export class AXFetchRequest implements Extension {
     return args;
   }
 
+  /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
     addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
   }
@@ -173,7 +182,14 @@ export class AXFetchResponse implements Extension {
   readonly #values = new Map<string, string[]>();
   readonly #aliases = new Map<string, string>();
 
-  constructor(options: { request?: AXFetchRequest | undefined; updateUrl?: string | undefined } = {}) {
+  constructor(
+    options: {
+      /** The request answered: values are then limited to its attributes and counts. @default undefined (values are not checked against a request) */
+      request?: AXFetchRequest | undefined;
+      /** The update_url to echo (§5.2). @default the request's `updateUrl` */
+      updateUrl?: string | undefined;
+    } = {},
+  ) {
     this.request = options.request;
     const updateUrl = options.updateUrl ?? options.request?.updateUrl;
     if (updateUrl !== undefined) this.updateUrl = checkUpdateUrl(updateUrl);
@@ -202,6 +218,7 @@ export class AXFetchResponse implements Extension {
     return this;
   }
 
+  /** Adds one value to an attribute's values, with the checks of {@link AXFetchResponse.setValues}. */
   addValue(typeUri: string, value: string): this {
     return this.setValues(typeUri, [...(this.#values.get(typeUri) ?? []), value]);
   }
@@ -246,6 +263,7 @@ export class AXFetchResponse implements Extension {
     return this.toArgs();
   }
 
+  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
   toArgs(): Record<string, string> {
     const taken = new Set(this.request?.attributes.map((a) => a.alias) ?? []);
     const entries: Array<{ typeUri: string; alias: string; values: readonly string[]; countForm: boolean }> = [];
@@ -263,6 +281,7 @@ export class AXFetchResponse implements Extension {
     return { mode: 'fetch_response', ...encodeValues(entries), ...(this.updateUrl === undefined ? {} : { update_url: this.updateUrl }) };
   }
 
+  /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
     addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
   }

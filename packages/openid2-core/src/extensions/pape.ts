@@ -53,6 +53,7 @@ export class PapeRequest implements Extension {
     return this.toArgs();
   }
 
+  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
   toArgs(): Record<string, string> {
     const args: Record<string, string> = { preferred_auth_policies: this.preferredPolicies.join(' ') };
     if (this.maxAuthAge !== undefined) args.max_auth_age = String(this.maxAuthAge);
@@ -64,6 +65,7 @@ export class PapeRequest implements Extension {
     return args;
   }
 
+  /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
     addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
   }
@@ -121,6 +123,7 @@ export class PapeResponse implements Extension {
     return level === undefined ? undefined : Number(level);
   }
 
+  /** `auth_time` as a Date: when the user last authenticated at the OP (PAPE §5.2), when sent. */
   get authTimeDate(): Date | undefined {
     return this.authTime === undefined ? undefined : parseAuthTime(this.authTime);
   }
@@ -130,6 +133,7 @@ export class PapeResponse implements Extension {
     return this.toArgs();
   }
 
+  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
   toArgs(): Record<string, string> {
     const args: Record<string, string> = { auth_policies: this.policies.length === 0 ? PAPE_POLICY_NONE : this.policies.join(' ') };
     if (this.authTime !== undefined) args.auth_time = this.authTime;
@@ -139,6 +143,7 @@ export class PapeResponse implements Extension {
     return args;
   }
 
+  /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
     addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
   }

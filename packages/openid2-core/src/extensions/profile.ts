@@ -23,15 +23,17 @@ export interface ProfileRequest {
   optional?: readonly string[];
 }
 
+/** Options of {@link profileRequest}: what the endpoint supports, and the SREG policy URL. */
 export interface ProfileRequestOptions {
   /**
    * Type URIs of the discovered endpoint: only the extensions it advertises
    * are sent (both when it advertises neither, as many providers do not).
+   * @default undefined (both SREG and AX are sent)
    */
   typeUris?: readonly string[];
   /** An OpenID 1.x provider: SREG only (AX needs OpenID 2.0), in the 1.0 namespace. @default false */
   openid1?: boolean;
-  /** SREG `policy_url`: where users read how the data is used. */
+  /** SREG `policy_url`: where users read how the data is used. @default undefined (none sent) */
   policyUrl?: string;
 }
 

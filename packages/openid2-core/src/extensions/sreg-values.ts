@@ -7,10 +7,12 @@
  */
 /** The fields of SREG §4, in the spec's order. */
 export const SREG_FIELDS = ['nickname', 'email', 'fullname', 'dob', 'gender', 'postcode', 'country', 'language', 'timezone'] as const;
+/** A Simple Registration field name (SREG §4). */
 export type SRegField = (typeof SREG_FIELDS)[number];
 /** SREG values by field. */
 export type SRegData = Partial<Record<SRegField, string>>;
 
+/** Whether a name is one of {@link SREG_FIELDS}. */
 export function isSRegField(name: string): name is SRegField {
   return (SREG_FIELDS as readonly string[]).includes(name);
 }

@@ -30,7 +30,14 @@ export function supportsSReg(source: readonly string[] | { readonly typeUris: re
  * The namespace to ask in: 1.0 (implicit `sreg`) for OpenID 1.x; for 2.0 the
  * 1.1 namespace unless the provider advertises only 1.0.
  */
-export function sregNamespaceFor(options: { openid1?: boolean; typeUris?: readonly string[] } = {}): string {
+export function sregNamespaceFor(
+  options: {
+    /** An OpenID 1.x message: always the 1.0 namespace. @default false */
+    openid1?: boolean;
+    /** The endpoint's advertised type URIs. @default [] (nothing advertised: the 1.1 namespace) */
+    typeUris?: readonly string[];
+  } = {},
+): string {
   if (options.openid1 === true) return SREG_1_0_NS;
   const typeUris = options.typeUris ?? [];
   return typeUris.includes(SREG_1_0_NS) && !typeUris.includes(SREG_1_1_NS) ? SREG_1_0_NS : SREG_1_1_NS;
@@ -52,12 +59,15 @@ function splitList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
 }
 
+/** Options of {@link SRegRequest}: the fields asked for, the policy URL, and the namespace. */
 export interface SRegRequestOptions {
+  /** Fields the relying party needs (SREG §3 `required`); the user may still refuse them. @default [] */
   required?: readonly string[];
+  /** Fields it would use if given (SREG §3 `optional`). @default [] */
   optional?: readonly string[];
-  /** Where the user can read how the data will be used (an http or https URL). */
+  /** Where the user can read how the data will be used (an http or https URL). @default undefined (none sent) */
   policyUrl?: string | undefined;
-  /** @default SREG_1_1_NS */
+  /** The SREG namespace to ask in: SREG_1_1_NS, or SREG_1_0_NS for a provider that advertises only 1.0 (OpenID 1.x messages always use 1.0). @default SREG_1_1_NS */
   namespace?: string;
   /** Unknown field names are an error (true) or ignored (false). @default true */
   strict?: boolean;
@@ -108,6 +118,7 @@ export class SRegRequest implements Extension {
     return [...this.required, ...this.optional];
   }
 
+  /** Whether a field is requested, required or optional. */
   has(field: string): boolean {
     return this.fields.includes(field as SRegField);
   }
@@ -122,6 +133,7 @@ export class SRegRequest implements Extension {
     return this.toArgs();
   }
 
+  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
   toArgs(): Record<string, string> {
     const args: Record<string, string> = {};
     if (this.required.length > 0) args.required = this.required.join(',');
@@ -190,6 +202,7 @@ export class SRegResponse implements Extension {
     this.invalid = Object.freeze([...invalid]);
   }
 
+  /** The value sent for a field, or undefined. */
   get(field: SRegField): string | undefined {
     return this.data[field];
   }
@@ -243,6 +256,7 @@ export class SRegResponse implements Extension {
     return this.toArgs();
   }
 
+  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
   toArgs(): Record<string, string> {
     const args: Record<string, string> = {};
     for (const field of SREG_FIELDS) {
