@@ -17,6 +17,7 @@ import { checkAssociationPreferences, DEFAULT_ASSOCIATION_PREFERENCES, type Asso
 import { checkPreset, type ConsumerPreset, type PresetConsumerSettings } from './preset.js';
 import { TRANSACTION_TTL_MS, type ConsumerSessionStore } from './session.js';
 
+/** Options of {@link Consumer}, each checked when the consumer is created. */
 export interface ConsumerOptions {
   /**
    * Associations and nonces. Without one the consumer is stateless: every
