@@ -66,8 +66,9 @@ function isHttpUrl(value: unknown): boolean {
 }
 
 /**
- * Checks a preset's shape; its `consumer` settings are left to the
- * consumer's own checks of those options.
+ * Checks a preset's shape and keeps a frozen copy of it (its functions bound
+ * to it), so a preset changed afterwards changes nothing; its `consumer`
+ * settings are left to the consumer's own checks of those options.
  * @throws OpenIDConfigError naming `preset` or the part at fault (`preset.screen`)
  */
 export function checkPreset(value: unknown, option: string): ConsumerPreset {
@@ -85,7 +86,15 @@ export function checkPreset(value: unknown, option: string): ConsumerPreset {
       if (!SETTINGS.has(key)) throw new OpenIDConfigError('is not a setting a preset may make (known: stateless, checkAuthenticationHeaders)', `${option}.consumer.${key}`);
     }
   }
-  return value as ConsumerPreset;
+  const given = value as ConsumerPreset;
+  return Object.freeze({
+    name: given.name,
+    opIdentifier: given.opIdentifier,
+    opEndpoint: given.opEndpoint,
+    consumer: given.consumer === undefined ? undefined : Object.freeze({ ...given.consumer }),
+    screen: given.screen.bind(given),
+    ...(given.extend === undefined ? {} : { extend: given.extend.bind(given) }),
+  });
 }
 
 /** Whether a preset's answer is a refusal: a string `code` and a string `message`. */

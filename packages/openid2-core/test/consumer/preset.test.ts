@@ -138,3 +138,30 @@ describe('the preset option is checked when the consumer is made', () => {
     expect(new Consumer({ fetcher, preset: { ...good(), consumer: { stateless: true, checkAuthenticationHeaders: { Origin: 'https://rp.example' } } } })).toBeInstanceOf(Consumer);
   });
 });
+
+describe('the preset is kept as it was checked', () => {
+  test('a preset changed after the consumer was made changes nothing', async () => {
+    const preset = acmePreset();
+    const rp = party({ preset });
+    (preset as { screen: ConsumerPreset['screen'] }).screen = () => ({ code: 'changed', message: 'changed afterwards' });
+    (preset as { extend: ConsumerPreset['extend'] }).extend = () => ({ accountId: 'changed' });
+    expect(await complete(rp, await assertionUrl(rp, `${op.base}/`))).toMatchObject({ status: 'success', presetData: { accountId: 'alice' } });
+  });
+
+  test('a preset written as a class keeps its methods bound to it', async () => {
+    class Pinned implements ConsumerPreset {
+      readonly name = 'pinned';
+      readonly opIdentifier = `${op.base}/`;
+      readonly opEndpoint = op.endpoint;
+      readonly #code = 'not_pinned';
+      screen(claims: AssertionClaims): PresetRefusal | undefined {
+        return claims.opEndpoint === this.opEndpoint ? undefined : { code: this.#code, message: 'not the pinned endpoint' };
+      }
+      extend(): Record<string, unknown> {
+        return { pinnedTo: this.opEndpoint };
+      }
+    }
+    const rp = party({ preset: new Pinned() });
+    expect(await complete(rp, await assertionUrl(rp, `${op.base}/`))).toMatchObject({ status: 'success', presetData: { pinnedTo: op.endpoint } });
+  });
+});
