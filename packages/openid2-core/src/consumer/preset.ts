@@ -8,7 +8,6 @@
  * preset and the preset's own code.
  */
 import { OpenIDConfigError } from '../errors.js';
-import type { ConsumerOptions } from './consumer-config.js';
 import type { AssertionClaims, FailureResult, SuccessResult } from './result.js';
 
 /** Why a preset refused an assertion: a snake_case code of the preset's own (`endpoint_mismatch`) and a sentence for logs. */
@@ -17,8 +16,16 @@ export interface PresetRefusal {
   message: string;
 }
 
-/** The consumer settings a preset may set: those its OP needs to work at all. */
-export type PresetConsumerSettings = Pick<ConsumerOptions, 'stateless' | 'checkAuthenticationHeaders'>;
+/**
+ * The consumer settings a preset may set: those its OP needs to work at all,
+ * the consumer options of the same names (checked as those are).
+ */
+export interface PresetConsumerSettings {
+  /** Never associate (the consumer's `stateless`). @default the consumer's own */
+  stateless?: boolean | undefined;
+  /** Headers for check_authentication (the consumer's `checkAuthenticationHeaders`). @default none */
+  checkAuthenticationHeaders?: Readonly<Record<string, string>> | undefined;
+}
 
 /**
  * A provider preset, given as the consumer's `preset` option. Checked once,
