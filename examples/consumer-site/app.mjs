@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { createFetcher, MemoryDiscoveryCache, steamPreset } from 'openid2-core';
+import { createFetcher, MemoryDiscoveryCache, steamIdOf, steamPreset } from 'openid2-core';
 import { loginCsrfField, openidConsumer } from 'openid-consumer-express';
 import { noStore } from '../shared/http.mjs';
 import { useSessions } from '../shared/session.mjs';
@@ -57,7 +57,7 @@ function profilePage(req, data) {
   return page('Signed in', `<section class="card"><p class="notice ok">You are signed in.</p><dl>
       <dt>Claimed identifier</dt><dd><code id="claimed-id">${escape(data.claimedId)}</code></dd>
       <dt>Provider</dt><dd><code>${escape(data.opEndpoint)}</code></dd>
-      ${data.steamId ? `<dt>SteamID64</dt><dd>${escape(data.steamId)}</dd>` : ''}
+      ${steamIdOf(data) ? `<dt>SteamID64</dt><dd>${escape(steamIdOf(data))}</dd>` : ''}
       ${rows}</dl><p><small>Profile values are shown only when your provider signed them.</small></p></section>`, { nav: '<form method="post" action="/logout" style="display:inline"><button>Sign out</button></form>' });
 }
 
@@ -90,8 +90,7 @@ export function createApp(options) {
   const openid = openidConsumer({ ...common, baseUrl: `${base}/openid`, extendRequest: (auth, req) => keepIdentifier(req) });
   app.use('/openid', openid);
   app.use('/with-provider', openidConsumer({ ...common, baseUrl: `${base}/with-provider`, opIdentifier: `${options.providerUrl.replace(/\/$/, '')}/` }));
-  const steam = steamPreset({ origin: base });
-  app.use('/steam', openidConsumer({ ...common, profile: undefined, baseUrl: `${base}/steam`, opIdentifier: steam.opIdentifier, consumer: steam.consumer }));
+  app.use('/steam', openidConsumer({ ...common, profile: undefined, baseUrl: `${base}/steam`, preset: steamPreset({ origin: base }) }));
 
   const discovery = realmDiscovery(app, base, ['openid', 'with-provider', 'steam'].map((path) => `${base}/${path}/return`));
   app.get('/', discovery, noStore, (req, res) => {

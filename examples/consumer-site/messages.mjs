@@ -28,9 +28,7 @@ export const MESSAGES = Object.freeze({
   invalid_nonce: 'The answer carried an invalid one-time value.',
   nonce_stale: 'The answer was too old. Please try again.',
   nonce_reused: 'The answer was already used. Please sign in again.',
-  steam_endpoint_mismatch: 'The answer did not come from Steam.',
-  steam_identity_mismatch: 'Steam’s answer named another account.',
-  steam_identifier_invalid: 'Steam’s answer named no valid account.',
+  preset_refused: 'That sign-in service’s answer was not one this site accepts.',
   rejected_by_application: 'This site does not accept that identity.',
   store_error: 'The site could not check the answer right now. Please try again later.',
 });

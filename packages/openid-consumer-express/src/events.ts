@@ -35,6 +35,9 @@ export function failureEvent(result: ConsumerFailure, details: FailureDetails = 
     reason: result.status === 'failure' ? result.reason : result.status,
   };
   if (result.status === 'failure') event.message = result.message;
+  // A preset's refusal: which preset, and its own code (the reason is the core's `preset_refused`).
+  if ('preset' in result && result.preset !== undefined) event.preset = result.preset;
+  if ('presetCode' in result && result.presetCode !== undefined) event.presetCode = result.presetCode;
   if (details.identifier !== undefined) event.identifier = details.identifier;
   if (details.opEndpoint !== undefined) event.opEndpoint = details.opEndpoint;
   if (details.startedAt !== undefined) event.durationMs = now - details.startedAt;

@@ -18,6 +18,7 @@ import {
   type AuthRequest,
   type CancelResult,
   type ConsumerOptions,
+  type ConsumerPreset,
   type DiscoveryCache,
   type DiscoveryFailureReason,
   type OpenIDEvent,
@@ -94,8 +95,19 @@ export interface ConsumerMiddlewareOptions {
   allowLoopback?: boolean;
   /** Discovery results by identifier. @default a MemoryDiscoveryCache (1000 identifiers, 4 MiB, 5 minutes) per router */
   discoveryCache?: DiscoveryCache;
-  /** Used when /login gets no `openid_identifier`: a "Sign in with X" button (an OP identifier URL). @default none */
+  /** Used when /login gets no `openid_identifier`: a "Sign in with X" button (an OP identifier URL). @default the preset's `opIdentifier`, else none */
   opIdentifier?: string;
+  /**
+   * A provider preset (`steamPreset({ origin })` of openid2-core, or any
+   * `ConsumerPreset`): the router's consumer screens every answer with it,
+   * `/login` without an identifier begins at its `opIdentifier`, and the
+   * fields it adds to a success are kept as `req.session.openid.presetData`
+   * (Steam: `steamIdOf(req.session.openid)`). Its refusals fail with
+   * `openid_error=preset_refused`; the event names the preset and its code.
+   * @example openidConsumer({ baseUrl: 'https://rp.example/steam', preset: steamPreset({ origin: 'https://rp.example' }) })
+   * @default none
+   */
+  preset?: ConsumerPreset;
   /**
    * Where to go after a successful login, unless `onSuccess` answers or the
    * login carried a `returnTo` (a form field or query argument of /login: a
@@ -164,13 +176,14 @@ export interface ConsumerMiddlewareOptions {
   /** Allow a plain-http baseUrl on a host other than localhost (session cookies and assertions in the clear). @default false */
   allowInsecureHttp?: boolean;
   /**
-   * Further consumer settings (presets such as `steamPreset(...).consumer`),
-   * checked as `new Consumer()` checks them when the router is made. The
-   * router's own `store`, `fetcher`, `discoveryCache` and
-   * `allowUnsolicitedAssertions` (when true) win over the same ones here.
+   * Further consumer settings (`ConsumerOptions` of openid2-core), checked
+   * as `new Consumer()` checks them when the router is made. The router's
+   * own `store`, `fetcher`, `discoveryCache` and `allowUnsolicitedAssertions`
+   * (when true) win over the same ones here; a preset is the router's
+   * `preset` option, not one of these.
    * @default none
    */
-  consumer?: ConsumerOptions;
+  consumer?: Omit<ConsumerOptions, 'preset'>;
 }
 
 export interface ResolvedConsumerOptions extends Omit<ConsumerMiddlewareOptions, 'consumer'> {
@@ -185,7 +198,7 @@ export interface ResolvedConsumerOptions extends Omit<ConsumerMiddlewareOptions,
 const KNOWN_OPTIONS = new Set([
   'baseUrl', 'realm', 'store', 'fetcher', 'discoveryCache', 'opIdentifier', 'successRedirect', 'failureRedirect', 'onSuccess', 'onFailure',
   'profile', 'pape', 'extendRequest', 'sessionData', 'allowUnsolicitedAssertions', 'allowInsecureHttp', 'consumer',
-  'loginOptions', 'onSetupNeeded', 'onEvent', 'allowLoopback',
+  'loginOptions', 'onSetupNeeded', 'onEvent', 'allowLoopback', 'preset',
 ]);
 
 function checkUrl(value: unknown, option: string): string {
@@ -237,6 +250,7 @@ function checkTypes(options: ConsumerMiddlewareOptions): void {
   if (options.consumer !== undefined && (options.consumer === null || typeof options.consumer !== 'object' || Array.isArray(options.consumer))) {
     throw new OpenIDConfigError('must be an object of consumer options', 'consumer');
   }
+  if ((options.consumer as ConsumerOptions | undefined)?.preset !== undefined) throw new OpenIDConfigError("is the router's own option: openidConsumer({ preset })", 'consumer.preset');
 }
 
 function checkExtensions(options: ConsumerMiddlewareOptions): void {
@@ -267,12 +281,15 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
     throw new OpenIDConfigError('applies to the default fetcher only: with your own fetcher, use createFetcher({ allowLoopback: true })', 'allowLoopback');
   }
   const { consumer, ...rest } = options;
+  const made = routerConsumer(options);
+  const opIdentifier = options.opIdentifier ?? options.preset?.opIdentifier;
   return {
     ...rest,
     ...(baseUrl === undefined ? {} : { baseUrl }),
+    ...(opIdentifier === undefined ? {} : { opIdentifier }),
     successRedirect: options.successRedirect ?? '/',
     failureRedirect: options.failureRedirect ?? '/',
-    consumer: routerConsumer(options),
+    consumer: made,
     xriProxy: consumer?.xriProxy,
   };
 }
@@ -289,6 +306,7 @@ function routerConsumer(options: ConsumerMiddlewareOptions): Consumer {
   const settings = options.consumer ?? {};
   return new Consumer({
     ...settings,
+    preset: options.preset,
     store: options.store ?? settings.store,
     // createFetcher refuses allowLoopback under NODE_ENV=production, naming the option.
     fetcher: options.fetcher ?? settings.fetcher ?? createFetcher(options.allowLoopback === true ? { allowLoopback: true } : {}),

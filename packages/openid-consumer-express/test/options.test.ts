@@ -102,7 +102,7 @@ describe('hooks, store, fetcher, flags', () => {
     ['transactionTtlMs -1', { transactionTtlMs: -1 }, /^transactionTtlMs: must be a finite number of milliseconds, more than 0/],
     ['transactionTtlMs NaN', { transactionTtlMs: Number.NaN }, /^transactionTtlMs:/],
     ['an invalid xriProxy', { xriProxy: 'ftp://xri.example/' }, /^xriProxy:/],
-    ['a non-function screenAssertion', { screenAssertion: 'steam' }, /^screenAssertion:/],
+    ['the removed screenAssertion hook (a preset is the router\'s preset option)', { screenAssertion: () => undefined }, /^screenAssertion: is not a consumer option/],
     ['an unknown consumer option (a typo)', { stateles: true }, /^stateles: is not a consumer option/],
     ['a session (it is the request\'s, passed per call)', { session: {} }, /^session: is not an option: pass the session with each call/],
   ])('consumer with %s: refused when the router is made, by the consumer\'s own checks', (_name, consumer, message) => {

@@ -117,6 +117,11 @@ export class RedisStore implements OpenIDStore {
     this.#opened.catch(() => undefined);
   }
 
+  /** The nonce window `useNonce` applies, in seconds (the `skewSeconds` option): a consumer with this store uses the same. */
+  get skewSeconds(): number {
+    return this.#clock.skewSeconds;
+  }
+
   #keys(opEndpoint: string): { list: string; associationPrefix: string; association: (handle: string) => string } {
     const tag = `${this.#prefix}{${serverKey(opEndpoint)}}`;
     return { list: `${tag}:handles`, associationPrefix: `${tag}:a:`, association: (handle) => `${tag}:a:${handle}` };

@@ -67,6 +67,11 @@ export class SqlStore implements OpenIDStore {
     this.#nonces = `${prefix}nonces`;
   }
 
+  /** The nonce window `useNonce` applies, in seconds (the `skewSeconds` option): a consumer with this store uses the same. */
+  get skewSeconds(): number {
+    return this.#clock.skewSeconds;
+  }
+
   /** Table names, for tests and migrations. */
   get tables(): { associations: string; nonces: string } {
     return { associations: this.#associations, nonces: this.#nonces };

@@ -152,6 +152,10 @@ function describeNonces(h: ConformanceHarness): void {
       expect(await h.store().useNonce(SERVER, h.seconds(), '')).toBe(false);
     });
 
+    test('it tells its nonce window (skewSeconds), the one a consumer with it applies', () => {
+      expect(h.store().skewSeconds).toBe(SKEW);
+    });
+
     test('outside the skew: false, in the past and in the future, and not recorded', async () => {
       const future = h.seconds() + SKEW + 1;
       expect(await h.store().useNonce(SERVER, h.seconds() - SKEW - 1, 'old')).toBe(false);

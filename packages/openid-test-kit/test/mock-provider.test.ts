@@ -169,7 +169,7 @@ describe('Steam mode', () => {
     const answer = new URL(atSteam.location as string).searchParams;
     expect([answer.get('openid.signed'), answer.get('openid.assoc_handle')]).toEqual(['signed,op_endpoint,claimed_id,identity,return_to,response_nonce,assoc_handle', '1234567890']);
     await deliverToRelyingParty(browser, atSteam, 5000);
-    expect(JSON.parse((await browser.get(steamRP.meUrl)).body)).toMatchObject({ steamId: '76561197960287930', claimedId: steam.identifier('victim') });
+    expect(JSON.parse((await browser.get(steamRP.meUrl)).body)).toMatchObject({ presetData: { steamId: '76561197960287930' }, claimedId: steam.identifier('victim') });
   });
 
   test('only identifier select; no associations; check_authentication without the relying party Origin is is_valid:false', async () => {

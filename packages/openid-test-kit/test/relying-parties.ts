@@ -84,7 +84,7 @@ export async function startOurRP(settings: { csrfForm?: boolean; steamBase?: str
     store: new MemoryStore(),
     successRedirect: '/me',
     failureRedirect: '/failed',
-    ...(steam === undefined ? { profile: { optional: ['nickname', 'email', 'fullname'] } } : { opIdentifier: steam.opIdentifier, consumer: steam.consumer }),
+    ...(steam === undefined ? { profile: { optional: ['nickname', 'email', 'fullname'] } } : { preset: steam }),
     ...settings.options,
   }));
   app.get('/failed', (req, res) => {

@@ -56,7 +56,8 @@ export { AssociationFlights } from './consumer/association-flights.js';
 export { DEFAULT_ASSOCIATION_PREFERENCES, type AssociationPreference } from './consumer/negotiator.js';
 export { objectSession, type ConsumerSessionStore, type Transaction } from './consumer/session.js';
 export { FAILURE_REASONS, type CompletionResult, type SuccessResult, type CancelResult, type SetupNeededResult, type FailureResult, type FailureReason } from './consumer/result.js';
-export { steamPreset, steamIdFromClaimedId, STEAM_OP_ENDPOINT, STEAM_OP_IDENTIFIER, type SteamPreset, type SteamPresetOptions } from './consumer/presets/steam.js';
+export { type ConsumerPreset, type PresetRefusal, type PresetConsumerSettings } from './consumer/preset.js';
+export { steamPreset, steamIdFromClaimedId, steamIdOf, STEAM_OP_ENDPOINT, STEAM_OP_IDENTIFIER, STEAM_REFUSAL_CODES, type SteamPresetOptions } from './consumer/presets/steam.js';
 export type { CauseEntry, DiscoveryFailureReason, OpenIDEvent } from './log-event.js';
 
 // Extensions: SREG, AX, PAPE, and the profile over SREG and AX.

@@ -20,9 +20,9 @@ import { NonceError } from './errors.js';
  * which a badly set server might push to minutes. Thirty minutes covers
  * that with a wide margin. Every extra hour of window is an hour of nonces
  * a store must hold: at 85 logins a second, five hours were ~1.5 million
- * keys in Redis, thirty minutes are ~150,000. Raise it (`skewSeconds` of
- * the consumer and of the store, the same value) only for OPs whose clocks
- * are known to be off by more.
+ * keys in Redis, thirty minutes are ~150,000. Raise it (the store's
+ * `skewSeconds`, which the consumer reads from its store) only for OPs whose
+ * clocks are known to be off by more.
  * @see OpenID 2.0 §10.1, §11.3
  */
 export const DEFAULT_NONCE_SKEW_SECONDS = 30 * 60;

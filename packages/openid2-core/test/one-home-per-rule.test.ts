@@ -104,3 +104,33 @@ describe('18.4: FailureReason derives from the exported FAILURE_REASONS', () => 
     expect(core.FAILURE_REASONS).toContain(failed.reason);
   });
 });
+
+describe('18.4: presets plug in through one interface, not through core types', () => {
+  test('the core knows one preset reason and no preset by name', () => {
+    expect(core.FAILURE_REASONS).toContain('preset_refused');
+    expect(core.FAILURE_REASONS.filter((reason) => reason.includes('steam'))).toEqual([]);
+  });
+
+  test('screenAssertion and acceptSuccess are gone: the preset is the one way', () => {
+    for (const option of ['screenAssertion', 'acceptSuccess']) {
+      expect(() => new core.Consumer({ [option]: () => undefined } as core.ConsumerOptions)).toThrow(/is not a consumer option/);
+    }
+  });
+});
+
+describe('18.4: one nonce skew setting, the store\'s', () => {
+  test('the consumer has no skewSeconds option of its own', () => {
+    expect(() => new core.Consumer({ skewSeconds: 60 } as core.ConsumerOptions)).toThrow(/^skewSeconds: is not a consumer option/);
+  });
+
+  test('every built-in store tells its window; a store telling an impossible one is no store', () => {
+    expect(new MemoryStore({ skewSeconds: 90 }).skewSeconds).toBe(90);
+    expect(new MemoryStore().skewSeconds).toBe(core.DEFAULT_NONCE_SKEW_SECONDS);
+    const none = (): undefined => undefined;
+    const methods = { storeAssociation: none, getAssociation: none, removeAssociation: none, useNonce: none };
+    expect(isOpenIDStore(methods)).toBe(true);
+    expect(isOpenIDStore({ ...methods, skewSeconds: 60 })).toBe(true);
+    expect(isOpenIDStore({ ...methods, skewSeconds: Number.NaN })).toBe(false);
+    expect(isOpenIDStore({ ...methods, skewSeconds: -1 })).toBe(false);
+  });
+});

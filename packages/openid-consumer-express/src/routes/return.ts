@@ -37,8 +37,11 @@ export interface OpenIDSessionData {
   profileSources?: Record<string, 'sreg' | 'ax'>;
   /** The signed PAPE answer, when `pape` was asked for and answered. */
   pape?: { policies: string[]; authTime: string | undefined; levels: Record<string, string> };
-  /** The SteamID64 (Steam preset). */
-  steamId?: string;
+  /**
+   * The fields the router's preset added to the success (the Steam preset:
+   * `{ steamId }`, read with `steamIdOf(req.session.openid)`).
+   */
+  presetData?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
@@ -62,7 +65,7 @@ async function succeed(options: ResolvedConsumerOptions, req: Request, res: Resp
     identity: result.identity,
     opEndpoint: result.endpoint.opEndpoint,
     version: result.endpoint.version,
-    ...(result.steamId === undefined ? {} : { steamId: result.steamId }),
+    ...(result.presetData === undefined ? {} : { presetData: { ...result.presetData } }),
     ...extensionData(options, result, state?.pape === true),
     ...options.sessionData?.(result),
   };

@@ -9,13 +9,15 @@ import type { DiscoveryCache } from '../discovery/cache.js';
 import { checkXriProxy } from '../discovery/xri.js';
 import { OpenIDConfigError } from '../errors.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
+import { DEFAULT_NONCE_SKEW_SECONDS } from '../nonce.js';
 import { isOpenIDStore, type OpenIDStore } from '../store/store.js';
 import type { AssociationFlights } from './association-flights.js';
 import { DEFAULT_BEGIN_TIMEOUT_MS, resolveBeginTimeout } from './begin-deadline.js';
 import { checkAssociationPreferences, DEFAULT_ASSOCIATION_PREFERENCES, type AssociationPreference } from './negotiator.js';
-import type { AssertionClaims, FailureResult, SuccessResult } from './result.js';
+import { checkPreset, type ConsumerPreset, type PresetConsumerSettings } from './preset.js';
 import { TRANSACTION_TTL_MS, type ConsumerSessionStore } from './session.js';
 
+/** Options of {@link Consumer}, each checked when the consumer is created. */
 export interface ConsumerOptions {
   /**
    * Associations and nonces. Without one the consumer is stateless: every
@@ -51,16 +53,14 @@ export interface ConsumerOptions {
   /** Extra headers for check_authentication (Steam wants Origin and Referer): header names, values without line breaks. @default none */
   checkAuthenticationHeaders?: Readonly<Record<string, string>> | undefined;
   /**
-   * Refuses assertions on what they claim, after the field and return_to
-   * checks and before any request (discovery, check_authentication) is made
-   * on their behalf. Presets pin their OP with it.
+   * A provider preset (`steamPreset({ origin })`): it pins its OP endpoint,
+   * screens each assertion before any request is made for it, may add fields
+   * to a success (`result.presetData`), and brings the settings its OP needs
+   * (`stateless`, `checkAuthenticationHeaders`), which options given here
+   * override. Its refusals are the failure `preset_refused`.
    * @default none
    */
-  screenAssertion?: ((claims: AssertionClaims) => FailureResult | undefined) | undefined;
-  /** A last look at a verified success: return it (possibly with more data), or a failure to refuse it. @default none */
-  acceptSuccess?: ((result: SuccessResult) => SuccessResult | FailureResult) | undefined;
-  /** How far response nonces may lie from now, in seconds (finite, 0 or more); the store's `skewSeconds` should be the same. @default DEFAULT_NONCE_SKEW_SECONDS (30 min) */
-  skewSeconds?: number | undefined;
+  preset?: ConsumerPreset | undefined;
   /** How long a login may take between begin and complete, in milliseconds (finite, more than 0). @default 1 h */
   transactionTtlMs?: number | undefined;
   /**
@@ -92,10 +92,9 @@ export interface ConsumerConfig {
   readonly associationFlights: AssociationFlights | undefined;
   readonly allowUnsolicitedAssertions: boolean;
   readonly checkAuthenticationHeaders: Readonly<Record<string, string>> | undefined;
-  readonly screenAssertion: ConsumerOptions['screenAssertion'];
-  readonly acceptSuccess: ConsumerOptions['acceptSuccess'];
-  /** Undefined: the nonce check's own default. */
-  readonly skewSeconds: number | undefined;
+  readonly preset: ConsumerPreset | undefined;
+  /** The nonce window: the store's `skewSeconds`, else DEFAULT_NONCE_SKEW_SECONDS. */
+  readonly nonceSkewSeconds: number;
   readonly transactionTtlMs: number;
   readonly beginTimeoutMs: number;
   readonly now: () => number;
@@ -140,9 +139,26 @@ function checkHeaders(value: unknown, option: string): Readonly<Record<string, s
   return Object.freeze({ ...(value as Record<string, string>) });
 }
 
+/** The preset's consumer settings, each checked as the option of its name is (naming `preset.consumer.<name>`). */
+function presetSettings(preset: ConsumerPreset | undefined): PresetConsumerSettings {
+  const settings: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(preset?.consumer ?? {})) {
+    if (setting !== undefined) settings[key] = CHECKS[key as keyof PresetConsumerSettings](setting, `preset.consumer.${key}`);
+  }
+  return settings as PresetConsumerSettings;
+}
+
+/** The preset's headers under the consumer's own, a name given by both (in any case) taken from the consumer's. */
+function mergedHeaders(preset: Readonly<Record<string, string>> | undefined, own: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {
+  if (preset === undefined || own === undefined) return own ?? preset;
+  const overridden = new Set(Object.keys(own).map((name) => name.toLowerCase()));
+  const kept = Object.entries(preset).filter(([name]) => !overridden.has(name.toLowerCase()));
+  return Object.freeze({ ...Object.fromEntries(kept), ...own });
+}
+
 /** One check per option. */
 const CHECKS: { readonly [K in keyof Required<ConsumerOptions>]: Check } = {
-  store: is(isOpenIDStore, 'an OpenIDStore (storeAssociation, getAssociation, removeAssociation, useNonce)'),
+  store: is(isOpenIDStore, 'an OpenIDStore (storeAssociation, getAssociation, removeAssociation, useNonce; skewSeconds, if any, a finite number 0 or more)'),
   stateless: is(isBoolean, 'true or false'),
   fetcher: is((value) => hasMethods(value, ['fetch']), 'a Fetcher with fetch() (createFetcher())'),
   discoveryCache: is((value) => hasMethods(value, ['get', 'set']), 'a DiscoveryCache with get() and set() (new MemoryDiscoveryCache())'),
@@ -151,9 +167,7 @@ const CHECKS: { readonly [K in keyof Required<ConsumerOptions>]: Check } = {
   associationFlights: is((value) => hasMethods(value, ['run']), 'an AssociationFlights (new AssociationFlights())'),
   allowUnsolicitedAssertions: is(isBoolean, 'true or false'),
   checkAuthenticationHeaders: checkHeaders,
-  screenAssertion: is(isFunction, 'a function (claims) => failure | undefined'),
-  acceptSuccess: is(isFunction, 'a function (success) => success | failure'),
-  skewSeconds: is(isFiniteAtLeast(0, true), 'a finite number of seconds, 0 or more'),
+  preset: checkPreset,
   transactionTtlMs: is(isFiniteAtLeast(0, false), 'a finite number of milliseconds, more than 0'),
   beginTimeoutMs: resolveBeginTimeout,
   now: is(isFunction, 'a function returning milliseconds since the epoch'),
@@ -177,19 +191,19 @@ function checkedOptions(options: unknown): ConsumerOptions {
  */
 export function resolveConsumerConfig(options: ConsumerOptions): ConsumerConfig {
   const checked = checkedOptions(options);
+  const fromPreset = presetSettings(checked.preset);
   return Object.freeze({
     store: checked.store,
-    stateless: checked.stateless ?? false,
+    stateless: checked.stateless ?? fromPreset.stateless ?? false,
     fetcher: checked.fetcher ?? createFetcher(),
     discoveryCache: checked.discoveryCache,
     xriProxy: checked.xriProxy,
     associationPreferences: checked.associationPreferences ?? DEFAULT_ASSOCIATION_PREFERENCES,
     associationFlights: checked.associationFlights,
     allowUnsolicitedAssertions: checked.allowUnsolicitedAssertions ?? false,
-    checkAuthenticationHeaders: checked.checkAuthenticationHeaders,
-    screenAssertion: checked.screenAssertion,
-    acceptSuccess: checked.acceptSuccess,
-    skewSeconds: checked.skewSeconds,
+    checkAuthenticationHeaders: mergedHeaders(fromPreset.checkAuthenticationHeaders, checked.checkAuthenticationHeaders),
+    preset: checked.preset,
+    nonceSkewSeconds: checked.store?.skewSeconds ?? DEFAULT_NONCE_SKEW_SECONDS,
     transactionTtlMs: checked.transactionTtlMs ?? TRANSACTION_TTL_MS,
     beginTimeoutMs: checked.beginTimeoutMs ?? DEFAULT_BEGIN_TIMEOUT_MS,
     now: checked.now ?? Date.now,

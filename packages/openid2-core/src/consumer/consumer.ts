@@ -15,6 +15,7 @@ import { AuthRequest } from './auth-request.js';
 import { MAX_ASSOCIATE_REQUESTS, MAX_ENDPOINTS_TRIED, requestBudget, withBeginDeadline } from './begin-deadline.js';
 import { checkPerLogin, checkSession, resolveConsumerConfig, type ConsumerConfig, type ConsumerOptions, type PerLoginOptions } from './consumer-config.js';
 import { Negotiator } from './negotiator.js';
+import { extendSuccess, screenClaims } from './preset.js';
 import { failure, type AssertionClaims, type CompletionResult, type FailureResult, type SuccessResult } from './result.js';
 import { hasTransaction, saveTransaction, takeTransaction, transactionOf, TRANSACTION_PARAM, type ConsumerSessionStore, type Transaction } from './session.js';
 import { checkAuthentication } from './verify/check-authentication.js';
@@ -198,14 +199,14 @@ export class Consumer {
     }
   }
 
-  /** fields → return_to → pins → signature → discovered information → nonce, or without an association: discovered information first (§11). */
+  /** fields → return_to → preset screening → signature → discovered information → nonce, or without an association: discovered information first (§11). */
   async #verify(message: Message, current: CurrentUrl, transaction: Transaction | undefined): Promise<CompletionResult> {
     const signed = signedSet(message);
     const early = checkFields(message, signed) ?? checkReturnTo(message, current);
     if (early !== undefined) return early;
     const claims = claimsOf(message, transaction);
     if ('status' in claims) return claims;
-    const screened = this.#config.screenAssertion?.(claims);
+    const screened = screenClaims(this.#config.preset, claims);
     if (screened !== undefined) return screened;
     const association = await storedAssociation(message, claims.opEndpoint, this.#config.store, this.#config.now());
     let discovered;
@@ -223,8 +224,8 @@ export class Consumer {
       if (!('ok' in checked)) return checked;
       if (checked.invalidateHandle !== undefined) await this.#config.store?.removeAssociation(discovered.endpoint.opEndpoint, checked.invalidateHandle);
     }
-    const { store, now, skewSeconds } = this.#config;
-    const nonce = await checkNonce(message, signed, claims.opEndpoint, store, { now, ...(skewSeconds === undefined ? {} : { skewSeconds }) });
+    const { store, now, nonceSkewSeconds } = this.#config;
+    const nonce = await checkNonce(message, signed, claims.opEndpoint, store, { now, skewSeconds: nonceSkewSeconds });
     if (nonce !== undefined) return nonce;
     return this.#success(message, discovered.endpoint, signed);
   }
@@ -239,7 +240,7 @@ export class Consumer {
       signedFields: Object.freeze([...signed]),
       getSignedArgs: (namespace) => signedExtensionArgs(message, signed, namespace),
     };
-    return this.#config.acceptSuccess?.(result) ?? result;
+    return extendSuccess(this.#config.preset, result);
   }
 }
 

@@ -21,8 +21,8 @@ import type { ServiceEndpoint } from '../discovery/endpoint.js';
  * | `check_authentication_failed` | the OP did not confirm the signature with exactly `is_valid:true` (§11.4.2) |
  * | `check_authentication_redirected` | the verified OP endpoint answered check_authentication with a redirect, which is never followed |
  * | `invalid_nonce` / `nonce_stale` / `nonce_reused` | the response nonce is malformed, outside the time window, or used before (§11.3) |
- * | `steam_endpoint_mismatch` / `steam_identity_mismatch` / `steam_identifier_invalid` | the Steam preset's pins (op_endpoint, claimed = local identifier, identifier form) |
- * | `rejected_by_application` | the application refused the verified identity (`acceptSuccess`; the Passport strategy's `verify` answering false) |
+ * | `preset_refused` | the consumer's preset refused it; `preset` names the preset, `presetCode` is the preset's own code (each preset lists its codes) |
+ * | `rejected_by_application` | the application refused the verified identity (the Passport strategy's `verify` answering false) |
  * | `store_error` | the store failed (a fault, never read as "fresh nonce") |
  */
 export const FAILURE_REASONS = Object.freeze([
@@ -41,9 +41,7 @@ export const FAILURE_REASONS = Object.freeze([
   'invalid_nonce',
   'nonce_stale',
   'nonce_reused',
-  'steam_endpoint_mismatch',
-  'steam_identity_mismatch',
-  'steam_identifier_invalid',
+  'preset_refused',
   'rejected_by_application',
   'store_error',
 ] as const);
@@ -76,8 +74,12 @@ export interface SuccessResult {
    * @see OpenID 2.0 §12
    */
   getSignedArgs(namespace: string): Record<string, string>;
-  /** Set by the Steam preset: the SteamID64. */
-  steamId?: string;
+  /**
+   * The fields the consumer's preset added (its `extend`), frozen; absent
+   * without a preset or when it adds none. The Steam preset's SteamID64:
+   * `steamIdOf(result)`.
+   */
+  presetData?: Readonly<Record<string, unknown>>;
 }
 
 /** The user cancelled at the OP. */
@@ -103,6 +105,10 @@ export interface FailureResult {
   /** What went wrong and a hint, for logs and developers (may quote the response: escape before showing it). */
   message: string;
   cause?: unknown;
+  /** For `preset_refused`: the name of the preset that refused (`steam`). */
+  preset?: string;
+  /** For `preset_refused`: the preset's own code (`endpoint_mismatch`). */
+  presetCode?: string;
 }
 
 /**

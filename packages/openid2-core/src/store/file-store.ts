@@ -66,6 +66,11 @@ export class FileStore implements OpenIDStore {
     this.#nonces = join(options.directory, 'nonces');
   }
 
+  /** The nonce window `useNonce` applies, in seconds (the `skewSeconds` option): a consumer with this store uses the same. */
+  get skewSeconds(): number {
+    return this.#clock.skewSeconds;
+  }
+
   #init(): Promise<void> {
     this.#ready ??= Promise.all([
       mkdir(this.#associations, { recursive: true, mode: DIRECTORY_MODE }),

@@ -21,6 +21,11 @@ export class MemoryStore implements OpenIDStore {
     this.#clock = new StoreClock(options);
   }
 
+  /** The nonce window `useNonce` applies, in seconds (the `skewSeconds` option): a consumer with this store uses the same. */
+  get skewSeconds(): number {
+    return this.#clock.skewSeconds;
+  }
+
   async storeAssociation(opEndpoint: string, association: Association): Promise<void> {
     let byHandle = this.#associations.get(opEndpoint);
     if (byHandle === undefined) {

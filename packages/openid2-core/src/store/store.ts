@@ -69,19 +69,34 @@ export interface OpenIDStore {
   cleanup(): Promise<{ associations: number; nonces: number }>;
   /** Closes connections the store opened itself (not those it was given). */
   close(): Promise<void>;
+  /**
+   * Optional: the nonce window `useNonce` applies, in seconds (the store's
+   * `skewSeconds` option). The one setting of the window: a consumer with
+   * this store refuses response nonces outside it (`nonce_stale`) before
+   * recording them. A store without it is taken to apply
+   * DEFAULT_NONCE_SKEW_SECONDS.
+   */
+  readonly skewSeconds?: number;
 }
 
 /** The methods a relying party and a provider call on a store (`cleanup` and `close` are the application's). */
 const STORE_METHODS = ['storeAssociation', 'getAssociation', 'removeAssociation', 'useNonce'] as const;
 
+/** Whether a value can be a nonce window: a finite number of seconds, 0 or more. */
+function isSkewSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
 /**
  * Whether a value can serve as an {@link OpenIDStore}: the one check of the
- * Server, the consumer router and the Passport strategy options.
+ * Server, the consumer router and the Passport strategy options (the four
+ * methods they call, and a `skewSeconds`, if the store has one, that can be
+ * a nonce window).
  */
 export function isOpenIDStore(value: unknown): value is OpenIDStore {
   if (value === null || typeof value !== 'object') return false;
   const store = value as Record<string, unknown>;
-  return STORE_METHODS.every((method) => typeof store[method] === 'function');
+  return STORE_METHODS.every((method) => typeof store[method] === 'function') && (store.skewSeconds === undefined || isSkewSeconds(store.skewSeconds));
 }
 
 /**
@@ -95,7 +110,11 @@ export const DEFAULT_MAX_ASSOCIATIONS_PER_SERVER = 10_000;
 export interface StoreTimeOptions {
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
-  /** How far nonce timestamps may lie from now, in seconds. @default DEFAULT_NONCE_SKEW_SECONDS (30 min) */
+  /**
+   * How far nonce timestamps may lie from now, in seconds: the one nonce
+   * window of a relying party, which its consumer reads from the store.
+   * @default DEFAULT_NONCE_SKEW_SECONDS (30 min)
+   */
   skewSeconds?: number;
   /**
    * At most this many associations are kept per server URL; storing one more
@@ -122,9 +141,7 @@ export class StoreClock {
   constructor(options: StoreTimeOptions = {}) {
     const { now = Date.now, skewSeconds = DEFAULT_NONCE_SKEW_SECONDS, maxAssociationsPerServer = DEFAULT_MAX_ASSOCIATIONS_PER_SERVER } = options;
     if (typeof now !== 'function') throw new OpenIDConfigError('must be a function returning milliseconds', 'now');
-    if (typeof skewSeconds !== 'number' || !Number.isFinite(skewSeconds) || skewSeconds < 0) {
-      throw new OpenIDConfigError('must be a finite number of seconds, 0 or more', 'skewSeconds');
-    }
+    if (!isSkewSeconds(skewSeconds)) throw new OpenIDConfigError('must be a finite number of seconds, 0 or more', 'skewSeconds');
     if (!Number.isSafeInteger(maxAssociationsPerServer) || maxAssociationsPerServer < 1) {
       throw new OpenIDConfigError('must be a whole number, 1 or more', 'maxAssociationsPerServer');
     }

@@ -47,6 +47,7 @@ function counting(): { fetcher: Fetcher; requests: () => number } {
 }
 
 const pin = (): undefined => undefined;
+const preset = { name: 'pinned', opIdentifier: 'https://op.example/', opEndpoint: 'https://op.example/openid', screen: pin };
 
 describe('every option is checked when the consumer is made', () => {
   test.each([
@@ -73,13 +74,9 @@ describe('every option is checked when the consumer is made', () => {
     ['checkAuthenticationHeaders', 'Origin: https://rp.example'],
     ['checkAuthenticationHeaders', [['Origin', 'https://rp.example']]],
     ['checkAuthenticationHeaders', null],
-    ['screenAssertion', 'pin'],
-    ['screenAssertion', {}],
-    ['acceptSuccess', true],
-    ['skewSeconds', -1],
-    ['skewSeconds', Number.NaN],
-    ['skewSeconds', Number.POSITIVE_INFINITY],
-    ['skewSeconds', '30'],
+    ['store', { storeAssociation: pin, getAssociation: pin, removeAssociation: pin, useNonce: pin, skewSeconds: -1 }],
+    ['store', { storeAssociation: pin, getAssociation: pin, removeAssociation: pin, useNonce: pin, skewSeconds: '30' }],
+    ['preset', 'steam'],
     ['transactionTtlMs', 0],
     ['transactionTtlMs', -1],
     ['transactionTtlMs', Number.NaN],
@@ -144,9 +141,7 @@ describe('every option is checked when the consumer is made', () => {
       associationFlights: new AssociationFlights(),
       allowUnsolicitedAssertions: false,
       checkAuthenticationHeaders: { Origin: 'https://rp.example', Referer: 'https://rp.example/' },
-      screenAssertion: pin,
-      acceptSuccess: (result) => result,
-      skewSeconds: 0,
+      preset,
       transactionTtlMs: 1,
       beginTimeoutMs: 1,
       now: Date.now,

@@ -6,10 +6,11 @@
 import { startSteamStandIn, type SteamStandIn } from 'openid-test-helpers';
 import { Consumer } from '../../src/consumer/consumer.js';
 import { objectSession } from '../../src/consumer/session.js';
-import { steamPreset, steamIdFromClaimedId, STEAM_OP_ENDPOINT, STEAM_OP_IDENTIFIER } from '../../src/consumer/presets/steam.js';
+import { steamPreset, steamIdFromClaimedId, steamIdOf, STEAM_OP_ENDPOINT, STEAM_OP_IDENTIFIER, STEAM_REFUSAL_CODES } from '../../src/consumer/presets/steam.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { OpenIDConfigError } from '../../src/errors.js';
 import type { OpenIDStore } from '../../src/store/store.js';
+import type { CompletionResult } from '../../src/consumer/result.js';
 import { expectFailure, fetcher, startStandIn, type StandIn } from './parties.js';
 
 const RP_ORIGIN = 'http://rp.example';
@@ -37,7 +38,13 @@ const session = objectSession({});
 
 function steamConsumer(options: { origin?: string; store?: OpenIDStore } = {}): { consumer: Consumer; opIdentifier: string } {
   const preset = steamPreset({ origin: options.origin ?? RP_ORIGIN, steamBase: steam.http.url });
-  return { consumer: new Consumer({ fetcher, store: options.store, ...preset.consumer }), opIdentifier: preset.opIdentifier };
+  return { consumer: new Consumer({ fetcher, store: options.store, preset }), opIdentifier: preset.opIdentifier };
+}
+
+/** A refusal of the Steam preset: the one core reason, the preset's name and its own code. */
+function expectRefused(result: CompletionResult, code: (typeof STEAM_REFUSAL_CODES)[number]): void {
+  expect(result).toMatchObject({ status: 'failure', reason: 'preset_refused', preset: 'steam', presetCode: code });
+  if (result.status === 'failure') expect(result.message.length).toBeGreaterThan(10);
 }
 
 async function assertion(consumer: Consumer, opIdentifier: string): Promise<URL> {
@@ -54,7 +61,9 @@ describe('Steam preset', () => {
     const url = await assertion(consumer, opIdentifier);
     expect(url.searchParams.get('openid.assoc_handle')).toBe('1234567890');
     const result = await consumer.complete(session, url.searchParams, url.href);
-    expect(result).toMatchObject({ status: 'success', steamId: STEAM_ID, claimedId: `${steam.http.url}/openid/id/${STEAM_ID}` });
+    expect(result).toMatchObject({ status: 'success', presetData: { steamId: STEAM_ID }, claimedId: `${steam.http.url}/openid/id/${STEAM_ID}` });
+    expect(steamIdOf(result.status === 'success' ? result : undefined)).toBe(STEAM_ID);
+    expect(Object.isFrozen(result.status === 'success' ? result.presetData : undefined)).toBe(true);
     expect(steam.checks).toEqual([{ origin: RP_ORIGIN, referer: `${RP_ORIGIN}/` }]);
     expect(steam.associateRequests).toBe(0);
   });
@@ -74,38 +83,38 @@ describe('Steam preset', () => {
     expectFailure(await consumer.complete(session, url.searchParams, url.href), 'check_authentication_failed');
   });
 
-  test("an op_endpoint at an attacker's OP: steam_endpoint_mismatch, and no request to the attacker or to Steam", async () => {
+  test("an op_endpoint at an attacker's OP: endpoint_mismatch, and no request to the attacker or to Steam", async () => {
     const { consumer, opIdentifier } = steamConsumer();
     const url = await assertion(consumer, opIdentifier);
     url.searchParams.set('openid.op_endpoint', attacker.endpoint);
     url.searchParams.set('openid.claimed_id', `${attacker.base}/user/${STEAM_ID}`);
     url.searchParams.set('openid.identity', `${attacker.base}/user/${STEAM_ID}`);
     const before = attacker.http.requests.length;
-    expectFailure(await consumer.complete(session, url.searchParams, url.href), 'steam_endpoint_mismatch');
+    expectRefused(await consumer.complete(session, url.searchParams, url.href), 'endpoint_mismatch');
     expect(attacker.http.requests.length).toBe(before);
     expect(steam.checks).toEqual([]);
   });
 
   test.each([
-    ['on an attacker host', 'steam_identifier_invalid', () => `${attacker.base}/openid/id/${STEAM_ID}`],
-    ['on a look-alike path', 'steam_identifier_invalid', () => `${steam.http.url}/openid/id/${STEAM_ID}/../../evil`],
-    ['with a short id', 'steam_identifier_invalid', () => `${steam.http.url}/openid/id/123`],
+    ['on an attacker host', 'identifier_invalid', () => `${attacker.base}/openid/id/${STEAM_ID}`],
+    ['on a look-alike path', 'identifier_invalid', () => `${steam.http.url}/openid/id/${STEAM_ID}/../../evil`],
+    ['with a short id', 'identifier_invalid', () => `${steam.http.url}/openid/id/123`],
   ] as const)('a claimed identifier %s: %s, before any request', async (_name, reason, claimed) => {
     const { consumer, opIdentifier } = steamConsumer();
     const url = await assertion(consumer, opIdentifier);
     url.searchParams.set('openid.claimed_id', claimed());
     url.searchParams.set('openid.identity', claimed());
     const before = attacker.http.requests.length;
-    expectFailure(await consumer.complete(session, url.searchParams, url.href), reason);
+    expectRefused(await consumer.complete(session, url.searchParams, url.href), reason);
     expect(attacker.http.requests.length).toBe(before);
     expect(steam.checks).toEqual([]);
   });
 
-  test('claimed identifier and identity differ: steam_identity_mismatch', async () => {
+  test('claimed identifier and identity differ: identity_mismatch', async () => {
     const { consumer, opIdentifier } = steamConsumer();
     const url = await assertion(consumer, opIdentifier);
     url.searchParams.set('openid.identity', `${steam.http.url}/openid/id/76561197960287931`);
-    expectFailure(await consumer.complete(session, url.searchParams, url.href), 'steam_identity_mismatch');
+    expectRefused(await consumer.complete(session, url.searchParams, url.href), 'identity_mismatch');
   });
 
   test('parameter pollution (a second claimed_id, a NUL byte): invalid_message', async () => {
@@ -126,7 +135,7 @@ describe('Steam preset', () => {
     const url = await assertion(consumer, opIdentifier);
     expect(await consumer.complete(session, url.searchParams, url.href)).toMatchObject({ status: 'success' });
     const preset = steamPreset({ origin: RP_ORIGIN, steamBase: steam.http.url });
-    const replayer = new Consumer({ fetcher, store, allowUnsolicitedAssertions: true, ...preset.consumer });
+    const replayer = new Consumer({ fetcher, store, allowUnsolicitedAssertions: true, preset });
     expectFailure(await replayer.complete(objectSession({}), url.searchParams, url.href), 'nonce_reused');
   });
 
@@ -140,8 +149,10 @@ describe('Steam preset', () => {
   test('the real Steam URLs, and an origin that is not one', () => {
     const preset = steamPreset({ origin: 'https://rp.example/some/path' });
     expect(preset.opIdentifier).toBe(STEAM_OP_IDENTIFIER);
-    expect(preset.endpoint).toBe(STEAM_OP_ENDPOINT);
-    expect(preset.consumer.checkAuthenticationHeaders).toEqual({ Origin: 'https://rp.example', Referer: 'https://rp.example/' });
+    expect(preset.opEndpoint).toBe(STEAM_OP_ENDPOINT);
+    expect(preset.name).toBe('steam');
+    expect(preset.consumer?.stateless).toBe(true);
+    expect(preset.consumer?.checkAuthenticationHeaders).toEqual({ Origin: 'https://rp.example', Referer: 'https://rp.example/' });
     expect(() => steamPreset({ origin: 'not a url' })).toThrow(OpenIDConfigError);
     expect(() => steamPreset({ origin: 'data:text/plain,x' })).toThrow(OpenIDConfigError);
   });
@@ -158,5 +169,25 @@ describe('Steam preset', () => {
     [`https://steamcommunity.com/openid/id/${STEAM_ID}\n`, undefined],
   ])('steamIdFromClaimedId(%j) = %j', (claimedId, expected) => {
     expect(steamIdFromClaimedId(claimedId)).toBe(expected);
+  });
+
+  test.each([
+    ['a Steam success', { presetData: { steamId: STEAM_ID } }, STEAM_ID],
+    ['session data kept by the router (a plain copy)', JSON.parse(JSON.stringify({ claimedId: 'x', presetData: { steamId: STEAM_ID } })), STEAM_ID],
+    ['no result', undefined, undefined],
+    ['a result without preset data', { claimedId: 'x' }, undefined],
+    ["another preset's data", { presetData: { accountId: STEAM_ID } }, undefined],
+    ['a steamId that is not one', { presetData: { steamId: '123' } }, undefined],
+    ['a steamId that is not a string', { presetData: { steamId: 76561197960287930 } }, undefined],
+  ])('steamIdOf(%s)', (_name, result, expected) => {
+    expect(steamIdOf(result as Parameters<typeof steamIdOf>[0])).toBe(expected);
+  });
+
+  test("the consumer's own check_authentication headers win over the preset's, whatever their case", async () => {
+    const preset = steamPreset({ origin: RP_ORIGIN, steamBase: steam.http.url });
+    const consumer = new Consumer({ fetcher, preset, checkAuthenticationHeaders: { origin: 'http://elsewhere.example', referer: 'http://elsewhere.example/' } });
+    const url = await assertion(consumer, preset.opIdentifier);
+    expectFailure(await consumer.complete(session, url.searchParams, url.href), 'check_authentication_failed');
+    expect(steam.checks).toEqual([{ origin: 'http://elsewhere.example', referer: 'http://elsewhere.example/' }]);
   });
 });

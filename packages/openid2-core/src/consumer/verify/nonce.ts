@@ -19,13 +19,14 @@ import { failure, type FailureResult } from '../result.js';
  * and so is one in another format (1.1 defines none, so providers may use
  * their own).
  * @param signed the message's signed list, as a set
+ * @param options the clock, and the nonce window (the store's `skewSeconds`)
  */
 export async function checkNonce(
   message: Message,
   signed: ReadonlySet<string>,
   opEndpoint: string,
   store: OpenIDStore | undefined,
-  options: { skewSeconds?: number; now: () => number },
+  options: { skewSeconds: number; now: () => number },
 ): Promise<FailureResult | undefined> {
   const v2 = message.isOpenID2();
   if (!v2 && !(signed.has('response_nonce') && message.hasKey(OPENID_NS, 'response_nonce'))) return undefined;
@@ -39,8 +40,8 @@ export async function checkNonce(
     if (!v2) return undefined;
     return failure('invalid_nonce', `openid.response_nonce is malformed: ${cause.message}`, cause);
   }
-  const timing = options.skewSeconds === undefined ? { now: options.now() } : { now: options.now(), skewSeconds: options.skewSeconds };
-  if (!checkNonceTimestamp(parsed.timestamp, timing)) {
+  // The store's window: a nonce it would refuse is stale here, not "reused" there.
+  if (!checkNonceTimestamp(parsed.timestamp, { now: options.now(), skewSeconds: options.skewSeconds })) {
     return failure('nonce_stale', 'openid.response_nonce is too old or in the future (check both clocks)');
   }
   if (store === undefined) return undefined; // stateless: the OP's check_authentication answers once

@@ -3,7 +3,8 @@
  * passed; a replay fails with `nonce_reused`.
  */
 import { StoreError } from '../../../src/errors.js';
-import { makeNonce, parseNonce } from '../../../src/nonce.js';
+import { DEFAULT_NONCE_SKEW_SECONDS, makeNonce, parseNonce } from '../../../src/nonce.js';
+import type { OpenIDStore } from '../../../src/store/store.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { startOP, type TestOP } from '../op.js';
 import { forgeAssertion, knownAssociation } from '../forge.js';
@@ -103,5 +104,38 @@ describe('the response nonce', () => {
     };
     const { rp, url } = await signedAnswer({ rp: party({ store }) });
     expectFailure(await complete(rp, url), 'store_error');
+  });
+});
+
+describe('18.4: one nonce window, the store\'s', () => {
+  const MINUTE = 60 * 1000;
+
+  test("a nonce outside the store's narrower window: nonce_stale (refused before the store, not 'reused' by it)", async () => {
+    const store = new MemoryStore({ skewSeconds: 60 });
+    const { rp, url } = await signedAnswer({ rp: party({ store }), nonce: makeNonce(Date.now() - 2 * MINUTE) });
+    expectFailure(await complete(rp, url), 'nonce_stale');
+  });
+
+  test("a nonce inside the store's wider window (past the 30-minute default): accepted", async () => {
+    const store = new MemoryStore({ skewSeconds: 2 * 86400 });
+    expect(store.skewSeconds).toBe(2 * 86400);
+    const { rp, url } = await signedAnswer({ rp: party({ store }), nonce: makeNonce(Date.now() - 6 * 60 * MINUTE) });
+    expect(await complete(rp, url)).toMatchObject({ status: 'success' });
+  });
+
+  test('a store that does not tell its window: DEFAULT_NONCE_SKEW_SECONDS', async () => {
+    const inner = new MemoryStore({ skewSeconds: 2 * 86400 });
+    const store: OpenIDStore = {
+      storeAssociation: (server, association) => inner.storeAssociation(server, association),
+      getAssociation: (server, handle) => inner.getAssociation(server, handle),
+      removeAssociation: (server, handle) => inner.removeAssociation(server, handle),
+      useNonce: (server, timestamp, salt) => inner.useNonce(server, timestamp, salt),
+      cleanup: () => inner.cleanup(),
+      close: () => inner.close(),
+    };
+    const late = await signedAnswer({ rp: party({ store }), nonce: makeNonce(Date.now() - (DEFAULT_NONCE_SKEW_SECONDS + 60) * 1000) });
+    expectFailure(await complete(late.rp, late.url), 'nonce_stale');
+    const inTime = await signedAnswer({ rp: party({ store }), nonce: makeNonce(Date.now() - (DEFAULT_NONCE_SKEW_SECONDS - 60) * 1000) });
+    expect(await complete(inTime.rp, inTime.url)).toMatchObject({ status: 'success' });
   });
 });
