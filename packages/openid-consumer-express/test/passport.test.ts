@@ -147,9 +147,9 @@ describe('OpenIDStrategy', () => {
 
   test('options are checked', () => {
     expect(() => new OpenIDStrategy({ returnURL: 'not a url', verify: async () => false })).toThrow(/returnURL/);
-    expect(() => new OpenIDStrategy({ returnURL: 'http://x.example/r' } as never)).toThrow(/verify/);
+    expect(() => new OpenIDStrategy({ returnURL: 'https://x.example/r' } as never)).toThrow(/verify/);
     for (const identifierField of ['', 'openid.identity', 'openid_csrf', 42]) {
-      expect(() => new OpenIDStrategy({ returnURL: 'http://x.example/r', identifierField, verify: async () => false } as never)).toThrow(/identifierField/);
+      expect(() => new OpenIDStrategy({ returnURL: 'https://x.example/r', identifierField, verify: async () => false } as never)).toThrow(/identifierField/);
     }
   });
 });
