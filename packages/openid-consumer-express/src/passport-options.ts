@@ -21,6 +21,10 @@ export interface OpenIDVerifyInput extends ExtensionData {
   req: Request;
 }
 
+/**
+ * Options of `OpenIDStrategy`, checked when it is made (an unknown
+ * key, a wrong type or value throws an OpenIDConfigError naming the option).
+ */
 export interface OpenIDStrategyOptions {
   /** The absolute URL Passport's callback route answers at (GET and POST). */
   returnURL: string;
@@ -50,7 +54,7 @@ export interface OpenIDStrategyOptions {
    * @default none
    */
   store?: OpenIDStore;
-  /** @default createFetcher() (timeouts, size limits, private-address guard), with `allowLoopback` when set */
+  /** The HTTP client for discovery and direct requests. @default createFetcher() (timeouts, size limits, private-address guard), with `allowLoopback` when set */
   fetcher?: Fetcher;
   /** Local development only: let the default fetcher reach OPs on loopback addresses (as the router's `allowLoopback`). @default false */
   allowLoopback?: boolean;
