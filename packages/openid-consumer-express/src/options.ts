@@ -76,7 +76,13 @@ export interface ConsumerMiddlewareOptions {
   baseUrl?: string;
   /** The realm users are asked to trust; must cover `<baseUrl>/return`. @default the origin of baseUrl (or of the request) */
   realm?: string;
-  /** Associations and nonces; without one the relying party is stateless. Use a shared store behind a load balancer. @default none */
+  /**
+   * Associations and nonces. Without one the relying party is stateless and
+   * nothing records nonces: a replayed assertion is caught only by an OP
+   * that answers check_authentication once. Use a shared store behind a
+   * load balancer.
+   * @default none
+   */
   store?: OpenIDStore;
   /** @default createFetcher() (timeouts, size limits, private-address guard), with `allowLoopback` when set */
   fetcher?: Fetcher;

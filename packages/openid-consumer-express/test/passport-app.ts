@@ -52,15 +52,16 @@ export async function startPassportRP(options: Omit<OpenIDStrategyOptions, 'retu
   app.use(authenticator.initialize());
   app.use(authenticator.session());
   const finish: express.RequestHandler = (req, res, next) =>
-    authenticator.authenticate('openid', (error: unknown, user: unknown, info: unknown) => {
+    authenticator.authenticate('openid', (error: unknown, user: unknown, info: unknown, status: number | undefined) => {
       if (error) return next(error);
-      if (!user) return res.status(401).json(info);
+      if (!user) return res.status(status ?? 401).json(info);
       return req.logIn(user as Express.User, (loginError) => (loginError ? next(loginError) : res.json({ user, info })));
     })(req, res, next);
   app.get('/auth/form', (req, res) => {
     res.type('html').send(`<form method="post" action="/auth/openid">${loginCsrfField(req)}<input type="text" name="openid_identifier"></form>`);
   });
-  app.post('/auth/openid', authenticator.authenticate('openid'));
+  // Redirects and the form to the OP are answered by the strategy itself; failures come here.
+  app.post('/auth/openid', finish);
   app.get('/auth/openid/return', finish);
   app.post('/auth/openid/return', finish);
   app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

@@ -122,11 +122,24 @@ test('a request too long for a URL goes as an auto-submitting form POST, never c
   });
 });
 
+test('a discovery failure: the router\'s reason and words', async () => {
+  const identifier = `${op.base}/nobody`;
+  const routerFailure = await withRP({}, async (rp) => new URL((await postLogin(rp, new CookieClient(), identifier)).location as string).searchParams.get('openid_error'));
+  const strategyFailure = await withPassport({}, async (rp) => {
+    const start = await startLogin(rp, new CookieClient(), identifier);
+    return { status: start.status, body: JSON.parse(start.body) as unknown };
+  });
+  expect(routerFailure).toBe('no_openid_service');
+  expect(strategyFailure).toEqual({ status: 400, body: { reason: routerFailure, message: `No OpenID provider was found at ${identifier}: check the spelling.` } });
+});
+
 test('discovery is cached: two logins with one identifier make one discovery request', async () => {
   const identifier = `${op.base}/id/cached`;
   await withPassport({}, async (rp) => {
     for (const client of [new CookieClient(), new CookieClient()]) {
-      expect(await finishLogin(client, await startLogin(rp, client, identifier))).toMatchObject({ status: 200 });
+      const start = await startLogin(rp, client, identifier);
+      expect([start.status, start.headers.get('cache-control')]).toEqual([302, 'no-store']);
+      expect(await finishLogin(client, start)).toMatchObject({ status: 200 });
     }
   });
   expect(op.discoveries.filter((path) => path === '/id/cached')).toEqual(['/id/cached']);
