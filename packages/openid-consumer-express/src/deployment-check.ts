@@ -8,6 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { checkArrival, checkRelyingPartyDeployment, finding, report, type Finding, type ReportOptions, type SessionCookieSettings } from 'openid-doctor';
 import { resolveOptions, type ConsumerMiddlewareOptions } from './options.js';
 
+/** Options of `consumerDeploymentCheck`: the router's options, and what else to check. */
 export interface ConsumerDeploymentCheckOptions extends ReportOptions {
   /** express-session's `cookie` settings, to check against how assertions arrive. @default not checked */
   sessionCookie?: SessionCookieSettings;

@@ -66,6 +66,10 @@ export interface SetupNeededContext {
   returnTo: string | undefined;
 }
 
+/**
+ * Options of `openidConsumer()`, checked when it is called (an unknown key,
+ * a wrong type or value throws an OpenIDConfigError naming the option).
+ */
 export interface ConsumerMiddlewareOptions {
   /**
    * The absolute URL where the router is mounted (`https://rp.example/openid`).
@@ -84,7 +88,7 @@ export interface ConsumerMiddlewareOptions {
    * @default none
    */
   store?: OpenIDStore;
-  /** @default createFetcher() (timeouts, size limits, private-address guard), with `allowLoopback` when set */
+  /** The HTTP client for discovery and direct requests. @default createFetcher() (timeouts, size limits, private-address guard), with `allowLoopback` when set */
   fetcher?: Fetcher;
   /**
    * Local development only: let the default fetcher reach OPs on loopback

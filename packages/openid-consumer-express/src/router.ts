@@ -11,6 +11,7 @@ import { login } from './routes/login.js';
 import { complete } from './routes/return.js';
 import { realmDiscovery, xrdsRoute } from './routes/xrds.js';
 
+/** What `openidConsumer()` returns: an Express router (`/login`, `/return`, `/xrds`) with the realm discovery middleware. */
 export interface ConsumerRouter extends Router {
   /**
    * Answers relying party discovery at the realm (needs `baseUrl`): mount it
