@@ -6,10 +6,17 @@
  * request per OP endpoint.
  */
 import { AssociationFlights, Consumer, createFetcher, MemoryDiscoveryCache, OpenIDConfigError } from 'openid2-core';
-import type { ConsumerMiddlewareOptions } from './options.js';
+import type { ConsumerOptions, DiscoveryCache, Fetcher, OpenIDStore } from 'openid2-core';
 
-/** The adapter options that shape its consumer. */
-export type RelyingPartyConsumerSettings = Pick<ConsumerMiddlewareOptions, 'store' | 'fetcher' | 'discoveryCache' | 'allowLoopback' | 'allowUnsolicitedAssertions' | 'consumer'>;
+/** The adapter options that shape its consumer (documented on the router's and the strategy's options). */
+export interface RelyingPartyConsumerSettings {
+  store?: OpenIDStore | undefined;
+  fetcher?: Fetcher | undefined;
+  discoveryCache?: DiscoveryCache | undefined;
+  allowLoopback?: boolean | undefined;
+  allowUnsolicitedAssertions?: boolean | undefined;
+  consumer?: ConsumerOptions | undefined;
+}
 
 /**
  * The `consumer` settings under the adapter's own (`store`, `fetcher`,
