@@ -34,12 +34,12 @@ const BUTTON: Texts = {
  * The failure of a login whose discovery or association failed.
  * @param typed whether the user typed the identifier (else it is the configured OP identifier)
  */
-export function discoveryFailure(options: ResolvedConsumerOptions, error: DiscoveryError, identifier: string, typed: boolean): LoginFailure {
+export function discoveryFailure(options: Pick<ResolvedConsumerOptions, 'xriProxy' | 'onEvent'>, error: DiscoveryError, identifier: string, typed: boolean): LoginFailure {
   const reason = discoveryFailureReason(error, { xriProxy: options.xriProxy });
   let text = (typed ? TYPED : BUTTON)[reason].replace('{id}', identifier);
   if (isLoopbackRefusal(error)) {
     // Local development against a provider on this machine: name the switch, and say so even without onEvent.
-    text += ' For local development, set allowLoopback: true on the OpenID consumer router (refused when NODE_ENV=production).';
+    text += ' For local development, set allowLoopback: true on the OpenID consumer router or strategy (refused when NODE_ENV=production).';
     if (options.onEvent === undefined && process.env.NODE_ENV !== 'production') process.emitWarning(text, { code: 'OPENID_LOOPBACK_REFUSED' });
   }
   return { status: 'failure', reason, message: text, cause: error };

@@ -7,8 +7,8 @@ import { isProfileField, OpenIDConfigError, PROFILE_FIELDS } from 'openid2-core'
 /** Refuses names that are not profile fields (shared with the Passport strategy). */
 export function checkProfileFields(profile: { required?: readonly string[]; optional?: readonly string[] } | undefined, option: string): void {
   if (profile === undefined) return;
-  const { required = [], optional = [] } = profile;
   if (profile === null || typeof profile !== 'object') throw new OpenIDConfigError('must be { required?: string[], optional?: string[] }', option);
+  const { required = [], optional = [] } = profile;
   if (!Array.isArray(required) || !Array.isArray(optional)) throw new OpenIDConfigError('must be { required?: string[], optional?: string[] }', option);
   for (const name of [...required, ...optional]) {
     if (typeof name !== 'string' || !isProfileField(name)) throw new OpenIDConfigError(`${JSON.stringify(name)} is not a profile field (known: ${PROFILE_FIELDS.join(', ')})`, option);

@@ -33,10 +33,20 @@ export function profileSourcesOf(result: SuccessResult, profile: Profile): Recor
   return sources;
 }
 
+/** The signed extension answers of a success, in the one shape both adapters give the app. */
+export interface ExtensionData {
+  /** Signed profile fields: SREG 1.1 (else 1.0) and AX, AX winning where both answer; `{}` when none. */
+  profile: Profile;
+  /** Where each profile field came from (`'sreg'` or `'ax'`). */
+  profileSources: Record<string, 'sreg' | 'ax'>;
+  /** The signed PAPE answer, when PAPE was asked for and answered. */
+  pape?: { policies: string[]; authTime: string | undefined; levels: Record<string, string> };
+}
+
 /** The signed profile, where each field came from, and the PAPE answer (when asked for) of a success. */
-export function extensionData(options: ResolvedConsumerOptions, result: SuccessResult, papeAsked = false): Record<string, unknown> {
+export function extensionData(options: Pick<ResolvedConsumerOptions, 'pape'>, result: SuccessResult, papeAsked = false): ExtensionData {
   const profile = profileFromSuccess(result);
-  const data: Record<string, unknown> = { profile, profileSources: profileSourcesOf(result, profile) };
+  const data: ExtensionData = { profile, profileSources: profileSourcesOf(result, profile) };
   if (options.pape !== undefined || papeAsked) {
     try {
       const pape = PapeResponse.fromSuccess(result);

@@ -8,7 +8,7 @@ export type { ConsumerMiddlewareOptions, ConsumerFailure, LoginFailure, RefusedR
 export type { LoginChoices } from './login-options.js';
 export { isSafeReturnPath } from './return-path.js';
 export { LOGIN_CSRF_FIELD, loginCsrfField, loginCsrfToken } from './login-csrf.js';
-export { OpenIDStrategy, type OpenIDStrategyOptions } from './passport.js';
+export { OpenIDStrategy, type OpenIDStrategyOptions, type OpenIDVerifyInput } from './passport.js';
 export { consumerDeploymentCheck, consumerArrivalCheck, type ConsumerDeploymentCheckOptions } from './deployment-check.js';
 
 // Declaration merging with express-session's types (shipped in this

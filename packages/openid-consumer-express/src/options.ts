@@ -6,15 +6,12 @@
 import type { Request, Response } from 'express';
 import { checkPape, checkProfileFields } from './extension-checks.js';
 import type { LoginChoices } from './login-options.js';
+import { checkBooleans, checkFunctions, checkKnownKeys, checkRealm, checkSecureUrl, checkUrl } from './option-checks.js';
+import { relyingPartyConsumer } from './relying-party-consumer.js';
 import {
-  Consumer,
-  createFetcher,
   isOpenIDStore,
-  MemoryDiscoveryCache,
-  AssociationFlights,
   OpenIDConfigError,
-  Realm,
-  normalizeUrl,
+  type Consumer,
   type AuthRequest,
   type CancelResult,
   type ConsumerOptions,
@@ -70,6 +67,10 @@ export interface SetupNeededContext {
   returnTo: string | undefined;
 }
 
+/**
+ * Options of `openidConsumer()`, checked when it is called (an unknown key,
+ * a wrong type or value throws an OpenIDConfigError naming the option).
+ */
 export interface ConsumerMiddlewareOptions {
   /**
    * The absolute URL where the router is mounted (`https://rp.example/openid`).
@@ -80,9 +81,15 @@ export interface ConsumerMiddlewareOptions {
   baseUrl?: string;
   /** The realm users are asked to trust; must cover `<baseUrl>/return`. @default the origin of baseUrl (or of the request) */
   realm?: string;
-  /** Associations and nonces; without one the relying party is stateless. Use a shared store behind a load balancer. @default none */
+  /**
+   * Associations and nonces. Without one the relying party is stateless and
+   * nothing records nonces: a replayed assertion is caught only by an OP
+   * that answers check_authentication once. Use a shared store behind a
+   * load balancer.
+   * @default none
+   */
   store?: OpenIDStore;
-  /** @default createFetcher() (timeouts, size limits, private-address guard), with `allowLoopback` when set */
+  /** The HTTP client for discovery and direct requests. @default createFetcher() (timeouts, size limits, private-address guard), with `allowLoopback` when set */
   fetcher?: Fetcher;
   /**
    * Local development only: let the default fetcher reach OPs on loopback
@@ -201,48 +208,18 @@ const KNOWN_OPTIONS = new Set([
   'loginOptions', 'onSetupNeeded', 'onEvent', 'allowLoopback', 'preset',
 ]);
 
-function checkUrl(value: unknown, option: string): string {
-  if (typeof value !== 'string') throw new OpenIDConfigError('must be an absolute http or https URL', option);
-  try {
-    return normalizeUrl(value);
-  } catch (cause) {
-    throw new OpenIDConfigError(`must be an absolute http or https URL (${(cause as Error).message})`, option);
-  }
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
 function checkBaseUrl(options: ConsumerMiddlewareOptions): string | undefined {
   if (options.baseUrl === undefined) return undefined;
   const baseUrl = checkUrl(options.baseUrl, 'baseUrl').replace(/\/$/, '');
   const url = new URL(baseUrl);
   if (url.search !== '' || url.hash !== '') throw new OpenIDConfigError('must not have a query or fragment', 'baseUrl');
-  if (url.protocol === 'http:' && !isLoopback(url.hostname) && options.allowInsecureHttp !== true) {
-    throw new OpenIDConfigError('is plain http on a public host: use https (or set allowInsecureHttp: true, knowing that sessions and assertions travel in the clear)', 'baseUrl');
-  }
+  checkSecureUrl(baseUrl, 'baseUrl', options.allowInsecureHttp);
   return baseUrl;
 }
 
-function checkRealm(realmText: string, baseUrl: string | undefined): void {
-  let realm: Realm;
-  try {
-    realm = Realm.parse(realmText);
-  } catch (cause) {
-    throw new OpenIDConfigError((cause as Error).message, 'realm');
-  }
-  if (!realm.isSane()) throw new OpenIDConfigError('covers too much (a wildcard over a public suffix); providers will refuse it', 'realm');
-  if (baseUrl !== undefined && !realm.matches(`${baseUrl}/return`)) throw new OpenIDConfigError(`does not cover the return URL ${baseUrl}/return`, 'realm');
-}
-
 function checkTypes(options: ConsumerMiddlewareOptions): void {
-  for (const name of ['onSuccess', 'onFailure', 'onSetupNeeded', 'extendRequest', 'sessionData', 'loginOptions', 'onEvent'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw new OpenIDConfigError('must be a function', name);
-  }
-  for (const name of ['allowUnsolicitedAssertions', 'allowInsecureHttp', 'allowLoopback'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new OpenIDConfigError('must be true or false', name);
-  }
+  checkFunctions(options, ['onSuccess', 'onFailure', 'onSetupNeeded', 'extendRequest', 'sessionData', 'loginOptions', 'onEvent']);
+  checkBooleans(options, ['allowUnsolicitedAssertions', 'allowInsecureHttp', 'allowLoopback']);
   if (options.store !== undefined && !isOpenIDStore(options.store)) {
     throw new OpenIDConfigError('must be an OpenIDStore (storeAssociation, getAssociation, removeAssociation, useNonce)', 'store');
   }
@@ -262,12 +239,10 @@ function checkExtensions(options: ConsumerMiddlewareOptions): void {
 /** Checks the options and fills in defaults. @throws OpenIDConfigError naming the option */
 export function resolveOptions(options: ConsumerMiddlewareOptions = {}): ResolvedConsumerOptions {
   if (options === null || typeof options !== 'object') throw new OpenIDConfigError('must be an object', 'options');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new OpenIDConfigError(`is not an option of openidConsumer (known: ${[...KNOWN_OPTIONS].join(', ')})`, key);
-  }
+  checkKnownKeys(options, KNOWN_OPTIONS, 'openidConsumer');
   checkTypes(options);
   const baseUrl = checkBaseUrl(options);
-  if (options.realm !== undefined) checkRealm(options.realm, baseUrl);
+  if (options.realm !== undefined) checkRealm(options.realm, baseUrl === undefined ? undefined : `${baseUrl}/return`);
   if (options.opIdentifier !== undefined) checkUrl(options.opIdentifier, 'opIdentifier');
   for (const name of ['successRedirect', 'failureRedirect'] as const) {
     const value = options[name];
@@ -277,11 +252,7 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
     }
   }
   checkExtensions(options);
-  if (options.allowLoopback === true && (options.fetcher !== undefined || options.consumer?.fetcher !== undefined)) {
-    throw new OpenIDConfigError('applies to the default fetcher only: with your own fetcher, use createFetcher({ allowLoopback: true })', 'allowLoopback');
-  }
   const { consumer, ...rest } = options;
-  const made = routerConsumer(options);
   const opIdentifier = options.opIdentifier ?? options.preset?.opIdentifier;
   return {
     ...rest,
@@ -289,29 +260,7 @@ export function resolveOptions(options: ConsumerMiddlewareOptions = {}): Resolve
     ...(opIdentifier === undefined ? {} : { opIdentifier }),
     successRedirect: options.successRedirect ?? '/',
     failureRedirect: options.failureRedirect ?? '/',
-    consumer: made,
+    consumer: relyingPartyConsumer(options),
     xriProxy: consumer?.xriProxy,
   };
-}
-
-/**
- * The router's one consumer: the `consumer` settings under the router's
- * own. One fetcher, discovery cache and set of association flights for the
- * router's lifetime: a second login with the same identifier makes no
- * discovery request, and logins starting at once share one associate
- * request per OP endpoint.
- * @throws OpenIDConfigError naming the consumer option at fault
- */
-function routerConsumer(options: ConsumerMiddlewareOptions): Consumer {
-  const settings = options.consumer ?? {};
-  return new Consumer({
-    ...settings,
-    preset: options.preset,
-    store: options.store ?? settings.store,
-    // createFetcher refuses allowLoopback under NODE_ENV=production, naming the option.
-    fetcher: options.fetcher ?? settings.fetcher ?? createFetcher(options.allowLoopback === true ? { allowLoopback: true } : {}),
-    discoveryCache: options.discoveryCache ?? settings.discoveryCache ?? new MemoryDiscoveryCache(),
-    associationFlights: settings.associationFlights ?? new AssociationFlights(),
-    allowUnsolicitedAssertions: options.allowUnsolicitedAssertions === true || settings.allowUnsolicitedAssertions === true,
-  });
 }

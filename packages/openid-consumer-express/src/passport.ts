@@ -1,54 +1,22 @@
 /**
- * A Passport strategy over the consumer, with options close to
- * passport-openid's (`returnURL`, `realm`, `profile`, `stateless`), but a
- * promise-returning verify function and the real failure reason instead of
- * "Failed to verify assertion".
+ * A Passport strategy: a thin adapter over the router's code path. Options
+ * close to passport-openid's (`returnURL`, `realm`, `profile`, `stateless`),
+ * a promise-returning verify function, and the real failure reason instead
+ * of "Failed to verify assertion". The request is built by the router's
+ * `buildLoginRequest` (extensions as the endpoint advertises them, a form
+ * POST when too long for a URL), and the profile read by its
+ * `extensionData`: one assertion gives one profile through either.
  */
 import type { Request } from 'express';
-import {
-  AX_1_0_NS,
-  AssociationFlights,
-  Consumer,
-  DiscoveryError,
-  OpenIDConfigError,
-  SREG_1_0_NS,
-  SREG_1_1_NS,
-  normalizeProfile,
-  normalizeUrl,
-  objectSession,
-  profileRequest,
-  type ConsumerSessionStore,
-  type Fetcher,
-  type OpenIDStore,
-  type Profile,
-  type SuccessResult,
-} from 'openid2-core';
-import { discoveryFailureReason, readFormPairs } from 'openid2-core/internals';
-import { LOGIN_CSRF_FIELD, refuseForgedLogin } from './login-csrf.js';
-import { checkProfileFields } from './extension-checks.js';
+import { DiscoveryError, objectSession, OpenIDConfigError, type ConsumerSessionStore, type SuccessResult } from 'openid2-core';
+import { readFormPairs } from 'openid2-core/internals';
+import { discoveryFailure } from './discovery-failure.js';
+import { extensionData } from './extensions.js';
+import { refuseForgedLogin } from './login-csrf.js';
+import { buildLoginRequest, sendLoginRequest } from './login-request.js';
+import { resolveStrategyOptions, type OpenIDStrategyOptions, type ResolvedStrategyOptions } from './passport-options.js';
 
-export interface OpenIDStrategyOptions {
-  /** The absolute URL Passport's callback route answers at. */
-  returnURL: string;
-  /** @default the origin of returnURL */
-  realm?: string;
-  /** Ask for a profile (email, nickname, full name, first and last name) through SREG and AX. @default false */
-  profile?: boolean | { required?: readonly string[]; optional?: readonly string[] };
-  /** Without a store, verification uses check_authentication. @default true when no store is given */
-  stateless?: boolean;
-  store?: OpenIDStore;
-  fetcher?: Fetcher;
-  /** Used when the request names no identifier ("Sign in with X"). */
-  providerURL?: string;
-  /**
-   * Form field holding the identifier. It must be posted from the app's own
-   * page with the login token (`loginCsrfField(req)`), as with the router.
-   * @default 'openid_identifier'
-   */
-  identifierField?: string;
-  /** Resolves to the user, or false to refuse. */
-  verify: (input: { identifier: string; profile: Profile; result: SuccessResult; req: Request }) => Promise<unknown>;
-}
+export type { OpenIDStrategyOptions, OpenIDVerifyInput } from './passport-options.js';
 
 /** What Passport adds to the per-request strategy object. */
 interface StrategyActions {
@@ -64,33 +32,17 @@ interface StrategyActions {
  */
 export class OpenIDStrategy {
   readonly name = 'openid';
-  private readonly settings: OpenIDStrategyOptions;
-  private readonly realmUrl: string;
-  /** The strategy's one consumer, its settings checked here; each request passes its session. */
-  private readonly consumer: Consumer;
+  /** The checked options and the strategy's one consumer (discovery cache, association flights); each request passes its session. */
+  private readonly settings: ResolvedStrategyOptions;
 
+  /** @throws OpenIDConfigError naming the option, for an unknown option or one of the wrong type or value */
   constructor(options: OpenIDStrategyOptions) {
-    if (typeof options?.verify !== 'function') throw new OpenIDConfigError('must be an async function ({ identifier, profile }) => user | false', 'verify');
-    try {
-      normalizeUrl(options.returnURL);
-    } catch {
-      throw new OpenIDConfigError('must be an absolute http or https URL', 'returnURL');
-    }
-    if (typeof options.profile === 'object') checkProfileFields(options.profile, 'profile');
-    const field: unknown = options.identifierField;
-    if (field !== undefined && (typeof field !== 'string' || field === '' || field.startsWith('openid.') || field === LOGIN_CSRF_FIELD)) {
-      throw new OpenIDConfigError(`must be a form field name (not empty, not an openid.* argument, not ${LOGIN_CSRF_FIELD})`, 'identifierField');
-    }
-    this.settings = options;
-    this.realmUrl = options.realm ?? `${new URL(options.returnURL).origin}/`;
-    // One associate request per OP endpoint at a time, shared by this strategy's logins.
-    const store = options.stateless === true ? undefined : options.store;
-    this.consumer = new Consumer({ store, fetcher: options.fetcher, associationFlights: new AssociationFlights() });
+    this.settings = resolveStrategyOptions(options);
   }
 
   private sessionOf(req: Request): ConsumerSessionStore {
     const session = (req as Request & { session?: Record<string, unknown> }).session;
-    if (session === undefined) throw new OpenIDConfigError('req.session is missing: did you forget express-session?');
+    if (session === undefined || session === null) throw new OpenIDConfigError('req.session is missing: did you forget express-session?');
     return objectSession(session);
   }
 
@@ -109,45 +61,63 @@ export class OpenIDStrategy {
     work.catch((error: unknown) => strategy.error(error));
   }
 
+  /** The identifier posted from this site's form, else `providerURL`. */
+  private identifierOf(req: Request): { identifier: string | undefined; typed: boolean } {
+    const given = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>)[this.settings.identifierField] : undefined;
+    if (typeof given === 'string' && given.trim() !== '') return { identifier: given.trim(), typed: true };
+    return { identifier: this.settings.providerURL, typed: false };
+  }
+
   private async beginLogin(this: OpenIDStrategy & StrategyActions, req: Request): Promise<void> {
-    const field = this.settings.identifierField ?? 'openid_identifier';
+    const { consumer, origin, identifierField, realm, returnURL, profile, pape } = this.settings;
     // The same rule as the router's /login (login CSRF), before anything is fetched.
-    const forged = refuseForgedLogin(req, new URL(this.settings.returnURL).origin, field);
+    const forged = refuseForgedLogin(req, origin, identifierField);
     if (forged !== undefined) return this.fail({ reason: forged.reason, message: forged.message }, forged.httpStatus);
-    const given = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>)[field] : undefined;
-    const identifier = typeof given === 'string' && given.trim() !== '' ? given : this.settings.providerURL;
+    const { identifier, typed } = this.identifierOf(req);
     if (identifier === undefined) return this.fail({ reason: 'missing_identifier', message: 'An OpenID identifier is required' }, 400);
-    let auth;
+    let built;
     try {
-      auth = await this.consumer.begin(this.sessionOf(req), identifier);
+      built = await buildLoginRequest(consumer, this.sessionOf(req), { identifier, realm, returnTo: returnURL, profile, pape });
     } catch (error) {
-      // The router's reasons (20.4): what the user can act on, from openid2-core's one rule (no XRI resolver here).
-      if (error instanceof DiscoveryError) return this.fail({ reason: discoveryFailureReason(error), message: error.message }, 400);
-      throw error;
+      // The router's reasons and words (20.4): what the user can act on.
+      if (!(error instanceof DiscoveryError)) throw error;
+      const failure = discoveryFailure({ xriProxy: undefined, onEvent: undefined }, error, identifier, typed);
+      return this.fail({ reason: failure.reason, message: failure.message }, 400);
     }
-    const wanted = this.settings.profile === true ? { required: [], optional: ['email', 'nickname', 'fullname', 'firstName', 'lastName'] } : this.settings.profile || undefined;
-    if (wanted !== undefined) {
-      const { sreg, ax } = profileRequest(wanted);
-      auth.addExtensionArgs(auth.endpoint.isOpenID2() ? SREG_1_1_NS : SREG_1_0_NS, sreg.toArgs());
-      if (auth.endpoint.isOpenID2()) auth.addExtensionArgs(AX_1_0_NS, ax.toArgs());
+    const res = req.res;
+    if (built.indirect.kind === 'redirect') {
+      res?.setHeader('Cache-Control', 'no-store');
+      return this.redirect(built.indirect.url);
     }
-    return this.redirect(auth.redirectUrl(this.realmUrl, this.settings.returnURL));
+    // Too long for a URL (§5.2.2): the page that posts it, answered here (Passport has no action for it; none is called after).
+    if (res === undefined) throw new OpenIDConfigError('req.res is missing: the strategy answers long requests with a form itself, which needs Express');
+    return sendLoginRequest(res, built.indirect);
+  }
+
+  /** The URL the answer arrived at, for the return_to check (§11.1). */
+  private currentUrlOf(req: Request): string {
+    return `${this.settings.origin}${req.originalUrl}`;
   }
 
   private async completeLogin(this: OpenIDStrategy & StrategyActions, req: Request): Promise<void> {
+    const currentUrl = this.currentUrlOf(req);
+    // The query as received (as the router reads it), not re-encoded by a URL parser.
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const currentUrl = `${new URL(this.settings.returnURL).origin}${req.originalUrl.split('?')[0]}${query}`;
     const args = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : readFormPairs(query);
-    const result = await this.consumer.complete(this.sessionOf(req), args, currentUrl);
+    const result = await this.settings.consumer.complete(this.sessionOf(req), args, currentUrl);
     if (result.status !== 'success') {
       const reason = result.status === 'failure' ? result.reason : result.status;
       const message = result.status === 'failure' ? result.message : result.status === 'cancel' ? 'The sign-in was cancelled' : 'The provider needs interaction';
       return this.fail({ reason, message }, 401);
     }
-    const sreg = { ...result.getSignedArgs(SREG_1_0_NS), ...result.getSignedArgs(SREG_1_1_NS) };
-    const profile = normalizeProfile({ sreg, ax: result.getSignedArgs(AX_1_0_NS) });
-    const user = await this.settings.verify({ identifier: result.claimedId, profile, result, req });
+    return this.verified(req, result);
+  }
+
+  /** The app's verify, with what the router would keep in `req.session.openid`. */
+  private async verified(this: OpenIDStrategy & StrategyActions, req: Request, result: SuccessResult): Promise<void> {
+    const data = extensionData({ pape: this.settings.pape }, result);
+    const user = await this.settings.verify({ identifier: result.claimedId, ...data, result, req });
     if (user === false || user === undefined || user === null) return this.fail({ reason: 'rejected_by_application', message: 'The application refused this identity' }, 401);
-    return this.success(user, { identifier: result.claimedId, profile });
+    return this.success(user, { identifier: result.claimedId, ...data });
   }
 }

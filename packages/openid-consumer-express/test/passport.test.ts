@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import passport from 'passport';
+import { MemoryDiscoveryCache, MemoryStore, OpenIDConfigError, PAPE_POLICY_MULTI_FACTOR } from 'openid2-core';
 import { CookieClient, readForm } from 'openid-test-helpers';
 import { loginCsrfField, OpenIDStrategy } from '../src/index.js';
 import { fetcher, longProfile, startOP, type Running } from './apps.js';
@@ -144,12 +145,73 @@ describe('OpenIDStrategy', () => {
     expect(back.status).toBe(200);
     expect(JSON.parse(back.body)).toEqual({ user: { id: `${op.base}/user/alice` } });
   });
+});
 
-  test('options are checked', () => {
-    expect(() => new OpenIDStrategy({ returnURL: 'not a url', verify: async () => false })).toThrow(/returnURL/);
-    expect(() => new OpenIDStrategy({ returnURL: 'http://x.example/r' } as never)).toThrow(/verify/);
-    for (const identifierField of ['', 'openid.identity', 'openid_csrf', 42]) {
-      expect(() => new OpenIDStrategy({ returnURL: 'http://x.example/r', identifierField, verify: async () => false } as never)).toThrow(/identifierField/);
+describe('OpenIDStrategy options are checked when it is made', () => {
+  const base = { returnURL: 'https://rp.example/auth/openid/return', verify: async () => false };
+
+  test.each([
+    ['an unknown option (a typo)', { stateles: true }, 'stateles'],
+    ['no verify', { verify: undefined }, 'verify'],
+    ['a verify that is not a function', { verify: 'user' }, 'verify'],
+    ['a returnURL that is not a URL', { returnURL: 'not a url' }, 'returnURL'],
+    ['a relative returnURL', { returnURL: '/auth/openid/return' }, 'returnURL'],
+    ['a plain-http returnURL on a public host', { returnURL: 'http://rp.example/auth/openid/return' }, 'returnURL'],
+    ['a realm that does not cover returnURL', { realm: 'https://other.example/' }, 'realm'],
+    ['a realm over a public suffix', { returnURL: 'https://rp.co.uk/r', realm: 'https://*.co.uk/' }, 'realm'],
+    ['a realm that is not a URL', { realm: 'rp.example' }, 'realm'],
+    ['profile naming an unknown field', { profile: { optional: ['shoeSize'] } }, 'profile'],
+    ['profile null', { profile: null }, 'profile'],
+    ['profile a string', { profile: 'email' }, 'profile'],
+    ['pape with a policy that is not a URI', { pape: { policies: ['phishing-resistant'] } }, 'pape'],
+    ['pape with a negative maxAuthAge', { pape: { maxAuthAge: -1 } }, 'pape'],
+    ['stateless not a boolean', { stateless: 'yes' }, 'stateless'],
+    ['a store without the store methods', { store: {} }, 'store'],
+    ['a fetcher without fetch()', { fetcher: {} }, 'fetcher'],
+    ['a discoveryCache without get() and set()', { discoveryCache: {} }, 'discoveryCache'],
+    ['allowLoopback not a boolean', { allowLoopback: 'true' }, 'allowLoopback'],
+    ['allowLoopback with a fetcher of its own', { allowLoopback: true, fetcher }, 'allowLoopback'],
+    ['allowInsecureHttp not a boolean', { allowInsecureHttp: 1 }, 'allowInsecureHttp'],
+    ['a providerURL that is not a URL', { providerURL: 'steam' }, 'providerURL'],
+    ['an empty identifierField', { identifierField: '' }, 'identifierField'],
+    ['an openid.* identifierField', { identifierField: 'openid.identity' }, 'identifierField'],
+    ['the login token field as identifierField', { identifierField: 'openid_csrf' }, 'identifierField'],
+    ['an identifierField that is not a string', { identifierField: 42 }, 'identifierField'],
+  ])('%s is refused, naming the option', (_name, options, option) => {
+    let thrown: unknown;
+    try {
+      new OpenIDStrategy({ ...base, ...options } as never);
+    } catch (error) {
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(OpenIDConfigError);
+    expect((thrown as OpenIDConfigError).option).toBe(option);
+  });
+
+  test('options that are not an object are refused', () => {
+    expect(() => new OpenIDStrategy(null as never)).toThrow(OpenIDConfigError);
+  });
+
+  test.each([
+    ['the minimum', {}],
+    ['plain http on loopback', { returnURL: 'http://127.0.0.1:3000/auth/openid/return' }],
+    ['plain http on a public host with allowInsecureHttp', { returnURL: 'http://rp.example/r', allowInsecureHttp: true }],
+    ['a wildcard realm covering returnURL', { realm: 'https://*.rp.example/', returnURL: 'https://www.rp.example/r' }],
+    ['allowLoopback with the default fetcher', { allowLoopback: true }],
+    [
+      'every other option',
+      {
+        profile: { required: ['email'] },
+        pape: { policies: [PAPE_POLICY_MULTI_FACTOR], maxAuthAge: 60 },
+        stateless: true,
+        store: new MemoryStore(),
+        fetcher,
+        discoveryCache: new MemoryDiscoveryCache(),
+        providerURL: 'https://op.example/',
+        identifierField: 'identifier',
+      },
+    ],
+  ])('%s is accepted', (_name, options) => {
+    expect(new OpenIDStrategy({ ...base, ...options } as never).name).toBe('openid');
   });
 });

@@ -18,7 +18,7 @@ const SURFACE: Record<string, { runtime: string[]; types: string[] }> = {
     ],
     types: [
       'ConsumerDeploymentCheckOptions', 'ConsumerFailure', 'ConsumerMiddlewareOptions', 'ConsumerRouter', 'LoginChoices', 'LoginFailure',
-      'OpenIDSessionData', 'OpenIDStrategyOptions', 'RefusedRequest', 'SetupNeededContext',
+      'OpenIDSessionData', 'OpenIDStrategyOptions', 'OpenIDVerifyInput', 'RefusedRequest', 'SetupNeededContext',
     ],
   },
   'openid-doctor': {

@@ -11,10 +11,10 @@ import type { Request, Response } from 'express';
 import { DiscoveryError, objectSession, type AuthRequest } from 'openid2-core';
 import { discoveryFailure } from '../discovery-failure.js';
 import { emit } from '../events.js';
-import { addExtensions } from '../extensions.js';
 import { refuseForgedLogin } from '../login-csrf.js';
 import { checkLoginChoices, type LoginChoices } from '../login-options.js';
-import { queryOf, redirect, sendBody } from '../http-io.js';
+import { queryOf } from '../http-io.js';
+import { buildLoginRequest, sendLoginRequest } from '../login-request.js';
 import { keepLoginState } from '../login-state.js';
 import type { LoginFailure, ResolvedConsumerOptions } from '../options.js';
 import { baseOf, realmOf, sessionOf } from '../request-context.js';
@@ -47,11 +47,16 @@ function identifierOf(options: ResolvedConsumerOptions, req: Request): { identif
   return { identifier: options.opIdentifier, typed: false };
 }
 
-/** The association event of a login: made by this login, or reused (from the store, or from a concurrent login's request). */
-function associationEvent(options: ResolvedConsumerOptions, auth: AuthRequest): void {
-  const association = auth.association;
-  if (association === undefined) return;
-  emit(options, { event: auth.associationMade ? 'association_made' : 'association_reused', opEndpoint: auth.endpoint.opEndpoint, assocType: association.assocType });
+/**
+ * Between begin and the request leaving: the discovery and association
+ * events (made by this login, or reused from the store or a concurrent
+ * login's request), and the app's `extendRequest`.
+ */
+async function prepare(options: ResolvedConsumerOptions, req: Request, auth: AuthRequest, login: { identifier: string; startedAt: number }): Promise<void> {
+  const { endpoint, association } = auth;
+  emit(options, { event: 'discovery_succeeded', identifier: login.identifier, opEndpoint: endpoint.opEndpoint, version: endpoint.version, durationMs: Date.now() - login.startedAt });
+  if (association !== undefined) emit(options, { event: auth.associationMade ? 'association_made' : 'association_reused', opEndpoint: endpoint.opEndpoint, assocType: association.assocType });
+  await options.extendRequest?.(auth, req);
 }
 
 /** The app's per-login choices, checked; a refusal when they do not fit. */
@@ -75,25 +80,19 @@ export async function login(options: ResolvedConsumerOptions, req: Request, res:
   const immediate = choices.immediate === true;
   const startedAt = Date.now();
   emit(options, { event: 'login_started', identifier, immediate, ...(choices.stateless === undefined ? {} : { stateless: choices.stateless }) });
-  let auth;
+  const pape = choices.pape ?? options.pape;
+  let built;
   try {
-    auth = await options.consumer.begin(objectSession(sessionOf(req)), identifier, { stateless: choices.stateless });
+    built = await buildLoginRequest(options.consumer, objectSession(sessionOf(req)), {
+      ...{ identifier, immediate, stateless: choices.stateless, realm: realmOf(options, req), returnTo: `${baseOf(options, req)}/return` },
+      ...{ profile: choices.profile ?? options.profile, pape, extensions: choices.extensions ?? [] },
+      prepare: (auth) => prepare(options, req, auth, { identifier, startedAt }),
+    });
   } catch (error) {
     if (error instanceof DiscoveryError) return fail(options, req, res, discoveryFailure(options, error, identifier, typed), { identifier, startedAt });
     throw error;
   }
-  emit(options, { event: 'discovery_succeeded', identifier, opEndpoint: auth.endpoint.opEndpoint, version: auth.endpoint.version, durationMs: Date.now() - startedAt });
-  associationEvent(options, auth);
-  const profile = choices.profile ?? options.profile;
-  const pape = choices.pape ?? options.pape;
-  addExtensions({ ...options, profile, pape }, auth);
-  for (const extension of choices.extensions ?? []) auth.addExtension(extension);
-  await options.extendRequest?.(auth, req);
   const returnTo = choices.returnTo ?? back.returnTo;
-  keepLoginState(sessionOf(req), auth.transactionId, { identifier, immediate, startedAt, ...(returnTo === undefined ? {} : { returnTo }), ...(pape === undefined ? {} : { pape: true }) });
-  const indirect = auth.indirect(realmOf(options, req), `${baseOf(options, req)}/return`, { immediate });
-  res.setHeader('Cache-Control', 'no-store');
-  if (indirect.kind === 'redirect') return redirect(res, 303, indirect.url);
-  // Too long for a URL (§5.2.2): a page that posts the request to the OP.
-  return sendBody(res, 'html', indirect.html);
+  keepLoginState(sessionOf(req), built.auth.transactionId, { identifier, immediate, startedAt, ...(returnTo === undefined ? {} : { returnTo }), ...(pape === undefined ? {} : { pape: true }) });
+  return sendLoginRequest(res, built.indirect);
 }
