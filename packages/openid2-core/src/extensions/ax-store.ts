@@ -41,13 +41,8 @@ export class AXStoreRequest implements Extension {
     return this.#values.get(typeUri);
   }
 
-  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  /** The arguments, without the `openid.<alias>.` prefix (the {@link Extension} shape); computed on each read. */
   get args(): Record<string, string> {
-    return this.toArgs();
-  }
-
-  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
-  toArgs(): Record<string, string> {
     const taken = new Set(this.#aliases.values());
     const entries = [...this.#values].map(([typeUri, values]) => {
       let alias = this.#aliases.get(typeUri);
@@ -59,7 +54,7 @@ export class AXStoreRequest implements Extension {
 
   /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
-    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
+    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.args);
   }
 
   /**
@@ -97,20 +92,15 @@ export class AXStoreResponse implements Extension {
     this.error = error;
   }
 
-  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  /** The arguments, without the `openid.<alias>.` prefix (the {@link Extension} shape); computed on each read. */
   get args(): Record<string, string> {
-    return this.toArgs();
-  }
-
-  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
-  toArgs(): Record<string, string> {
     if (this.succeeded) return { mode: 'store_response_success' };
     return { mode: 'store_response_failure', ...(this.error === undefined ? {} : { error: this.error }) };
   }
 
   /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
-    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
+    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.args);
   }
 
   /**

@@ -88,13 +88,8 @@ export class AXFetchRequest implements Extension {
     return this.#attributes.filter((a) => a.required).map((a) => a.typeUri);
   }
 
-  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  /** The arguments, without the `openid.<alias>.` prefix (the {@link Extension} shape); computed on each read. */
   get args(): Record<string, string> {
-    return this.toArgs();
-  }
-
-  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
-  toArgs(): Record<string, string> {
     const args: Record<string, string> = { mode: 'fetch_request' };
     for (const { typeUri, alias, count } of this.#attributes) {
       args[`type.${alias}`] = typeUri;
@@ -110,7 +105,7 @@ export class AXFetchRequest implements Extension {
 
   /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
-    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
+    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.args);
   }
 
   /**
@@ -258,13 +253,8 @@ export class AXFetchResponse implements Extension {
     return response;
   }
 
-  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  /** The arguments, without the `openid.<alias>.` prefix (the {@link Extension} shape); computed on each read. */
   get args(): Record<string, string> {
-    return this.toArgs();
-  }
-
-  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
-  toArgs(): Record<string, string> {
     const taken = new Set(this.request?.attributes.map((a) => a.alias) ?? []);
     const entries: Array<{ typeUri: string; alias: string; values: readonly string[]; countForm: boolean }> = [];
     // Every requested attribute is answered, with count 0 when there is no value (§5.2; python-openid needs it).
@@ -283,7 +273,7 @@ export class AXFetchResponse implements Extension {
 
   /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
-    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
+    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.args);
   }
 
   /**

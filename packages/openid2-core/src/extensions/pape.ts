@@ -48,13 +48,8 @@ export class PapeRequest implements Extension {
     return supported.filter((policy) => this.preferredPolicies.includes(policy));
   }
 
-  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  /** The arguments, without the `openid.<alias>.` prefix (the {@link Extension} shape); computed on each read. */
   get args(): Record<string, string> {
-    return this.toArgs();
-  }
-
-  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
-  toArgs(): Record<string, string> {
     const args: Record<string, string> = { preferred_auth_policies: this.preferredPolicies.join(' ') };
     if (this.maxAuthAge !== undefined) args.max_auth_age = String(this.maxAuthAge);
     if (this.preferredLevelTypes.length > 0) {
@@ -67,7 +62,7 @@ export class PapeRequest implements Extension {
 
   /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
-    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
+    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.args);
   }
 
   /**
@@ -128,13 +123,8 @@ export class PapeResponse implements Extension {
     return this.authTime === undefined ? undefined : parseAuthTime(this.authTime);
   }
 
-  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  /** The arguments, without the `openid.<alias>.` prefix (the {@link Extension} shape); computed on each read. */
   get args(): Record<string, string> {
-    return this.toArgs();
-  }
-
-  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
-  toArgs(): Record<string, string> {
     const args: Record<string, string> = { auth_policies: this.policies.length === 0 ? PAPE_POLICY_NONE : this.policies.join(' ') };
     if (this.authTime !== undefined) args.auth_time = this.authTime;
     Object.assign(args, authLevelArgs(Object.entries(this.levels)).args);
@@ -145,7 +135,7 @@ export class PapeResponse implements Extension {
 
   /** Adds the arguments to a message, under this extension's namespace and preferred alias (OpenID 2.0 §12). */
   toMessage(message: Message): void {
-    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.toArgs());
+    addExtensionToMessage(message, this.namespace, this.preferredAlias, this.args);
   }
 
   /**

@@ -66,7 +66,7 @@ function sregAnswer(message: Message, request: SRegRequest, values: Profile): Ex
     if (profileField !== undefined) data[field] = checkedValue('sreg', profileField, values[profileField]);
   }
   const namespace = message.isOpenID1() ? SREG_1_0_NS : request.namespace;
-  return { namespace, args: SRegResponse.extractResponse(request, data).toArgs() };
+  return { namespace, args: SRegResponse.extractResponse(request, data).args };
 }
 
 function axAnswer(request: AXFetchRequest, values: Profile): Extension {
@@ -74,7 +74,7 @@ function axAnswer(request: AXFetchRequest, values: Profile): Extension {
     const field = attributeOfUri(typeUri)?.field;
     return field === undefined ? undefined : checkedValue('ax', field, values[field]);
   });
-  return { namespace: AX_1_0_NS, args: response.toArgs() };
+  return { namespace: AX_1_0_NS, args: response.args };
 }
 
 /**

@@ -128,13 +128,8 @@ export class SRegRequest implements Extension {
     return this.fields.length > 0;
   }
 
-  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  /** The arguments, without the `openid.<alias>.` prefix (the {@link Extension} shape); computed on each read. */
   get args(): Record<string, string> {
-    return this.toArgs();
-  }
-
-  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
-  toArgs(): Record<string, string> {
     const args: Record<string, string> = {};
     if (this.required.length > 0) args.required = this.required.join(',');
     if (this.optional.length > 0) args.optional = this.optional.join(',');
@@ -144,7 +139,7 @@ export class SRegRequest implements Extension {
 
   /** Adds the request to a message: OpenID 1.x gets the implicit `sreg` alias (1.0 namespace). */
   toMessage(message: Message): void {
-    addExtensionToMessage(message, namespaceIn(message, this.namespace), this.preferredAlias, this.toArgs());
+    addExtensionToMessage(message, namespaceIn(message, this.namespace), this.preferredAlias, this.args);
   }
 
   /**
@@ -251,13 +246,8 @@ export class SRegResponse implements Extension {
     return undefined;
   }
 
-  /** The arguments, without `openid.<alias>.` (the {@link Extension} shape; computed on each read, as by `toArgs()`). */
+  /** The arguments, without the `openid.<alias>.` prefix (the {@link Extension} shape); computed on each read. */
   get args(): Record<string, string> {
-    return this.toArgs();
-  }
-
-  /** The arguments, without the `openid.<alias>.` prefix; the same as {@link args}. */
-  toArgs(): Record<string, string> {
     const args: Record<string, string> = {};
     for (const field of SREG_FIELDS) {
       const value = this.data[field];
@@ -268,6 +258,6 @@ export class SRegResponse implements Extension {
 
   /** Adds the response to a message: OpenID 1.x gets the implicit `sreg` alias (1.0 namespace). */
   toMessage(message: Message): void {
-    addExtensionToMessage(message, namespaceIn(message, this.namespace), this.preferredAlias, this.toArgs());
+    addExtensionToMessage(message, namespaceIn(message, this.namespace), this.preferredAlias, this.args);
   }
 }

@@ -60,7 +60,7 @@ describeWith('python3-openid', await pythonOpenIDAvailability(), () => {
     const consumer = new Consumer({ store: new MemoryStore(), fetcher });
     const auth = await consumer.begin(session, `${base}/user/alice`);
     const { sreg, ax } = profileRequest({ required: ['email'], optional: ['nickname', 'fullname', 'firstName'] });
-    auth.addExtensionArgs(SREG_1_1_NS, sreg.toArgs()).addExtensionArgs(AX_1_0_NS, ax.toArgs());
+    auth.addExtensionArgs(SREG_1_1_NS, sreg.args).addExtensionArgs(AX_1_0_NS, ax.args);
     const response = await fetch(auth.redirectUrl('http://rp.example/', RP), { redirect: 'manual' });
     const url = response.headers.get('location') as string;
     const result = await consumer.complete(session, new URL(url).searchParams, url);

@@ -24,7 +24,7 @@ describe('store request (§6.1)', () => {
   });
 
   test('the example encodes back exactly (aliases kept)', () => {
-    expect(AXStoreRequest.fromArgs(STORE_REQUEST_6_1).toArgs()).toEqual(STORE_REQUEST_6_1);
+    expect(AXStoreRequest.fromArgs(STORE_REQUEST_6_1).args).toEqual(STORE_REQUEST_6_1);
   });
 
   test('a new request gets generated aliases and the ax namespace', () => {
@@ -75,7 +75,7 @@ describe('store response (§6.2)', () => {
   ])('%s round trips', (_name, args, succeeded, error) => {
     const response = AXStoreResponse.fromSignedArgs(args);
     expect(response).toMatchObject({ succeeded, error });
-    expect(response.toArgs()).toEqual(args);
+    expect(response.args).toEqual(args);
   });
 
   test('refuses a wrong mode, an error on success and a newline in the error', () => {

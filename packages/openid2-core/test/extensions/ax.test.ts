@@ -55,7 +55,7 @@ describe('spec examples', () => {
   });
 
   test('§5.1: it encodes back to exactly the example', () => {
-    expect(AXFetchRequest.fromArgs(FETCH_REQUEST_5_1).toArgs()).toEqual(FETCH_REQUEST_5_1);
+    expect(AXFetchRequest.fromArgs(FETCH_REQUEST_5_1).args).toEqual(FETCH_REQUEST_5_1);
   });
 
   test('§5.2: the fetch response parses (value, count 0, numbered values)', () => {
@@ -76,7 +76,7 @@ describe('spec examples', () => {
       'http://example.com/schema/favourite_dog': ['Spot'],
       'http://example.com/schema/favourite_movie': ['Movie1', 'Movie2'],
     });
-    expect(response.toArgs()).toEqual(FETCH_RESPONSE_5_2);
+    expect(response.args).toEqual(FETCH_RESPONSE_5_2);
   });
 });
 
@@ -87,7 +87,7 @@ describe('AXFetchRequest building', () => {
       .add('http://axschema.org/namePerson/first')
       .add('http://example.com/tags', { alias: 'tags', count: 'unlimited' })
       .add('http://example.com/movies', { count: 3 });
-    expect(request.toArgs()).toEqual({
+    expect(request.args).toEqual({
       mode: 'fetch_request',
       'type.ext0': 'http://axschema.org/contact/email',
       'type.ext1': 'http://axschema.org/namePerson/first',
@@ -190,7 +190,7 @@ describe('AXFetchResponse building', () => {
       'http://example.com/tags': ['t1', 't2', 't3'],
       'http://example.com/unrequested': ['x'],
     });
-    expect(response.toArgs()).toEqual({
+    expect(response.args).toEqual({
       mode: 'fetch_response',
       'type.email': 'http://axschema.org/contact/email',
       'count.email': '2',
@@ -217,7 +217,7 @@ describe('AXFetchResponse building', () => {
 
   test('without a request: generated aliases, single values plain, update_url kept', () => {
     const response = new AXFetchResponse({ updateUrl: 'http://rp.example/u' }).setValues('http://example.com/a', ['1']).setValues('http://example.com/b', ['1', '2']);
-    expect(response.toArgs()).toEqual({
+    expect(response.args).toEqual({
       mode: 'fetch_response',
       'type.ext0': 'http://example.com/a',
       'value.ext0': '1',

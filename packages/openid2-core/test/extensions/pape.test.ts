@@ -46,7 +46,7 @@ describe('PapeRequest (§5.1)', () => {
   });
 
   test('no policies: preferred_auth_policies is still sent, empty', () => {
-    expect(new PapeRequest([], 0).toArgs()).toEqual({ preferred_auth_policies: '', max_auth_age: '0' });
+    expect(new PapeRequest([], 0).args).toEqual({ preferred_auth_policies: '', max_auth_age: '0' });
   });
 
   test('parsing with an alias chosen by the sender, duplicates collapsed', () => {
@@ -91,7 +91,7 @@ describe('PapeRequest (§5.1)', () => {
 describe('PapeResponse (§5.2)', () => {
   test('encoding: policies, auth_time from a Date, NIST level in draft 2 and typed forms', () => {
     const response = new PapeResponse([PAPE_POLICY_MULTI_FACTOR], new Date(Date.UTC(2026, 10, 25, 4, 5, 6, 789)), { [PAPE_LEVEL_NIST]: 2, 'http://example.com/levels': 'gold' });
-    expect(response.toArgs()).toEqual({
+    expect(response.args).toEqual({
       auth_policies: PAPE_POLICY_MULTI_FACTOR,
       auth_time: '2026-11-25T04:05:06Z',
       'auth_level.ns.nist': PAPE_LEVEL_NIST,
@@ -105,7 +105,7 @@ describe('PapeResponse (§5.2)', () => {
   });
 
   test('no policy met: the none policy URI is sent, and read back as an empty list', () => {
-    expect(new PapeResponse().toArgs()).toEqual({ auth_policies: PAPE_POLICY_NONE });
+    expect(new PapeResponse().args).toEqual({ auth_policies: PAPE_POLICY_NONE });
     expect(new PapeResponse([PAPE_POLICY_NONE]).policies).toEqual([]);
     expect(PapeResponse.fromSignedArgs({ auth_policies: PAPE_POLICY_NONE }).policies).toEqual([]);
     expect(PapeResponse.fromSignedArgs({ auth_policies: 'none' }).policies).toEqual([]);

@@ -50,7 +50,7 @@ describe('profileRequest (relying party)', () => {
   test('one request becomes SREG (fields it knows) and AX (every field, aliases named after fields)', () => {
     const plan = profileRequest({ required: ['email'], optional: ['nickname', 'email', 'firstName'] });
     expect(plan.sreg).toMatchObject({ required: ['email'], optional: ['nickname'], namespace: SREG_1_1_NS });
-    expect(plan.ax.toArgs()).toEqual({
+    expect(plan.ax.args).toEqual({
       mode: 'fetch_request',
       'type.email': 'http://axschema.org/contact/email',
       'type.nickname': 'http://axschema.org/namePerson/friendly',
@@ -85,7 +85,7 @@ describe('profileRequest (relying party)', () => {
   });
 
   test('policyUrl goes to SREG', () => {
-    expect(profileRequest({ required: ['email'] }, { policyUrl: 'https://rp.example/privacy' }).sreg.toArgs()).toEqual({ required: 'email', policy_url: 'https://rp.example/privacy' });
+    expect(profileRequest({ required: ['email'] }, { policyUrl: 'https://rp.example/privacy' }).sreg.args).toEqual({ required: 'email', policy_url: 'https://rp.example/privacy' });
   });
 
   test('addProfileRequest: SREG and AX in 2.0, SREG only (implicit alias) in 1.x', () => {

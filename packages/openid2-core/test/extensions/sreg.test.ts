@@ -54,7 +54,7 @@ describe('SRegRequest encoding', () => {
   });
 
   test('an empty request has no arguments', () => {
-    expect(new SRegRequest().toArgs()).toEqual({});
+    expect(new SRegRequest().args).toEqual({});
     expect(new SRegRequest().wereFieldsRequested()).toBe(false);
   });
 });
@@ -171,7 +171,7 @@ describe('SRegResponse', () => {
   test('extractResponse keeps only requested fields, in the request namespace, skipping empty values', () => {
     const request = new SRegRequest({ required: ['fullname'], optional: ['email', 'country'], namespace: SREG_1_0_NS });
     const response = SRegResponse.extractResponse(request, { fullname: 'Zoë 東京', email: 'zoe@example.com', country: '', nickname: 'unrequested' });
-    expect(response.toArgs()).toEqual({ fullname: 'Zoë 東京', email: 'zoe@example.com' });
+    expect(response.args).toEqual({ fullname: 'Zoë 東京', email: 'zoe@example.com' });
     expect(response.namespace).toBe(SREG_1_0_NS);
   });
 
