@@ -70,13 +70,13 @@ export class Consumer {
    * @see OpenID 2.0 §7
    */
   async begin(session: ConsumerSessionStore, userInput: string, perLogin?: PerLoginOptions): Promise<AuthRequest> {
-    const store = checkSession(session);
+    const checked = checkSession(session);
     const stateless = this.#statelessFor(perLogin);
     const chosen = await this.#underDeadline(String(userInput), async (fetcher) => {
       const found = await discover(userInput, { ...this.#discoverOptions, fetcher });
       return this.#chooseEndpoint(found.endpoints, fetcher, stateless);
     });
-    return this.#start(store, chosen);
+    return this.#start(checked, chosen);
   }
 
   /** Starts at a known OP endpoint, identifier select, without discovery ("Sign in with X" buttons). */
@@ -94,14 +94,14 @@ export class Consumer {
    * @throws OpenIDConfigError for a missing session, bad `perLogin`, or no or non-http(s) endpoints
    */
   async beginWithEndpoints(session: ConsumerSessionStore, endpoints: readonly ServiceEndpoint[], perLogin?: PerLoginOptions): Promise<AuthRequest> {
-    const store = checkSession(session);
+    const checked = checkSession(session);
     const stateless = this.#statelessFor(perLogin);
     if (endpoints.length === 0) throw new OpenIDConfigError('must list at least one endpoint', 'endpoints');
     for (const endpoint of endpoints) {
       if (!/^https?:\/\//i.test(endpoint.opEndpoint)) throw new OpenIDConfigError(`must be http(s) URLs, not ${JSON.stringify(endpoint.opEndpoint)}`, 'endpoints');
     }
     const first = endpoints[0] as ServiceEndpoint;
-    return this.#start(store, await this.#underDeadline(first.opEndpoint, (fetcher) => this.#chooseEndpoint(endpoints, fetcher, stateless)));
+    return this.#start(checked, await this.#underDeadline(first.opEndpoint, (fetcher) => this.#chooseEndpoint(endpoints, fetcher, stateless)));
   }
 
   /** Whether a login associates: its own choice, else the consumer's setting. */
@@ -151,9 +151,9 @@ export class Consumer {
    * @throws OpenIDConfigError for a missing session
    */
   async hasTransactionFor(session: ConsumerSessionStore, currentUrl: string): Promise<boolean> {
-    const store = checkSession(session);
+    const checked = checkSession(session);
     if (typeof currentUrl !== 'string' || !URL.canParse(currentUrl)) return false;
-    return hasTransaction(store, new URL(currentUrl).searchParams.get(TRANSACTION_PARAM));
+    return hasTransaction(checked, new URL(currentUrl).searchParams.get(TRANSACTION_PARAM));
   }
 
   /**
@@ -166,7 +166,7 @@ export class Consumer {
    * @see OpenID 2.0 §11
    */
   async complete(session: ConsumerSessionStore, args: MessageArgs, currentUrl: string): Promise<CompletionResult> {
-    const store = checkSession(session);
+    const checked = checkSession(session);
     // The query cannot make a URL invalid: the part before it is what is checked here.
     const current = typeof currentUrl === 'string' ? splitCurrentUrl(currentUrl) : undefined;
     if (current === undefined || !isHttpUrl(current.base)) {
@@ -182,7 +182,7 @@ export class Consumer {
       throw cause;
     }
     // One-time state leaves the session before anything is verified.
-    const transaction = await takeTransaction(store, transactionId);
+    const transaction = await takeTransaction(checked, transactionId);
     const mode = readMode(message);
     if (mode !== 'id_res') return mode;
     if (transaction === undefined && !this.#config.allowUnsolicitedAssertions) {
