@@ -6,6 +6,8 @@
  * private-address guard on every hop.
  */
 import { lookup as dnsLookup } from 'node:dns';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import got, { type Got } from 'got';
@@ -93,7 +95,10 @@ export interface FetcherOptions {
    * A got instance with the application's settings (`got.extend({ agent,
    * https: { certificateAuthority }, hooks })`). The fetcher's bounds
    * (timeout, redirects, size cap, address guard, TLS verification) are set
-   * per request and win over it.
+   * per request and win over it. Its `agent`s are used when it has them
+   * (then give each fetcher its own: a socket kept alive under one address
+   * policy is not checked again under another); without, each fetcher keeps
+   * its own connection pools.
    * @default got
    */
   got?: Got;
@@ -130,7 +135,22 @@ function resolveSettings(options: FetcherOptions): FetcherSettings {
     allowed,
     lookup: guardLookup(options.lookup ?? (dnsLookup as unknown as LookupFunction), allowed),
     client: options.got ?? got,
+    agent: agentsOf(options.got),
   };
+}
+
+/**
+ * The fetcher's own keep-alive pools (as Node's global agents: LIFO, idle
+ * sockets closed after 5 s), unless the app's got instance brings agents.
+ * Sockets are then never shared with another fetcher: one opened under a
+ * looser address policy (allowLoopback, allowPrivateAddresses) cannot carry
+ * a stricter fetcher's request past its address check, which runs only when
+ * a connection is made.
+ */
+function agentsOf(client: Got | undefined): HopSettings['agent'] {
+  const own = client?.defaults.options.agent;
+  const settings = { keepAlive: true, scheduling: 'lifo', timeout: 5000 } as const;
+  return { http: (own?.http as HttpAgent | undefined) ?? new HttpAgent(settings), https: (own?.https as HttpsAgent | undefined) ?? new HttpsAgent(settings) };
 }
 
 /** Scheme and literal-address checks of one hop (names are checked when resolved). */

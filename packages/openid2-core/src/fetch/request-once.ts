@@ -3,6 +3,8 @@
  * the request aborted as soon as it grows past the size cap, so a huge body
  * is never buffered.
  */
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { Got, Headers } from 'got';
 import { FetchError } from '../errors.js';
 import type { ConnectLookup } from './guarded-lookup.js';
@@ -11,6 +13,8 @@ import { mapGotError } from './fetch-errors.js';
 /** What one hop needs to know. */
 export interface HopSettings {
   client: Got;
+  /** The fetcher's own connection pools: a kept-alive socket is reused only under the policy that checked its address. */
+  agent: { http: HttpAgent; https: HttpsAgent };
   lookup: ConnectLookup;
   maxBytes: number;
   timeoutMs: number;
@@ -64,6 +68,7 @@ function openStream(settings: HopSettings, target: URL, request: HopRequest, tim
     retry: { limit: 0 },
     timeout: { request: timeoutMs },
     dnsLookup: settings.lookup as never,
+    agent: settings.agent,
     https: { rejectUnauthorized: true },
     decompress: true,
   });

@@ -166,3 +166,27 @@ describe('17.9: allowLoopback, the narrow switch for local development', () => {
     expect(() => createFetcher({ allowLoopback: 'yes' as never })).toThrow(/^allowLoopback:/);
   });
 });
+
+describe('connections are not shared between fetchers', () => {
+  test('a stricter fetcher never reuses a kept-alive socket a looser one opened to a private address', async () => {
+    // Both fetchers resolve the same name to the test server (a private address); only one may reach it.
+    const { lookup } = fakeDns({ 'shared-socket.example': ['127.0.0.1'] });
+    const url = `http://shared-socket.example:${server.port}/secret`;
+    const loose = createFetcher({ timeoutMs: 2000, allowPrivateAddresses: true, lookup });
+    expect((await loose.fetch(url)).status).toBe(200);
+    const before = secretRequests();
+    const strict = createFetcher({ timeoutMs: 2000, lookup });
+    const error = await failure(strict.fetch(url));
+    expect(error.reason).toBe('private_address');
+    expect(secretRequests()).toBe(before);
+  });
+
+  test('one fetcher reuses its own connections (keep-alive)', async () => {
+    const { lookup, calls } = fakeDns({ 'kept-alive.example': ['127.0.0.1'] });
+    const fetcher = createFetcher({ timeoutMs: 2000, allowPrivateAddresses: true, lookup });
+    await fetcher.fetch(`http://kept-alive.example:${server.port}/one`);
+    await fetcher.fetch(`http://kept-alive.example:${server.port}/two`);
+    // One connection, so one look-up, for two requests.
+    expect(calls).toEqual(['kept-alive.example']);
+  });
+});
