@@ -5,7 +5,7 @@
  * no discovery request, and logins starting at once share one associate
  * request per OP endpoint.
  */
-import { AssociationFlights, Consumer, createFetcher, MemoryDiscoveryCache, OpenIDConfigError } from 'openid2-core';
+import { Consumer, createFetcher, MemoryDiscoveryCache, OpenIDConfigError } from 'openid2-core';
 import type { ConsumerOptions, ConsumerPreset, DiscoveryCache, Fetcher, OpenIDStore } from 'openid2-core';
 
 /** The adapter options that shape its consumer (documented on the router's and the strategy's options). */
@@ -37,7 +37,6 @@ export function relyingPartyConsumer(options: RelyingPartyConsumerSettings): Con
     // createFetcher refuses allowLoopback under NODE_ENV=production, naming the option.
     fetcher: options.fetcher ?? settings.fetcher ?? createFetcher(options.allowLoopback === true ? { allowLoopback: true } : {}),
     discoveryCache: options.discoveryCache ?? settings.discoveryCache ?? new MemoryDiscoveryCache(),
-    associationFlights: settings.associationFlights ?? new AssociationFlights(),
     allowUnsolicitedAssertions: options.allowUnsolicitedAssertions === true || settings.allowUnsolicitedAssertions === true,
   });
 }

@@ -4,9 +4,9 @@
  * way instead of each negotiating its own (8 concurrent logins were 8
  * associations on each side, each with its own Diffie-Hellman exchange).
  *
- * Give the application's `Consumer` one as `associationFlights` (the
- * Express router and the Passport strategy each make one); consumers that
- * share endpoints may share one.
+ * Every `Consumer` has its own (one consumer serves the application's
+ * logins); consumers that share endpoints may share one through their
+ * `associationFlights` option.
  * @see OpenID 2.0 §8
  */
 import type { Association } from '../association.js';

@@ -11,7 +11,7 @@ import { OpenIDConfigError } from '../errors.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { DEFAULT_NONCE_SKEW_SECONDS } from '../nonce.js';
 import { isOpenIDStore, type OpenIDStore } from '../store/store.js';
-import type { AssociationFlights } from './association-flights.js';
+import { AssociationFlights } from './association-flights.js';
 import { DEFAULT_BEGIN_TIMEOUT_MS, resolveBeginTimeout } from './begin-deadline.js';
 import { checkAssociationPreferences, DEFAULT_ASSOCIATION_PREFERENCES, type AssociationPreference } from './negotiator.js';
 import { checkPreset, type ConsumerPreset, type PresetConsumerSettings } from './preset.js';
@@ -39,8 +39,9 @@ export interface ConsumerOptions {
   /**
    * Shared by logins starting at once, so that they make one associate
    * request per endpoint (single flight), not one each. One consumer serves
-   * every request: give it one when several consumers share endpoints.
-   * @default none
+   * every request and has its own; give one only to share it between
+   * several consumers with common endpoints.
+   * @default a new AssociationFlights() of this consumer
    */
   associationFlights?: AssociationFlights | undefined;
   /**
@@ -89,7 +90,7 @@ export interface ConsumerConfig {
   readonly discoveryCache: DiscoveryCache | undefined;
   readonly xriProxy: string | undefined;
   readonly associationPreferences: readonly AssociationPreference[];
-  readonly associationFlights: AssociationFlights | undefined;
+  readonly associationFlights: AssociationFlights;
   readonly allowUnsolicitedAssertions: boolean;
   readonly checkAuthenticationHeaders: Readonly<Record<string, string>> | undefined;
   readonly preset: ConsumerPreset | undefined;
@@ -199,7 +200,7 @@ export function resolveConsumerConfig(options: ConsumerOptions): ConsumerConfig 
     discoveryCache: checked.discoveryCache,
     xriProxy: checked.xriProxy,
     associationPreferences: checked.associationPreferences ?? DEFAULT_ASSOCIATION_PREFERENCES,
-    associationFlights: checked.associationFlights,
+    associationFlights: checked.associationFlights ?? new AssociationFlights(),
     allowUnsolicitedAssertions: checked.allowUnsolicitedAssertions ?? false,
     checkAuthenticationHeaders: mergedHeaders(fromPreset.checkAuthenticationHeaders, checked.checkAuthenticationHeaders),
     preset: checked.preset,

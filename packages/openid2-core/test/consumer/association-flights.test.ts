@@ -35,12 +35,24 @@ describe('22.4: single-flight association', () => {
     expect(made).toBe(1);
   });
 
-  test('22.4: without shared flights each begin negotiates its own (what the flights prevent)', async () => {
+  test('a consumer has flights of its own: without the option, 8 concurrent begins still make 1 associate request', async () => {
     const before = endpointRequests();
     const { handles, made } = await concurrentBegins(8, new MemoryStore());
-    expect(endpointRequests() - before).toBe(8);
-    expect(new Set(handles).size).toBe(8);
-    expect(made).toBe(8);
+    expect(endpointRequests() - before).toBe(1);
+    expect(new Set(handles).size).toBe(1);
+    expect(made).toBe(1);
+  });
+
+  test('two consumers share a flight only when given the same AssociationFlights', async () => {
+    const begins = (consumer: Consumer) => Array.from({ length: 4 }, () => consumer.beginWithOPEndpoint(objectSession({}), op.endpoint));
+    let before = endpointRequests();
+    await Promise.all([...begins(new Consumer({ store: new MemoryStore(), fetcher })), ...begins(new Consumer({ store: new MemoryStore(), fetcher }))]);
+    expect(endpointRequests() - before).toBe(2);
+    const shared = new AssociationFlights();
+    const store = new MemoryStore();
+    before = endpointRequests();
+    await Promise.all([...begins(new Consumer({ store, fetcher, associationFlights: shared })), ...begins(new Consumer({ store, fetcher, associationFlights: shared }))]);
+    expect(endpointRequests() - before).toBe(1);
   });
 
   test('22.4: a failed flight is shared too, and the next login asks again', async () => {
