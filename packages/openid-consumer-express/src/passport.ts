@@ -4,16 +4,18 @@
  * a promise-returning verify function, and the real failure reason instead
  * of "Failed to verify assertion". The request is built by the router's
  * `buildLoginRequest` (extensions as the endpoint advertises them, a form
- * POST when too long for a URL), and the profile read by its
- * `extensionData`: one assertion gives one profile through either.
+ * POST when too long for a URL), an answer that arrived without the session
+ * cookie is sent again from this site by its `resubmit`, and the answer is
+ * read by its `answerArgs` and the profile by its `extensionData`: one
+ * assertion gives one result through either.
  */
 import type { Request } from 'express';
 import { DiscoveryError, objectSession, OpenIDConfigError, type ConsumerSessionStore, type SuccessResult } from 'openid2-core';
-import { readFormPairs } from 'openid2-core/internals';
 import { discoveryFailure } from './discovery-failure.js';
 import { extensionData } from './extensions.js';
 import { refuseForgedLogin } from './login-csrf.js';
 import { buildLoginRequest, sendLoginRequest } from './login-request.js';
+import { answerArgs, needsResubmission, resubmit } from './routes/resubmit.js';
 import { resolveStrategyOptions, type OpenIDStrategyOptions, type ResolvedStrategyOptions } from './passport-options.js';
 
 export type { OpenIDStrategyOptions, OpenIDVerifyInput } from './passport-options.js';
@@ -101,10 +103,11 @@ export class OpenIDStrategy {
 
   private async completeLogin(this: OpenIDStrategy & StrategyActions, req: Request): Promise<void> {
     const currentUrl = this.currentUrlOf(req);
-    // The query as received (as the router reads it), not re-encoded by a URL parser.
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const args = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : readFormPairs(query);
-    const result = await this.settings.consumer.complete(this.sessionOf(req), args, currentUrl);
+    const session = this.sessionOf(req);
+    const { consumer } = this.settings;
+    // An answer that arrived without the session cookie (a long assertion POSTed cross-site): sent again from this site, as the router does.
+    if (req.res !== undefined && (await needsResubmission(consumer, session, req, currentUrl))) return resubmit(req, req.res);
+    const result = await consumer.complete(session, answerArgs(req), currentUrl);
     if (result.status !== 'success') {
       const reason = result.status === 'failure' ? result.reason : result.status;
       const message = result.status === 'failure' ? result.message : result.status === 'cancel' ? 'The sign-in was cancelled' : 'The provider needs interaction';

@@ -5,8 +5,8 @@
  * identifier, and nonces recorded even when stateless.
  */
 import { AX_1_0_NS, MemoryStore, OPENID_1_1_TYPE, PAPE_1_0_NS, PAPE_POLICY_MULTI_FACTOR, SREG_1_0_NS, SREG_1_1_NS } from 'openid2-core';
-import { CookieClient } from 'openid-test-helpers';
-import { postLogin, signIn, withRP } from './apps.js';
+import { CookieClient, deliverIndirect, readPageForm } from 'openid-test-helpers';
+import { longProfile, postLogin, signIn, startOP, withRP } from './apps.js';
 import { finishLogin, startLogin, startPassportRP, type PassportRP } from './passport-app.js';
 import { startStandInOP, type StandInOP } from './stand-in-op.js';
 
@@ -183,5 +183,41 @@ describe('stateless: true never associates and still records nonces', () => {
   test('without a store, nothing records nonces: the replay rests on the OP (documented)', async () => {
     const { second } = await replay({ stateless: true });
     expect(second).toMatchObject({ status: 200 });
+  });
+});
+
+describe('an answer that arrives without the session cookie (a long assertion POSTed cross-site), as through the router', () => {
+  let provider: Awaited<ReturnType<typeof startOP>>;
+  beforeAll(async () => {
+    // Our provider answers past 2,047 characters with an auto-submitting form: a cross-site POST, without SameSite=Lax cookies.
+    provider = await startOP({ decision: (_idSelect, base) => longProfile(base) });
+  });
+  afterAll(() => provider.close());
+
+  test('the strategy sends it again from this site once, and the login completes in the same browser', async () => {
+    await withPassport({ profile: true }, async (rp) => {
+      const client = new CookieClient();
+      const start = await startLogin(rp, client, `${provider.base}/user/alice`);
+      const answer = await client.get(start.location as string, true);
+      expect(readPageForm(answer.body, start.location as string)?.method).toBe('POST');
+      const { response, hops } = await deliverIndirect(client, answer, start.location as string);
+      // Cross-site without the cookie: the resubmission page; then the same-site POST with it: the strategy's success.
+      expect(hops.map((hop) => [hop.method, hop.crossSite, hop.status])).toEqual([['POST', true, 200], ['POST', false, 200]]);
+      expect(JSON.parse(response.body)).toMatchObject({ user: { id: `${provider.base}/user/alice` } });
+      expect(rp.verified).toHaveLength(1);
+      expect(rp.errors).toEqual([]);
+    });
+  });
+
+  test('carried to another browser, it finds no transaction there: unsolicited_assertion, never a success', async () => {
+    await withPassport({ profile: true }, async (rp) => {
+      const victim = new CookieClient();
+      const start = await startLogin(rp, new CookieClient(), `${provider.base}/user/alice`);
+      const answer = await new CookieClient().get(start.location as string, true);
+      const { response } = await deliverIndirect(victim, answer, start.location as string);
+      expect(response.status).toBe(401);
+      expect(JSON.parse(response.body)).toMatchObject({ reason: 'unsolicited_assertion' });
+      expect(rp.verified).toHaveLength(0);
+    });
   });
 });

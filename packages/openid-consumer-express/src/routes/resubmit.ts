@@ -15,11 +15,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { escapeHTML, objectSession } from 'openid2-core';
-import { TRANSACTION_PARAM } from 'openid2-core/internals';
+import { escapeHTML, type Consumer, type ConsumerSessionStore, type MessageArgs } from 'openid2-core';
+import { readFormPairs, TRANSACTION_PARAM } from 'openid2-core/internals';
 import { sendBody } from '../http-io.js';
-import type { ResolvedConsumerOptions } from '../options.js';
-import { dropFreshSession, queryString, returnUrlOf, sessionOf } from '../request-context.js';
+import { dropFreshSession, queryString } from '../request-context.js';
 
 /** The field (POST) or query argument (GET) marking a resubmitted answer. */
 export const RESUBMITTED = 'openid_resubmitted';
@@ -33,12 +32,24 @@ function bodyOf(req: Request): Record<string, unknown> {
   return body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
 }
 
-/** Whether the answer names a transaction this session does not hold, and was not resubmitted already. */
-export async function needsResubmission(options: ResolvedConsumerOptions, req: Request): Promise<boolean> {
+/**
+ * Whether the answer names a transaction this session does not hold, and
+ * was not resubmitted already. The router's return route and the Passport
+ * strategy both ask it.
+ * @param currentUrl the absolute URL the answer arrived at
+ */
+export async function needsResubmission(consumer: Consumer, session: ConsumerSessionStore, req: Request, currentUrl: string): Promise<boolean> {
   const query = new URLSearchParams(queryString(req));
   if (query.get(TRANSACTION_PARAM) === null || query.has(RESUBMITTED)) return false;
   if (req.method === 'POST' && bodyOf(req)[RESUBMITTED] !== undefined) return false;
-  return !(await options.consumer.hasTransactionFor(objectSession(sessionOf(req)), returnUrlOf(options, req)));
+  return !(await consumer.hasTransactionFor(session, currentUrl));
+}
+
+/** The answer's message arguments: the urlencoded body of a POST (only), the query of a GET; never the resubmission marker. */
+export function answerArgs(req: Request): MessageArgs {
+  if (req.method === 'POST') return Object.fromEntries(Object.entries(bodyOf(req)).filter(([key]) => key !== RESUBMITTED));
+  // Read as URLSearchParams reads it, faster on a query that carries the whole response.
+  return readFormPairs(queryString(req)).filter(([key]) => key !== RESUBMITTED);
 }
 
 function hiddenInputs(pairs: Iterable<[string, string]>): string {

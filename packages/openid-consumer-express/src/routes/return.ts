@@ -5,16 +5,15 @@
  * @see OpenID 2.0 §11
  */
 import type { Request, Response } from 'express';
-import { objectSession, type CompletionResult, type MessageArgs, type SuccessResult } from 'openid2-core';
-import { readFormPairs } from 'openid2-core/internals';
+import { objectSession, type CompletionResult, type SuccessResult } from 'openid2-core';
 import { emit, failureEvent } from '../events.js';
 import { redirect } from '../http-io.js';
 import { extensionData } from '../extensions.js';
 import { takeLoginState, transactionIdOf, type LoginState } from '../login-state.js';
 import type { ResolvedConsumerOptions } from '../options.js';
-import { queryString, regenerate, returnUrlOf, save, sessionOf } from '../request-context.js';
+import { regenerate, returnUrlOf, save, sessionOf } from '../request-context.js';
 import { fail } from './failure.js';
-import { needsResubmission, resubmit, RESUBMITTED } from './resubmit.js';
+import { answerArgs, needsResubmission, resubmit } from './resubmit.js';
 
 /** What a successful login leaves in `req.session.openid`. */
 export interface OpenIDSessionData {
@@ -45,17 +44,6 @@ export interface OpenIDSessionData {
   [key: string]: unknown;
 }
 
-/** The message arguments: the urlencoded body of a POST (only), the query of a GET; never the marker. */
-function argsOf(req: Request): MessageArgs {
-  if (req.method === 'POST') {
-    const body: unknown = req.body;
-    if (body === null || typeof body !== 'object') return {};
-    return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => key !== RESUBMITTED));
-  }
-  // Read as URLSearchParams reads it, faster on a query that carries the whole response.
-  return readFormPairs(queryString(req)).filter(([key]) => key !== RESUBMITTED);
-}
-
 async function succeed(options: ResolvedConsumerOptions, req: Request, res: Response, result: SuccessResult, state: LoginState | undefined): Promise<unknown> {
   // A new session id after login: no session fixation.
   await regenerate(sessionOf(req));
@@ -84,10 +72,11 @@ async function succeed(options: ResolvedConsumerOptions, req: Request, res: Resp
 }
 
 export async function complete(options: ResolvedConsumerOptions, req: Request, res: Response): Promise<unknown> {
-  if (await needsResubmission(options, req)) return resubmit(req, res);
-  res.setHeader('Cache-Control', 'no-store');
   const returnUrl = returnUrlOf(options, req);
-  const result: CompletionResult = await options.consumer.complete(objectSession(sessionOf(req)), argsOf(req), returnUrl);
+  const session = objectSession(sessionOf(req));
+  if (await needsResubmission(options.consumer, session, req, returnUrl)) return resubmit(req, res);
+  res.setHeader('Cache-Control', 'no-store');
+  const result: CompletionResult = await options.consumer.complete(session, answerArgs(req), returnUrl);
   // Taken whatever the outcome: a login's state is used once. The id is only read from the URL here, after complete() checked it.
   const state = takeLoginState(sessionOf(req), transactionIdOf(returnUrl));
   if (result.status === 'success') return succeed(options, req, res, result, state);
