@@ -4,7 +4,7 @@
  * that throws must not turn a login into a 500, so its faults are dropped
  * here (and only here).
  */
-import type { OpenIDEvent } from 'openid2-core';
+import type { AuthRequest, OpenIDEvent, SuccessResult } from 'openid2-core';
 import { causeChain } from 'openid2-core/internals';
 import type { ConsumerFailure, ResolvedConsumerOptions } from './options.js';
 
@@ -44,4 +44,26 @@ export function failureEvent(result: ConsumerFailure, details: FailureDetails = 
   const cause = 'cause' in result ? result.cause : undefined;
   if (cause !== undefined) event.cause = causeChain(cause);
   return event;
+}
+
+/**
+ * The events of a begun login, before its request leaves: discovery, and
+ * the association (made by this login, or reused from the store or a
+ * concurrent login's request).
+ */
+export function emitBegun(options: Pick<ResolvedConsumerOptions, 'onEvent'>, auth: AuthRequest, login: { identifier: string; startedAt: number }, now = Date.now()): void {
+  const { endpoint, association } = auth;
+  emit(options, { event: 'discovery_succeeded', identifier: login.identifier, opEndpoint: endpoint.opEndpoint, version: endpoint.version, durationMs: now - login.startedAt });
+  if (association !== undefined) emit(options, { event: auth.associationMade ? 'association_made' : 'association_reused', opEndpoint: endpoint.opEndpoint, assocType: association.assocType });
+}
+
+/** The event of a verified login. */
+export function successEvent(result: SuccessResult, startedAt: number | undefined, now = Date.now()): OpenIDEvent {
+  return {
+    event: 'login_succeeded',
+    identifier: result.claimedId,
+    opEndpoint: result.endpoint.opEndpoint,
+    version: result.endpoint.version,
+    ...(startedAt === undefined ? {} : { durationMs: now - startedAt }),
+  };
 }

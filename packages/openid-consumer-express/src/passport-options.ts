@@ -4,11 +4,11 @@
  * made as the router's is (relying-party-consumer.ts).
  */
 import type { Request } from 'express';
-import { OpenIDConfigError, type Consumer, type ConsumerPreset, type DiscoveryCache, type Fetcher, type OpenIDStore, type SuccessResult } from 'openid2-core';
+import { OpenIDConfigError, type Consumer, type ConsumerPreset, type DiscoveryCache, type Fetcher, type OpenIDEvent, type OpenIDStore, type SuccessResult } from 'openid2-core';
 import type { ExtensionData } from './extensions.js';
 import { checkPape, checkProfileFields } from './extension-checks.js';
 import { LOGIN_CSRF_FIELD } from './login-csrf.js';
-import { checkBooleans, checkKnownKeys, checkRealm, checkSecureUrl, checkUrl } from './option-checks.js';
+import { checkBooleans, checkFunctions, checkKnownKeys, checkRealm, checkSecureUrl, checkUrl } from './option-checks.js';
 import type { ConsumerMiddlewareOptions } from './options.js';
 import { relyingPartyConsumer } from './relying-party-consumer.js';
 
@@ -81,6 +81,17 @@ export interface OpenIDStrategyOptions {
   identifierField?: string;
   /** Resolves to the user, or false to refuse. */
   verify: (input: OpenIDVerifyInput) => Promise<unknown>;
+  /**
+   * Receives one structured event per step, as the router's `onEvent`:
+   * `login_started`, `discovery_succeeded`, `association_made` /
+   * `association_reused`, `login_succeeded`, and `login_failed` /
+   * `login_cancelled` / `login_setup_needed` / `request_refused` with the
+   * reason code and the cause chain (`rejected_by_application` when verify
+   * refuses). Never secrets.
+   * @example onEvent: (event) => logger.info(event)
+   * @default none
+   */
+  onEvent?: (event: OpenIDEvent) => void;
 }
 
 /** The checked options, defaults filled in, and the strategy's one consumer. */
@@ -94,12 +105,13 @@ export interface ResolvedStrategyOptions {
   providerURL: string | undefined;
   identifierField: string;
   verify: OpenIDStrategyOptions['verify'];
+  onEvent: OpenIDStrategyOptions['onEvent'];
   consumer: Consumer;
 }
 
 const KNOWN_OPTIONS = new Set([
   'returnURL', 'realm', 'profile', 'pape', 'stateless', 'store', 'fetcher', 'allowLoopback', 'discoveryCache', 'allowInsecureHttp',
-  'providerURL', 'identifierField', 'verify', 'preset',
+  'providerURL', 'identifierField', 'verify', 'preset', 'onEvent',
 ]);
 
 /** `profile: true`: the fields passport-openid asked for. */
@@ -129,6 +141,7 @@ export function resolveStrategyOptions(options: OpenIDStrategyOptions): Resolved
   checkKnownKeys(options, KNOWN_OPTIONS, 'OpenIDStrategy');
   if (typeof options.verify !== 'function') throw new OpenIDConfigError('must be an async function ({ identifier, profile }) => user | false', 'verify');
   checkBooleans(options, ['allowLoopback', 'allowInsecureHttp']);
+  checkFunctions(options, ['onEvent']);
   const returnURL = checkUrl(options.returnURL, 'returnURL');
   checkSecureUrl(returnURL, 'returnURL', options.allowInsecureHttp);
   if (options.realm !== undefined) checkRealm(options.realm, returnURL);
@@ -144,6 +157,7 @@ export function resolveStrategyOptions(options: OpenIDStrategyOptions): Resolved
     providerURL,
     identifierField: checkIdentifierField(options.identifierField),
     verify: options.verify,
+    onEvent: options.onEvent,
     // stateless is core's (never associate); the store stays, for nonces. Core checks store, fetcher, discoveryCache and stateless.
     consumer: relyingPartyConsumer({ store, fetcher, discoveryCache, allowLoopback, preset, consumer: { stateless } }),
   };

@@ -10,8 +10,10 @@
  * assertion gives one result through either.
  */
 import type { Request } from 'express';
-import { DiscoveryError, objectSession, OpenIDConfigError, type ConsumerSessionStore, type SuccessResult } from 'openid2-core';
+import { DiscoveryError, objectSession, OpenIDConfigError, type AuthRequest, type ConsumerSessionStore, type SuccessResult } from 'openid2-core';
 import { discoveryFailure } from './discovery-failure.js';
+import { emit, emitBegun, failureEvent, successEvent } from './events.js';
+import type { ConsumerFailure } from './options.js';
 import { extensionData } from './extensions.js';
 import { refuseForgedLogin } from './login-csrf.js';
 import { buildLoginRequest, sendLoginRequest } from './login-request.js';
@@ -70,21 +72,31 @@ export class OpenIDStrategy {
     return { identifier: this.settings.providerURL, typed: false };
   }
 
+  /** Passport's fail, with the event the router would emit for the same failure. */
+  private refuse(this: OpenIDStrategy & StrategyActions, failure: ConsumerFailure, status: number, identifier?: string): void {
+    emit(this.settings, failureEvent(failure, { identifier }));
+    const reason = failure.status === 'failure' ? failure.reason : failure.status;
+    const message = failure.status === 'failure' ? failure.message : failure.status === 'cancel' ? 'The sign-in was cancelled' : 'The provider needs interaction';
+    return this.fail({ reason, message }, status);
+  }
+
   private async beginLogin(this: OpenIDStrategy & StrategyActions, req: Request): Promise<void> {
     const { consumer, origin, identifierField, realm, returnURL, profile, pape } = this.settings;
     // The same rule as the router's /login (login CSRF), before anything is fetched.
     const forged = refuseForgedLogin(req, origin, identifierField);
-    if (forged !== undefined) return this.fail({ reason: forged.reason, message: forged.message }, forged.httpStatus);
+    if (forged !== undefined) return this.refuse(forged, forged.httpStatus);
     const { identifier, typed } = this.identifierOf(req);
-    if (identifier === undefined) return this.fail({ reason: 'missing_identifier', message: 'An OpenID identifier is required' }, 400);
+    if (identifier === undefined) return this.refuse({ status: 'failure', reason: 'missing_identifier', message: 'An OpenID identifier is required' }, 400);
+    const startedAt = Date.now();
+    emit(this.settings, { event: 'login_started', identifier, immediate: false });
     let built;
     try {
-      built = await buildLoginRequest(consumer, this.sessionOf(req), { identifier, realm, returnTo: returnURL, profile, pape });
+      const prepare = (auth: AuthRequest): void => emitBegun(this.settings, auth, { identifier, startedAt });
+      built = await buildLoginRequest(consumer, this.sessionOf(req), { identifier, realm, returnTo: returnURL, profile, pape, prepare });
     } catch (error) {
       // The router's reasons and words (20.4): what the user can act on.
       if (!(error instanceof DiscoveryError)) throw error;
-      const failure = discoveryFailure({ xriProxy: undefined, onEvent: undefined }, error, identifier, typed);
-      return this.fail({ reason: failure.reason, message: failure.message }, 400);
+      return this.refuse(discoveryFailure({ xriProxy: undefined, onEvent: this.settings.onEvent }, error, identifier, typed), 400, identifier);
     }
     const res = req.res;
     if (built.indirect.kind === 'redirect') {
@@ -108,11 +120,7 @@ export class OpenIDStrategy {
     // An answer that arrived without the session cookie (a long assertion POSTed cross-site): sent again from this site, as the router does.
     if (req.res !== undefined && (await needsResubmission(consumer, session, req, currentUrl))) return resubmit(req, req.res);
     const result = await consumer.complete(session, answerArgs(req), currentUrl);
-    if (result.status !== 'success') {
-      const reason = result.status === 'failure' ? result.reason : result.status;
-      const message = result.status === 'failure' ? result.message : result.status === 'cancel' ? 'The sign-in was cancelled' : 'The provider needs interaction';
-      return this.fail({ reason, message }, 401);
-    }
+    if (result.status !== 'success') return this.refuse(result, 401);
     return this.verified(req, result);
   }
 
@@ -120,7 +128,10 @@ export class OpenIDStrategy {
   private async verified(this: OpenIDStrategy & StrategyActions, req: Request, result: SuccessResult): Promise<void> {
     const data = extensionData({ pape: this.settings.pape }, result);
     const user = await this.settings.verify({ identifier: result.claimedId, ...data, result, req });
-    if (user === false || user === undefined || user === null) return this.fail({ reason: 'rejected_by_application', message: 'The application refused this identity' }, 401);
+    if (user === false || user === undefined || user === null) {
+      return this.refuse({ status: 'failure', reason: 'rejected_by_application', message: 'The application refused this identity' }, 401, result.claimedId);
+    }
+    emit(this.settings, successEvent(result, undefined));
     return this.success(user, { identifier: result.claimedId, ...data });
   }
 }

@@ -4,7 +4,7 @@
  * assertion, a form POST past 2,047 characters, one discovery per
  * identifier, and nonces recorded even when stateless.
  */
-import { AX_1_0_NS, MemoryStore, OPENID_1_1_TYPE, PAPE_1_0_NS, PAPE_POLICY_MULTI_FACTOR, SREG_1_0_NS, SREG_1_1_NS } from 'openid2-core';
+import { AX_1_0_NS, MemoryStore, OPENID_1_1_TYPE, PAPE_1_0_NS, PAPE_POLICY_MULTI_FACTOR, SREG_1_0_NS, SREG_1_1_NS, type OpenIDEvent } from 'openid2-core';
 import { CookieClient, deliverIndirect, readPageForm } from 'openid-test-helpers';
 import { longProfile, postLogin, signIn, startOP, withRP } from './apps.js';
 import { finishLogin, startLogin, startPassportRP, type PassportRP } from './passport-app.js';
@@ -218,6 +218,44 @@ describe('an answer that arrives without the session cookie (a long assertion PO
       expect(response.status).toBe(401);
       expect(JSON.parse(response.body)).toMatchObject({ reason: 'unsolicited_assertion' });
       expect(rp.verified).toHaveLength(0);
+    });
+  });
+});
+
+describe('onEvent: the same structured events through the router and the strategy', () => {
+  const shape = (events: OpenIDEvent[]): unknown[] =>
+    events.map(({ event, identifier, opEndpoint, reason }) => ({ event, identifier, opEndpoint, reason }));
+
+  test('a login: started, discovery, succeeded, with the same fields', async () => {
+    const identifier = `${op.base}/id/events`;
+    const viaRouter: OpenIDEvent[] = [];
+    await withRP({ onEvent: (event) => viaRouter.push(event) }, (rp) => signIn(rp, identifier));
+    const viaStrategy: OpenIDEvent[] = [];
+    await withPassport({ onEvent: (event) => viaStrategy.push(event) }, async (rp) => {
+      const client = new CookieClient();
+      expect(await finishLogin(client, await startLogin(rp, client, identifier))).toMatchObject({ status: 200 });
+    });
+    expect(viaStrategy.map((event) => event.event)).toEqual(['login_started', 'discovery_succeeded', 'login_succeeded']);
+    expect(shape(viaStrategy)).toEqual(shape(viaRouter));
+  });
+
+  test('a failure is an event with its reason and cause, not only a Passport challenge', async () => {
+    const events: OpenIDEvent[] = [];
+    await withPassport({ onEvent: (event) => events.push(event) }, async (rp) => {
+      const client = new CookieClient();
+      const start = await startLogin(rp, client, `${op.base}/nobody-here`);
+      expect(start.status).toBe(400);
+    });
+    const failed = events.find((event) => event.event === 'login_failed');
+    expect(failed).toMatchObject({ reason: 'no_openid_service', identifier: `${op.base}/nobody-here` });
+    expect(failed?.cause).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'DiscoveryError' })]));
+  });
+
+  test('a logger that throws changes nothing', async () => {
+    await withPassport({ onEvent: () => { throw new Error('logger down'); } }, async (rp) => {
+      const client = new CookieClient();
+      expect(await finishLogin(client, await startLogin(rp, client, `${op.base}/id/logger`))).toMatchObject({ status: 200 });
+      expect(rp.errors).toEqual([]);
     });
   });
 });

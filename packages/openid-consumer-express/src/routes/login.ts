@@ -10,7 +10,7 @@
 import type { Request, Response } from 'express';
 import { DiscoveryError, objectSession, type AuthRequest } from 'openid2-core';
 import { discoveryFailure } from '../discovery-failure.js';
-import { emit } from '../events.js';
+import { emit, emitBegun } from '../events.js';
 import { refuseForgedLogin } from '../login-csrf.js';
 import { checkLoginChoices, type LoginChoices } from '../login-options.js';
 import { queryOf } from '../http-io.js';
@@ -53,9 +53,7 @@ function identifierOf(options: ResolvedConsumerOptions, req: Request): { identif
  * login's request), and the app's `extendRequest`.
  */
 async function prepare(options: ResolvedConsumerOptions, req: Request, auth: AuthRequest, login: { identifier: string; startedAt: number }): Promise<void> {
-  const { endpoint, association } = auth;
-  emit(options, { event: 'discovery_succeeded', identifier: login.identifier, opEndpoint: endpoint.opEndpoint, version: endpoint.version, durationMs: Date.now() - login.startedAt });
-  if (association !== undefined) emit(options, { event: auth.associationMade ? 'association_made' : 'association_reused', opEndpoint: endpoint.opEndpoint, assocType: association.assocType });
+  emitBegun(options, auth, login);
   await options.extendRequest?.(auth, req);
 }
 

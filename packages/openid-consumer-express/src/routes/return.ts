@@ -6,7 +6,7 @@
  */
 import type { Request, Response } from 'express';
 import { objectSession, type CompletionResult, type SuccessResult } from 'openid2-core';
-import { emit, failureEvent } from '../events.js';
+import { emit, failureEvent, successEvent } from '../events.js';
 import { redirect } from '../http-io.js';
 import { extensionData } from '../extensions.js';
 import { takeLoginState, transactionIdOf, type LoginState } from '../login-state.js';
@@ -59,13 +59,7 @@ async function succeed(options: ResolvedConsumerOptions, req: Request, res: Resp
   };
   sessionOf(req).openid = data;
   await save(sessionOf(req));
-  emit(options, {
-    event: 'login_succeeded',
-    identifier: result.claimedId,
-    opEndpoint: result.endpoint.opEndpoint,
-    version: result.endpoint.version,
-    ...(state?.startedAt === undefined ? {} : { durationMs: Date.now() - state.startedAt }),
-  });
+  emit(options, successEvent(result, state?.startedAt));
   const returnTo = state?.returnTo;
   if (options.onSuccess !== undefined) return options.onSuccess(req, res, result, { returnTo });
   return redirect(res, 303, returnTo ?? options.successRedirect);
