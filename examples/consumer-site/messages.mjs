@@ -30,7 +30,7 @@ export const MESSAGES = Object.freeze({
   nonce_reused: 'The answer was already used. Please sign in again.',
   preset_refused: 'That sign-in service’s answer was not one this site accepts.',
   rejected_by_application: 'This site does not accept that identity.',
-  store_error: 'The site could not check the answer right now. Please try again later.',
+  store_error: 'Sign-in is unavailable right now (the site could not reach its storage). Please try again later.',
 });
 
 /** The notice for a reason code, or undefined for anything this site does not know. */

@@ -2,9 +2,11 @@
  * A login that could not start, told in terms the user can act on: the
  * reason comes from the error's cause chain (openid2-core's
  * `discoveryFailureReason`), and the message never speaks of "that
- * identifier" when the user typed none ("Sign in through Steam").
+ * identifier" when the user typed none ("Sign in through Steam"). A store
+ * that fails while the login associates is a failed start too
+ * (`store_error`), never an error for the app's error handler.
  */
-import type { DiscoveryError, DiscoveryFailureReason } from 'openid2-core';
+import { DiscoveryError, StoreError, type DiscoveryFailureReason } from 'openid2-core';
 import { discoveryFailureReason, isLoopbackRefusal } from 'openid2-core/internals';
 import type { LoginFailure, ResolvedConsumerOptions } from './options.js';
 
@@ -43,4 +45,16 @@ export function discoveryFailure(options: Pick<ResolvedConsumerOptions, 'xriProx
     if (options.onEvent === undefined && process.env.NODE_ENV !== 'production') process.emitWarning(text, { code: 'OPENID_LOOPBACK_REFUSED' });
   }
   return { status: 'failure', reason, message: text, cause: error };
+}
+
+/**
+ * The failure of a login whose start threw: discovery or association
+ * (`discoveryFailure`), or the store (`store_error`); undefined for any other
+ * error, which is a fault of the program. The router and the Passport
+ * strategy both ask it.
+ */
+export function startFailure(options: Pick<ResolvedConsumerOptions, 'xriProxy' | 'onEvent'>, error: unknown, identifier: string, typed: boolean): LoginFailure | undefined {
+  if (error instanceof DiscoveryError) return discoveryFailure(options, error, identifier, typed);
+  if (error instanceof StoreError) return { status: 'failure', reason: 'store_error', message: 'Sign-in is unavailable at the moment. Try again later.', cause: error };
+  return undefined;
 }

@@ -30,15 +30,16 @@ import {
 export interface LoginFailure {
   status: 'failure';
   /**
-   * `missing_identifier`, `invalid_return_to`, `invalid_login_options`, or
-   * why discovery failed, as far as the user can act on it:
+   * `missing_identifier`, `invalid_return_to`, `invalid_login_options`,
+   * `store_error` (the store failed while the login associated), or why
+   * discovery failed, as far as the user can act on it:
    * `private_address`, `no_openid_service`, `unreachable`, `timeout`,
    * `xri_unsupported`, `invalid_identifier`, else `discovery_failed`.
    */
-  reason: 'missing_identifier' | 'invalid_return_to' | 'invalid_login_options' | DiscoveryFailureReason;
+  reason: 'missing_identifier' | 'invalid_return_to' | 'invalid_login_options' | 'store_error' | DiscoveryFailureReason;
   /** A sentence for the user (it never quotes the error; the cause holds it). */
   message: string;
-  /** The DiscoveryError behind a discovery failure (for logs, never for users). */
+  /** The DiscoveryError or StoreError behind the failure (for logs, never for users). */
   cause?: unknown;
 }
 

@@ -10,8 +10,8 @@
  * assertion gives one result through either.
  */
 import type { Request } from 'express';
-import { DiscoveryError, objectSession, OpenIDConfigError, type AuthRequest, type ConsumerSessionStore, type SuccessResult } from 'openid2-core';
-import { discoveryFailure } from './discovery-failure.js';
+import { objectSession, OpenIDConfigError, type AuthRequest, type ConsumerSessionStore, type SuccessResult } from 'openid2-core';
+import { startFailure } from './discovery-failure.js';
 import { emit, emitBegun, failureEvent, successEvent } from './events.js';
 import type { ConsumerFailure } from './options.js';
 import { extensionData } from './extensions.js';
@@ -94,9 +94,10 @@ export class OpenIDStrategy {
       const prepare = (auth: AuthRequest): void => emitBegun(this.settings, auth, { identifier, startedAt });
       built = await buildLoginRequest(consumer, this.sessionOf(req), { identifier, realm, returnTo: returnURL, profile, pape, prepare });
     } catch (error) {
-      // The router's reasons and words (20.4): what the user can act on.
-      if (!(error instanceof DiscoveryError)) throw error;
-      return this.refuse(discoveryFailure({ xriProxy: undefined, onEvent: this.settings.onEvent }, error, identifier, typed), 400, identifier);
+      // The router's reasons and words (20.4): what the user can act on; a store outage is a 503, not the app's error.
+      const failure = startFailure({ xriProxy: undefined, onEvent: this.settings.onEvent }, error, identifier, typed);
+      if (failure === undefined) throw error;
+      return this.refuse(failure, failure.reason === 'store_error' ? 503 : 400, identifier);
     }
     const res = req.res;
     if (built.indirect.kind === 'redirect') {

@@ -8,8 +8,8 @@
  * @see OpenID 2.0 §7, §8, §9
  */
 import type { Request, Response } from 'express';
-import { DiscoveryError, objectSession, type AuthRequest } from 'openid2-core';
-import { discoveryFailure } from '../discovery-failure.js';
+import { objectSession, type AuthRequest } from 'openid2-core';
+import { startFailure } from '../discovery-failure.js';
 import { emit, emitBegun } from '../events.js';
 import { refuseForgedLogin } from '../login-csrf.js';
 import { checkLoginChoices, type LoginChoices } from '../login-options.js';
@@ -87,8 +87,9 @@ export async function login(options: ResolvedConsumerOptions, req: Request, res:
       prepare: (auth) => prepare(options, req, auth, { identifier, startedAt }),
     });
   } catch (error) {
-    if (error instanceof DiscoveryError) return fail(options, req, res, discoveryFailure(options, error, identifier, typed), { identifier, startedAt });
-    throw error;
+    const failure = startFailure(options, error, identifier, typed);
+    if (failure === undefined) throw error;
+    return fail(options, req, res, failure, { identifier, startedAt });
   }
   const returnTo = choices.returnTo ?? back.returnTo;
   keepLoginState(sessionOf(req), built.auth.transactionId, { identifier, immediate, startedAt, ...(returnTo === undefined ? {} : { returnTo }), ...(pape === undefined ? {} : { pape: true }) });
