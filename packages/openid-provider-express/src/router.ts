@@ -4,7 +4,7 @@
  * router writes every protocol response.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { AnswerError, CheckIDRequest, CsrfError, InteractionInvalid, InteractionNotFound, OpenIDConfigError, ProtocolError, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
+import { AnswerError, CheckIDRequest, CsrfError, InteractionInvalid, InteractionNotFound, OpenIDConfigError, ProtocolError, StoreError, type DecodedRequest, type MessageArgs, type ReturnToVerification } from 'openid2-core';
 import { readFormPairs } from 'openid2-core/internals';
 import { answerDecision, extensionContext } from './decision.js';
 import { decisionEvent, directEvent, emit, protocolErrorEvent } from './events.js';
@@ -73,9 +73,28 @@ function noInteractionPage(options: ResolvedOptions, request: CheckIDRequest): P
  * cannot carry): without an onEvent sink it also becomes a process warning.
  */
 function sendProtocolError(options: ResolvedOptions, res: Response, error: ProtocolError): void {
-  emit(options.onEvent, protocolErrorEvent(error));
+  emit(options.onEvent, error.cause instanceof StoreError ? { ...protocolErrorEvent(error), reason: 'store_error' } : protocolErrorEvent(error));
   if (error instanceof AnswerError && options.onEvent === undefined) process.emitWarning(`openidProvider: the decision cannot be answered: ${error.message}`, { code: 'OPENID_ANSWER_INVALID' });
   send(res, options.server.encodeError(error));
+}
+
+/**
+ * A store that failed while a request was answered (an association not
+ * kept or not read, a nonce not recorded): answered as the request's error
+ * (a key-value error to a direct request, an indirect error to the relying
+ * party's return_to, else a page), never passed to the app's error handler.
+ * Nothing was signed.
+ * @see OpenID 2.0 §5.1.2.2, §5.2.3
+ */
+function storeFailure(request: DecodedRequest, cause: StoreError): ProtocolError {
+  const checkid = request instanceof CheckIDRequest;
+  return new ProtocolError(`The provider's store failed: ${cause.message}`, {
+    direct: !checkid,
+    namespace: request.message.namespace,
+    ...(checkid ? { returnTo: request.returnTo } : {}),
+    cause,
+    publicMessage: 'The provider is unavailable at the moment; try again later.',
+  });
 }
 
 /**
@@ -134,6 +153,7 @@ function endpointHandler(options: ResolvedOptions): RequestHandler {
       return send(res, encoded);
     } catch (error) {
       if (error instanceof ProtocolError) return sendProtocolError(options, res, error);
+      if (error instanceof StoreError && request !== undefined) return sendProtocolError(options, res, storeFailure(request, error));
       return next(error);
     }
   };
@@ -177,14 +197,16 @@ async function resume(options: ResolvedOptions, req: Request, res: Response, inp
     if (error instanceof CsrfError) return sendPage(res, error.status, 'Sign-in form not verified', error.message);
     throw error;
   }
+  let request: CheckIDRequest | undefined;
   try {
-    const request = pendingRequest(options, pending);
+    request = pendingRequest(options, pending);
     const encoded = options.server.encodeResponse(await answerDecision(request, decision));
     emit(options.onEvent, decisionEvent(request, decision.type, Date.now()));
     return send(res, encoded);
   } catch (error) {
     if (error instanceof InteractionInvalid) return sendPage(res, error.status, 'Sign-in request not found', error.message);
     if (error instanceof ProtocolError) return sendProtocolError(options, res, error);
+    if (error instanceof StoreError && request !== undefined) return sendProtocolError(options, res, storeFailure(request, error));
     throw error;
   }
 }
