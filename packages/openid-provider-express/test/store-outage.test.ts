@@ -6,6 +6,7 @@
  */
 import { MemoryStore, OPENID2_NS, StoreError, type OpenIDEvent } from 'openid2-core';
 import { intToBase64 } from 'openid2-core/internals';
+import { CookieClient, readForm } from 'openid-test-helpers';
 import { checkidParams, startProvider, type TestProvider } from './app.js';
 
 /** A store whose database is out of reach. */
@@ -82,4 +83,24 @@ test('checkid_setup allowed by the app: an indirect error to return_to, nothing 
   expect(location.searchParams.get('openid.error')).toBe('The provider is unavailable at the moment; try again later.');
   expect(location.searchParams.has('openid.sig')).toBe(false);
   expect(events.find((event) => event.event === 'request_failed')).toMatchObject({ reason: 'store_error', direct: false });
+});
+
+test('checkid answered after the login page (resume): the same indirect error, not the error handler', async () => {
+  provider.decide = () => ({ type: 'interact' });
+  try {
+    const client = new CookieClient();
+    const hop = await client.get(`${provider.endpoint}?${checkidParams(provider.base)}`);
+    expect(hop.status).toBe(303);
+    const form = readForm((await client.get(hop.location as string)).body).fields;
+    form.set('approve', '1');
+    const approved = await client.post(`${provider.base}/login`, form);
+    expect(approved.status).toBe(302);
+    const location = new URL(approved.location as string);
+    expect(`${location.origin}${location.pathname}`).toBe('http://rp.example/return');
+    expect(location.searchParams.get('openid.mode')).toBe('error');
+    expect(location.searchParams.has('openid.sig')).toBe(false);
+    expect(events.find((event) => event.event === 'request_failed')).toMatchObject({ reason: 'store_error' });
+  } finally {
+    provider.decide = (context) => ({ type: 'allow', ...(context.request.idSelect ? { identity: `${provider.base}/user/alice` } : {}) });
+  }
 });
