@@ -51,6 +51,20 @@ function checkidUrl(): string {
   return `${provider.endpoint}?${checkidParams(provider.base)}`;
 }
 
+/**
+ * The relying party got an unsigned error answer with the generic text, and
+ * the app an event naming the field its decision got wrong.
+ */
+function expectErrorAnswer(response: { status: number; location?: string | undefined }, field: string): void {
+  expect(response.status).toBe(302);
+  const answer = new URL(response.location as string);
+  expect(answer.origin + answer.pathname).toBe(RETURN_TO);
+  expect(answer.searchParams.get('openid.mode')).toBe('error');
+  expect(answer.searchParams.get('openid.error')).toBe('The provider could not answer this sign-in request.');
+  expect(answer.searchParams.has('openid.sig')).toBe(false);
+  expect(events).toContainEqual(expect.objectContaining({ event: 'request_failed', message: expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}:`)) }));
+}
+
 /** Starts an interaction in this client's session; returns the consent form's fields. */
 async function pending(client: CookieClient): Promise<URLSearchParams> {
   provider.decide = () => ({ type: 'interact' });
@@ -66,15 +80,8 @@ describe('18.6: a decision that cannot be answered is an error answer to the rel
   ])('18.6: %s', async (_name, allow, field) => {
     provider.decide = () => ({ type: 'allow', ...allow });
     const response = await new CookieClient().get(checkidUrl());
-    expect(response.status).toBe(302);
-    const answer = new URL(response.location as string);
-    expect(answer.origin + answer.pathname).toBe(RETURN_TO);
-    expect(answer.searchParams.get('openid.mode')).toBe('error');
-    expect(answer.searchParams.get('openid.error')).toBe('The provider could not answer this sign-in request.');
-    expect(answer.searchParams.has('openid.sig')).toBe(false);
+    expectErrorAnswer(response, field);
     expect(response.location).not.toContain('mallory');
-    // The app learns what its decision got wrong.
-    expect(events).toContainEqual(expect.objectContaining({ event: 'request_failed', message: expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}:`)) }));
   });
 
   test.each([
@@ -83,13 +90,7 @@ describe('18.6: a decision that cannot be answered is an error answer to the rel
     ['an interact decision with an empty url', { type: 'interact', url: '' }, 'decision.url'],
   ])('18.6: decide returning %s gets an error answer and an event, not a 500', async (_name, returned, field) => {
     provider.decide = () => returned as never;
-    const response = await new CookieClient().get(checkidUrl());
-    expect(response.status).toBe(302);
-    const answer = new URL(response.location as string);
-    expect(answer.origin + answer.pathname).toBe(RETURN_TO);
-    expect(answer.searchParams.get('openid.mode')).toBe('error');
-    expect(answer.searchParams.get('openid.error')).toBe('The provider could not answer this sign-in request.');
-    expect(events).toContainEqual(expect.objectContaining({ event: 'request_failed', message: expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}:`)) }));
+    expectErrorAnswer(await new CookieClient().get(checkidUrl()), field);
   });
 
   test('18.6: the same after an interaction (resume with a decision for another identity)', async () => {

@@ -3,8 +3,8 @@
  * not verified: not_published, fetch_failed or mismatch.
  */
 import { CookieClient, startServer, type TestServer } from 'openid-test-helpers';
-import { createFetcher, OPENID2_NS, RP_RETURN_TO_TYPE, type ReturnToVerification } from 'openid2-core';
-import { startProvider, type TestProvider } from './app.js';
+import { createFetcher, RP_RETURN_TO_TYPE, type ReturnToVerification } from 'openid2-core';
+import { checkidParams, startProvider, type TestProvider } from './app.js';
 
 let realms: TestServer;
 let provider: TestProvider;
@@ -39,14 +39,7 @@ afterAll(async () => {
 });
 
 function checkidUrl(realm: string): string {
-  return `${provider.endpoint}?${new URLSearchParams({
-    'openid.ns': OPENID2_NS,
-    'openid.mode': 'checkid_setup',
-    'openid.claimed_id': `${provider.base}/user/alice`,
-    'openid.identity': `${provider.base}/user/alice`,
-    'openid.return_to': `${realm}return`,
-    'openid.realm': realm,
-  })}`;
+  return `${provider.endpoint}?${checkidParams(provider.base, { 'openid.return_to': `${realm}return`, 'openid.realm': realm })}`;
 }
 
 test.each<[string, () => string, ReturnToVerification['verified'], string | undefined]>([

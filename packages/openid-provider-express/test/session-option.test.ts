@@ -7,18 +7,11 @@
 import session from 'express-session';
 import { CookieClient } from 'openid-test-helpers';
 import { Consumer, createFetcher, MemoryStore, objectSession, OPENID2_NS, type OpenIDEvent } from 'openid2-core';
-import { startProvider, type TestProvider } from './app.js';
+import { checkidParams, startProvider, type TestProvider } from './app.js';
 
 /** A checkid_setup URL at the provider for alice. */
 function checkidUrl(provider: TestProvider, realm = 'http://rp.example/'): string {
-  return `${provider.endpoint}?${new URLSearchParams({
-    'openid.ns': OPENID2_NS,
-    'openid.mode': 'checkid_setup',
-    'openid.claimed_id': `${provider.base}/user/alice`,
-    'openid.identity': `${provider.base}/user/alice`,
-    'openid.return_to': `${realm}return`,
-    'openid.realm': realm,
-  })}`;
+  return `${provider.endpoint}?${checkidParams(provider.base, { 'openid.return_to': `${realm}return`, 'openid.realm': realm })}`;
 }
 
 /** The number of sessions a store holds. */
