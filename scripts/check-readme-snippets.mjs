@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { STRANGER_COMPILER_OPTIONS } from './packaging/tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -65,17 +66,7 @@ function main() {
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        lib: ['ES2022'],
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        strict: true,
-        skipLibCheck: false,
-        noEmit: true,
-        types: ['node'],
-        noUnusedLocals: false,
-      },
+      compilerOptions: { ...STRANGER_COMPILER_OPTIONS, noEmit: true, noUnusedLocals: false },
       include: ['*.ts'],
     }),
   );

@@ -67,6 +67,22 @@ export function startServer(command, args, { cwd, env }) {
   });
 }
 
+/**
+ * What a stranger's TypeScript app compiles with: strict, Node's ESM
+ * resolution, and the declarations of every dependency checked
+ * (skipLibCheck false). The packaging test's apps and the README snippet
+ * check both use it.
+ */
+export const STRANGER_COMPILER_OPTIONS = Object.freeze({
+  target: 'ES2022',
+  lib: ['ES2022'],
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  strict: true,
+  skipLibCheck: false,
+  types: ['node'],
+});
+
 /** A TypeScript app's directory: package.json (ESM) and a strict tsconfig with skipLibCheck false. */
 export function typeScriptProject(dir) {
   mkdirSync(join(dir, 'src'), { recursive: true });
@@ -75,17 +91,7 @@ export function typeScriptProject(dir) {
     join(dir, 'tsconfig.json'),
     `${JSON.stringify(
       {
-        compilerOptions: {
-          target: 'ES2022',
-          lib: ['ES2022'],
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          skipLibCheck: false,
-          types: ['node'],
-          rootDir: 'src',
-          outDir: 'dist',
-        },
+        compilerOptions: { ...STRANGER_COMPILER_OPTIONS, rootDir: 'src', outDir: 'dist' },
         include: ['src'],
       },
       null,
