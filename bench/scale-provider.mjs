@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { MemoryStore, OPENID2_NS, Server } from '../packages/openid2-core/dist/index.js';
 import { RedisStore } from '../packages/openid-store-redis/dist/index.js';
 
-export const REDIS_URL = process.env.OPENID_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+import { deleteRedisKeys, REDIS_URL } from './lib/services.mjs';
 const ENDPOINT = 'https://op.example/openid';
 const KEYS = { keys: [{ id: 'bench', key: randomBytes(32) }] };
 const ROUND_MS = Number(process.env.BENCH_SCALE_MS ?? 1500);
@@ -43,21 +43,15 @@ async function sideBySide(subjects) {
   });
 }
 
-export async function deleteRedisKeys(prefix) {
-  const client = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
+
+/** A random DH public key below the default modulus: 128 bytes, the high bit clear (a set one would be a negative btwoc, refused since 17.8). */
+function consumerPublic() {
+  const bytes = randomBytes(128);
+  bytes[0] &= 0x7f;
+  return bytes.toString('base64');
 }
 
-const associateArgs = (sessionType) => ({ 'openid.ns': OPENID2_NS, 'openid.mode': 'associate', 'openid.assoc_type': 'HMAC-SHA256', 'openid.session_type': sessionType, ...(sessionType === 'DH-SHA256' ? { 'openid.dh_consumer_public': randomBytes(128).toString('base64') } : {}) });
+const associateArgs = (sessionType) => ({ 'openid.ns': OPENID2_NS, 'openid.mode': 'associate', 'openid.assoc_type': 'HMAC-SHA256', 'openid.session_type': sessionType, ...(sessionType === 'DH-SHA256' ? { 'openid.dh_consumer_public': consumerPublic() } : {}) });
 
 function associate(server, args) {
   return async () => server.encodeResponse(await server.handleRequest(server.decodeRequest(args, { secure: true })));

@@ -12,9 +12,11 @@ import session from 'express-session';
 import Database from 'better-sqlite3';
 import { Association, Consumer, createFetcher, MemoryStore, objectSession, Server } from '../packages/openid2-core/dist/index.js';
 import { openidProvider, serveIdentity } from '../packages/openid-provider-express/dist/index.js';
-import { MysqlStore, PostgresStore, SqliteStore } from '../packages/openid-store-sql/dist/index.js';
+import { MysqlStore } from '../packages/openid-store-sql/dist/mysql.js';
+import { PostgresStore } from '../packages/openid-store-sql/dist/postgres.js';
+import { SqliteStore } from '../packages/openid-store-sql/dist/sqlite.js';
 import { RedisStore } from '../packages/openid-store-redis/dist/index.js';
-import { deleteRedisKeys, REDIS_URL } from './scale-provider.mjs';
+import { deleteRedisKeys, REDIS_URL } from './lib/services.mjs';
 
 const POSTGRES_URL = process.env.OPENID_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.OPENID_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';

@@ -6,28 +6,15 @@
 // full-login rates of case 5 in results.json. Writes `scale` into
 // bench/results.json (run.mjs keeps it) and prints the figures.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { providerFigures, REDIS_URL } from './scale-provider.mjs';
+import { reachable, REDIS_URL } from './lib/services.mjs';
+import { providerFigures } from './scale-provider.mjs';
 import { bytesPerItem, operationsPerLogin } from './scale-stores.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(here, 'results.json');
 
-function reachable(url, port) {
-  const { hostname, port: given } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(given || port) });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 /**
  * The paper estimate: 10 M logins a day, a peak of 3× the mean, each login

@@ -6,34 +6,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
-import { Redis } from 'ioredis';
 import { Association, MemoryStore, FileStore } from '../packages/openid2-core/dist/index.js';
 import { SqliteStore } from '../packages/openid-store-sql/dist/sqlite.js';
 import { PostgresStore } from '../packages/openid-store-sql/dist/postgres.js';
 import { MysqlStore } from '../packages/openid-store-sql/dist/mysql.js';
 import { RedisStore } from '../packages/openid-store-redis/dist/index.js';
+import { deleteRedisKeys, reachable, REDIS_URL } from './lib/services.mjs';
 
 const POSTGRES_URL = process.env.OPENID_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.OPENID_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
-const REDIS_URL = process.env.OPENID_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const DURATION_MS = Number(process.env.BENCH_STORE_MS ?? 1500);
 const WARMUP_MS = 200;
 const SERVER = 'https://op.example/openid';
 
-function reachable(url, defaultPort) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || defaultPort) });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 /** Operations per second of `operation` with `concurrency` callers, after a warm-up. */
 async function rate(concurrency, operation) {
@@ -54,19 +39,6 @@ async function rate(concurrency, operation) {
   return runFor(DURATION_MS);
 }
 
-async function deleteRedisKeys(prefix) {
-  const client = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
-}
 
 const prefix = `bench_${process.pid}_`;
 const dir = await mkdtemp(join(tmpdir(), 'openid-bench-'));

@@ -3,46 +3,18 @@
 // every login checked and every replay refused. Case 6: what a second login
 // with the same identifier costs in discovery and association requests.
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, LOAD_CORE, peakRss, runJsonProcess, startProcess } from '../lib/proc.mjs';
 import { median, summarize } from '../lib/stats.mjs';
+import { deleteRedisKeys, reachable } from '../lib/services.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const servers = join(here, '..', 'servers');
 const client = join(here, '..', 'lib', 'login-client.mjs');
 const REDIS_URL = process.env.OPENID_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-function redisReachable() {
-  const { hostname, port } = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port || 6379), hostname, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.setTimeout(1000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
 
-async function dropKeys(prefix) {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** Starts `ops` provider and `rps` relying-party processes of one site. */
 async function startSite({ store, sessions, rps, ops }) {
@@ -73,7 +45,7 @@ async function startSite({ store, sessions, rps, ops }) {
     counters: async () => (await fetch(`${opList[0].url}/bench/counters`)).json(),
     async stop() {
       await Promise.all(processes.map((entry) => entry.stop()));
-      if (store === 'redis' || sessions === 'redis') await dropKeys(prefix);
+      if (store === 'redis' || sessions === 'redis') await deleteRedisKeys(prefix, REDIS_URL);
     },
   };
 }
@@ -151,7 +123,7 @@ export async function loginCases(settings) {
   const { log } = settings;
   const records = [];
   log('case 5: full logins through both middlewares');
-  const redis = await redisReachable();
+  const redis = await reachable(REDIS_URL, 6379);
   if (!redis) log(`!! Redis is not reachable at ${REDIS_URL}: the Redis rows of case 5 are skipped`);
   const configs = [
     { label: 'memory store, 1 RP + 1 OP', store: 'memory', sessions: 'memory', rps: 1, ops: 1 },
